@@ -1,0 +1,390 @@
+"""One function per indicator id of the export contract, vectorised over wards and years.
+
+Every function takes a tidy table (one row per ward and month; criteria per ward, year
+and criterion) and returns the contract's columns, one row per ward and year:
+
+    ward, year, indicator, value, numerator, denominator, ci_low, ci_high
+
+so the export is a plain concatenation (`all_indicators`). Conventions:
+
+* shares are fractions 0-1, summed over the months of the year before dividing;
+  no denominator gives NaN, not 0 (no evidence is not bad evidence);
+* shares of *events* (tips, procedures) carry an exact Clopper-Pearson 95% interval,
+  read as the precision with which the year's cases pin down the underlying rate;
+  yearly crime counts carry an exact Poisson (Garwood) interval;
+* *stocks* (groups, points, models, ID coverage) are the value at the last month of the
+  year present in the data, a census with no sampling interval (blank);
+* a ward-year with no rows gives no row (the export leaves it out rather than guessing).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wardstudy.exact import clopper_pearson, poisson_count_interval, rate_ratio_interval
+
+__all__ = [
+    "CONTRACT_COLUMNS",
+    "INDICATOR_IDS",
+    "N_CRITERIA",
+    "criteria_met_share",
+    "social_order_crimes",
+    "high_tech_crimes",
+    "crime_counts",
+    "social_order_crime_change",
+    "social_order_crime_rate_ratio",
+    "same_period_counts",
+    "tips_handled_share",
+    "procedures_online_share",
+    "procedures_on_time_share",
+    "procedures_early_share",
+    "fire_safety_groups",
+    "public_firefighting_points",
+    "chip_id_coverage",
+    "vneid_level2_share",
+    "community_models_active",
+    "all_indicators",
+]
+
+CONTRACT_COLUMNS = ["ward", "year", "indicator", "value", "numerator", "denominator", "ci_low", "ci_high"]
+N_CRITERIA = 22
+KEYS = ["ward", "year"]
+
+
+def _with_year(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the calendar year taken from a ``YYYY-MM`` month column."""
+    return frame.assign(year=frame["month"].astype(str).str[:4].astype(int))
+
+
+def _finish(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """Put the contract's columns in order, fill what does not apply with NaN."""
+    out = frame.assign(indicator=indicator)
+    for column in CONTRACT_COLUMNS:
+        if column not in out.columns:
+            out[column] = np.nan
+    out = out[CONTRACT_COLUMNS].sort_values(KEYS, kind="stable").reset_index(drop=True)
+    out["year"] = out["year"].astype(int)
+    return out
+
+
+def _share(frame: pd.DataFrame, numerator: str, denominator: str, indicator: str,
+           interval: bool = True) -> pd.DataFrame:
+    """sum(numerator) / sum(denominator) per ward and year, with an exact interval."""
+    sums = _with_year(frame).groupby(KEYS, as_index=False)[[numerator, denominator]].sum()
+    num = sums[numerator].to_numpy(dtype=float)
+    den = sums[denominator].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(den > 0, num / den, np.nan)
+    out = sums[KEYS].assign(value=value, numerator=num, denominator=den)
+    if interval:
+        out["ci_low"], out["ci_high"] = clopper_pearson(num, den)
+    return _finish(out, indicator)
+
+
+def _year_end(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The value of `column` at the last month of each ward's year present in the data."""
+    last = _with_year(frame).sort_values("month", kind="stable").groupby(KEYS, as_index=False).last()
+    return last
+
+
+def _year_end_stock(frame: pd.DataFrame, column: str, indicator: str) -> pd.DataFrame:
+    last = _year_end(frame, column)
+    return _finish(last[KEYS].assign(value=last[column].astype(float)), indicator)
+
+
+def _year_end_share(frame: pd.DataFrame, numerator: str, denominator: str, indicator: str) -> pd.DataFrame:
+    last = _year_end(frame, numerator)
+    num = last[numerator].to_numpy(dtype=float)
+    den = last[denominator].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(den > 0, num / den, np.nan)
+    return _finish(last[KEYS].assign(value=value, numerator=num, denominator=den), indicator)
+
+
+def criteria_met_share(assessments: pd.DataFrame, n_criteria: int = N_CRITERIA) -> pd.DataFrame:
+    """Share of the programme's criteria a ward met in a year.
+
+    share = criteria met / n_criteria (22). Unit: fraction (0-1). The denominator is the
+    whole register, not the criteria assessed: an unassessed criterion is not met.
+    The share is a census of criteria, not a sample, so there is no interval.
+
+    >>> df = pd.DataFrame({"ward": ["a"] * 22, "year": [2023] * 22,
+    ...                    "criterion_id": [f"C{i:02d}" for i in range(1, 23)],
+    ...                    "met": [1] * 21 + [0]})
+    >>> criteria_met_share(df)[["ward", "year", "numerator", "denominator"]]
+      ward  year  numerator  denominator
+    0    a  2023       21.0         22.0
+    """
+    met = assessments.assign(met=assessments["met"].astype(int)).groupby(KEYS, as_index=False)["met"].sum()
+    num = met["met"].to_numpy(dtype=float)
+    out = met[KEYS].assign(value=num / n_criteria, numerator=num, denominator=float(n_criteria))
+    return _finish(out, "criteria_met_share")
+
+
+def crime_counts(crimes: pd.DataFrame, category: str, indicator: str) -> pd.DataFrame:
+    """Cases of one crime category per ward and year, with an exact Poisson 95% interval.
+
+    value = sum of monthly counts. Unit: cases per year (per months present).
+    """
+    covered = _with_year(crimes)[KEYS].drop_duplicates()
+    sums = (
+        _with_year(crimes[crimes["category"] == category])
+        .groupby(KEYS, as_index=False)["count"].sum()
+    )
+    # A ward-year with records but none of this category had zero cases, not missing ones.
+    sums = covered.merge(sums, on=KEYS, how="left").fillna({"count": 0})
+    count = sums["count"].to_numpy(dtype=float)
+    low, high = poisson_count_interval(count)
+    return _finish(sums[KEYS].assign(value=count, ci_low=low, ci_high=high), indicator)
+
+
+def social_order_crimes(crimes: pd.DataFrame) -> pd.DataFrame:
+    """Social-order crimes (tội phạm về trật tự xã hội) per ward and year, exact 95% interval.
+
+    >>> df = pd.DataFrame({"ward": ["a", "a", "a"], "month": ["2023-01", "2023-02", "2023-02"],
+    ...                    "category": ["social_order", "social_order", "high_tech"],
+    ...                    "count": [3, 2, 9]})
+    >>> social_order_crimes(df)[["ward", "year", "value"]]
+      ward  year  value
+    0    a  2023    5.0
+    """
+    return crime_counts(crimes, "social_order", "social_order_crimes")
+
+
+def high_tech_crimes(crimes: pd.DataFrame) -> pd.DataFrame:
+    """High-tech crimes (tội phạm sử dụng công nghệ cao) per ward and year, exact 95% interval.
+
+    >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-01", "2023-02"],
+    ...                    "category": ["high_tech", "drugs"], "count": [4, 1]})
+    >>> high_tech_crimes(df)[["ward", "year", "value"]]
+      ward  year  value
+    0    a  2023    4.0
+    """
+    return crime_counts(crimes, "high_tech", "high_tech_crimes")
+
+
+def same_period_counts(crimes: pd.DataFrame, category: str = "social_order") -> pd.DataFrame:
+    """Cases in each ward-year and in the same months of the year before.
+
+    Returns ``ward, year, after, before, months``: `after` sums the months of the year that
+    are in the data, `before` the same calendar months one year earlier. When any of those
+    months is missing a year earlier, `before` is NaN (the periods would not match).
+    The first year of the data has no row.
+
+    >>> df = pd.DataFrame({"ward": ["a"] * 3, "month": ["2022-01", "2022-02", "2023-01"],
+    ...                    "category": ["social_order"] * 3, "count": [5, 7, 2]})
+    >>> same_period_counts(df)   # 2023 has only January, so it is set against January 2022
+      ward  year  after  before  months
+    0    a  2023    2.0     5.0       1
+    """
+    months = _with_year(crimes).assign(month_of_year=lambda d: d["month"].astype(str).str[5:7].astype(int))
+    wanted = months.assign(count=months["count"].where(months["category"] == category, 0))
+    wide = wanted.pivot_table(index=KEYS, columns="month_of_year", values="count", aggfunc="sum")
+    previous = wide.copy()
+    previous.index = previous.index.set_levels(previous.index.levels[1] + 1, level="year")
+    previous = previous.reindex(wide.index)
+    present = wide.notna()
+    comparable = (previous.notna() | ~present).all(axis=1) & previous.notna().any(axis=1)
+    after = wide.where(present).sum(axis=1)
+    before = previous.where(present).sum(axis=1).where(comparable)
+    has_previous_year = previous.notna().any(axis=1)
+    out = pd.DataFrame({
+        "after": after.astype(float),
+        "before": before.astype(float),
+        "months": present.sum(axis=1).astype(int),
+    })[has_previous_year.to_numpy()].reset_index()
+    out.columns.name = None
+    return out
+
+
+def social_order_crime_change(crimes: pd.DataFrame) -> pd.DataFrame:
+    """Change in social-order crimes against the same period of the previous year.
+
+    value = after - before (cases; negative = fewer). The interval that says whether the
+    change could be chance is on `social_order_crime_rate_ratio`; the difference itself
+    has none here.
+
+    >>> df = pd.DataFrame({"ward": ["a"] * 4, "month": ["2022-01", "2022-02", "2023-01", "2023-02"],
+    ...                    "category": ["social_order"] * 4, "count": [10, 10, 6, 7]})
+    >>> social_order_crime_change(df)[["ward", "year", "value"]]
+      ward  year  value
+    0    a  2023   -7.0
+    """
+    counts = same_period_counts(crimes, "social_order")
+    return _finish(counts[KEYS].assign(value=counts["after"] - counts["before"]), "social_order_crime_change")
+
+
+def social_order_crime_rate_ratio(crimes: pd.DataFrame) -> pd.DataFrame:
+    """Ratio of social-order crimes to the same period of the previous year, exact 95% interval.
+
+    value = after / before; numerator = after, denominator = before; the interval is the
+    exact conditional one (Clopper-Pearson on after | after + before), so an interval
+    containing 1 says the change could be chance.
+
+    >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2022-01", "2023-01"],
+    ...                    "category": ["social_order"] * 2, "count": [20, 13]})
+    >>> row = social_order_crime_rate_ratio(df).iloc[0]
+    >>> [round(float(row[c]), 3) for c in ["value", "ci_low", "ci_high"]]
+    [0.65, 0.297, 1.373]
+    """
+    counts = same_period_counts(crimes, "social_order")
+    after = counts["after"].to_numpy()
+    before = counts["before"].to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = np.where(before > 0, after / before, np.nan)
+    low, high = rate_ratio_interval(after, before)
+    out = counts[KEYS].assign(value=value, numerator=after, denominator=before, ci_low=low, ci_high=high)
+    return _finish(out, "social_order_crime_rate_ratio")
+
+
+def tips_handled_share(tips: pd.DataFrame) -> pd.DataFrame:
+    """Share of crime reports and tips (tin báo, tố giác tội phạm) handled as regulated.
+
+    share = handled / received, summed over the months of the year. Unit: fraction (0-1).
+
+    >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-01", "2023-02"],
+    ...                    "received": [4, 6], "handled": [4, 5]})
+    >>> tips_handled_share(df)[["ward", "year", "numerator", "denominator", "value"]]
+      ward  year  numerator  denominator  value
+    0    a  2023        9.0         10.0    0.9
+    """
+    return _share(tips, "handled", "received", "tips_handled_share")
+
+
+def procedures_online_share(procedures: pd.DataFrame) -> pd.DataFrame:
+    """Share of the ward police's administrative procedures done on the public-service portal.
+
+    share = online / total, summed over the months of the year. Unit: fraction (0-1).
+
+    >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-01", "2023-02"],
+    ...                    "total": [10, 30], "online": [10, 20]})
+    >>> procedures_online_share(df)["value"].round(3).tolist()
+    [0.75]
+    """
+    return _share(procedures, "online", "total", "procedures_online_share")
+
+
+def procedures_on_time_share(procedures: pd.DataFrame) -> pd.DataFrame:
+    """Share of administrative procedures resolved on time.
+
+    share = on_time / resolved, summed over the months of the year. Unit: fraction (0-1).
+
+    >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-01", "2023-02"],
+    ...                    "resolved": [10, 10], "on_time": [10, 8]})
+    >>> procedures_on_time_share(df)[["ward", "year", "numerator", "denominator", "value"]]
+      ward  year  numerator  denominator  value
+    0    a  2023       18.0         20.0    0.9
+    """
+    return _share(procedures, "on_time", "resolved", "procedures_on_time_share")
+
+
+def procedures_early_share(procedures: pd.DataFrame) -> pd.DataFrame:
+    """Share of administrative procedures resolved ahead of time, of all resolved.
+
+    share = early / resolved (as the article's "100% on time, of which 20% early").
+    Unit: fraction (0-1).
+
+    >>> df = pd.DataFrame({"ward": ["a"], "month": ["2023-05"], "resolved": [50], "early": [10]})
+    >>> procedures_early_share(df)["value"].tolist()
+    [0.2]
+    """
+    return _share(procedures, "early", "resolved", "procedures_early_share")
+
+
+def fire_safety_groups(fire_safety: pd.DataFrame) -> pd.DataFrame:
+    """Fire-safety inter-household groups (tổ liên gia an toàn PCCC) at the end of the year.
+
+    value = the stock in the last month of the year in the data. Unit: groups.
+
+    >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-11", "2023-12"],
+    ...                    "fire_safety_groups": [4, 6]})
+    >>> fire_safety_groups(df)["value"].tolist()
+    [6.0]
+    """
+    return _year_end_stock(fire_safety, "fire_safety_groups", "fire_safety_groups")
+
+
+def public_firefighting_points(fire_safety: pd.DataFrame) -> pd.DataFrame:
+    """Public firefighting points (điểm chữa cháy công cộng) at the end of the year. Unit: points.
+
+    >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-12", "2023-06"],
+    ...                    "public_firefighting_points": [6, 2]})
+    >>> public_firefighting_points(df)["value"].tolist()
+    [6.0]
+    """
+    return _year_end_stock(fire_safety, "public_firefighting_points", "public_firefighting_points")
+
+
+def community_models_active(community_models: pd.DataFrame) -> pd.DataFrame:
+    """Community security models active at the end of the year (e.g. "Phố phường bình yên").
+
+    Unit: models.
+
+    >>> df = pd.DataFrame({"ward": ["a"], "month": ["2023-12"], "models_active": [4]})
+    >>> community_models_active(df)["value"].tolist()
+    [4.0]
+    """
+    return _year_end_stock(community_models, "models_active", "community_models_active")
+
+
+def chip_id_coverage(project06: pd.DataFrame) -> pd.DataFrame:
+    """Project 06: share of eligible residents holding a chip-based ID card, at year end.
+
+    share = chip_ids_issued / eligible_residents in the last month of the year.
+    Unit: fraction (0-1). A census stock: no interval.
+
+    >>> df = pd.DataFrame({"ward": ["a"], "month": ["2023-12"], "eligible_residents": [200],
+    ...                    "chip_ids_issued": [190], "vneid_level2_accounts": [120]})
+    >>> chip_id_coverage(df)["value"].tolist()
+    [0.95]
+    """
+    return _year_end_share(project06, "chip_ids_issued", "eligible_residents", "chip_id_coverage")
+
+
+def vneid_level2_share(project06: pd.DataFrame) -> pd.DataFrame:
+    """Project 06: share of eligible residents with a level-2 VNeID account, at year end.
+
+    share = vneid_level2_accounts / eligible_residents in the last month of the year.
+    Unit: fraction (0-1).
+
+    >>> df = pd.DataFrame({"ward": ["a"], "month": ["2023-12"], "eligible_residents": [200],
+    ...                    "chip_ids_issued": [190], "vneid_level2_accounts": [120]})
+    >>> vneid_level2_share(df)["value"].tolist()
+    [0.6]
+    """
+    return _year_end_share(project06, "vneid_level2_accounts", "eligible_residents", "vneid_level2_share")
+
+
+# The contract's ids in their documented order; each maps to (table, function).
+INDICATORS = {
+    "criteria_met_share": ("criteria_assessments", criteria_met_share),
+    "social_order_crimes": ("crimes", social_order_crimes),
+    "social_order_crime_change": ("crimes", social_order_crime_change),
+    "social_order_crime_rate_ratio": ("crimes", social_order_crime_rate_ratio),
+    "tips_handled_share": ("tips", tips_handled_share),
+    "procedures_online_share": ("procedures", procedures_online_share),
+    "procedures_on_time_share": ("procedures", procedures_on_time_share),
+    "procedures_early_share": ("procedures", procedures_early_share),
+    "fire_safety_groups": ("fire_safety", fire_safety_groups),
+    "public_firefighting_points": ("fire_safety", public_firefighting_points),
+    "chip_id_coverage": ("project06", chip_id_coverage),
+    "vneid_level2_share": ("project06", vneid_level2_share),
+    "community_models_active": ("community_models", community_models_active),
+    "high_tech_crimes": ("crimes", high_tech_crimes),
+}
+INDICATOR_IDS = list(INDICATORS)
+
+
+def all_indicators(data) -> pd.DataFrame:
+    """Every indicator for every ward and year of a `StudyData`, in the contract's columns.
+
+    Rows are ordered by ward, year, then the order of `INDICATOR_IDS`.
+    """
+    tables = data.tables()
+    parts = [function(tables[table]) for table, function in INDICATORS.values()]
+    out = pd.concat(parts, ignore_index=True)
+    order = {name: i for i, name in enumerate(INDICATOR_IDS)}
+    out = out.sort_values(["ward", "year", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s,
+                          kind="stable")
+    return out.reset_index(drop=True)

@@ -1,0 +1,57 @@
+"""Set recomputed indicators beside the published figures and say which match.
+
+Published percentages are rounded to whole points ("100%", "20%"), so a recomputed
+share matches when it rounds to the published figure at the published precision: within
+half a percentage point for a figure published as a percentage, exactly for counts and
+for "N/22" criteria.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["published_tolerance", "reconcile"]
+
+
+def published_tolerance(as_published: pd.Series) -> pd.Series:
+    """Half a unit of the published precision: 0.005 for "20%", 0.0005 for "20.5%", else ~0.
+
+    >>> published_tolerance(pd.Series(["100%", "21/22 tiêu chí", "20.5%"])).tolist()
+    [0.005, 1e-09, 0.0005]
+    """
+    text = as_published.fillna("").astype(str).str.strip()
+    percent = text.str.endswith("%")
+    decimals = text.str.extract(r"[.,](\d+)%$")[0].str.len().fillna(0).astype(int)
+    tolerance = np.where(percent, 0.5 * 10.0 ** (-decimals) / 100, 1e-9)
+    return pd.Series(tolerance, index=as_published.index)
+
+
+def reconcile(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
+    """One row per published figure: published value, recomputed value and whether they match.
+
+    computed: indicators in the export contract's columns (`indicators.all_indicators`).
+    published: the published table (``data/reference/published.csv``).
+    Returns ``ward, year, indicator, as_published, published, computed, difference,
+    matches, source, url``; `computed` is NaN (and `matches` False) where the data give
+    no value for a published figure.
+
+    >>> computed = pd.DataFrame({"ward": ["a"], "year": [2023], "indicator": ["tips_handled_share"],
+    ...                          "value": [0.998]})
+    >>> published = pd.DataFrame({"ward": ["a"], "year": [2023], "indicator": ["tips_handled_share"],
+    ...                           "value": [1.0], "as_published": ["100%"], "source": ["s"], "url": [""]})
+    >>> reconcile(computed, published)[["published", "computed", "matches"]]
+       published  computed  matches
+    0        1.0     0.998     True
+    """
+    keys = ["ward", "year", "indicator"]
+    pub = published.assign(year=published["year"].astype(int))
+    if "as_published" not in pub.columns:
+        pub = pub.assign(as_published=None)
+    merged = pub.rename(columns={"value": "published"}).merge(
+        computed[keys + ["value"]].rename(columns={"value": "computed"}), on=keys, how="left"
+    )
+    merged["difference"] = merged["computed"] - merged["published"]
+    merged["matches"] = (merged["difference"].abs() <= published_tolerance(merged["as_published"])).fillna(False)
+    columns = keys + ["as_published", "published", "computed", "difference", "matches", "source", "url"]
+    return merged.reindex(columns=columns)
