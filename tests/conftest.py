@@ -1,0 +1,17 @@
+"""Shared test fixtures."""
+
+from pathlib import Path
+
+import pytest
+
+# ../shared/benchmarks relative to the project root: public data with published results,
+# read in place and never copied into the repository.
+BENCHMARKS_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks"
+
+
+@pytest.fixture(scope="session")
+def benchmarks_dir() -> Path:
+    """The benchmark folder; skips the test when it is absent (e.g. outside the workspace)."""
+    if not BENCHMARKS_DIR.is_dir():
+        pytest.skip(reason=f"benchmark data not found at {BENCHMARKS_DIR}")
+    return BENCHMARKS_DIR
