@@ -1,0 +1,38 @@
+"""Impact evaluation methods: is a ward's change more than chance, and more than elsewhere?
+
+One module per method:
+
+* :mod:`.poisson`  exact before/after comparison of a count; baseline sensitivity of a
+  published difference
+* :mod:`.did`      staggered difference-in-differences (Callaway & Sant'Anna 2021) and
+  randomisation inference across units
+* :mod:`.synth`    synthetic control (Abadie et al.) and in-space placebo tests
+* :mod:`.its`      interrupted time series (segmented Poisson-family regression)
+* :mod:`.summary`  plain-language verdicts for the notebooks
+"""
+
+from wardstudy.evaluate.did import (
+    DidAggregate,
+    PermutationResult,
+    aggregate_did,
+    did_permutation_test,
+    staggered_did,
+)
+from wardstudy.evaluate.poisson import (
+    BaselineSensitivity,
+    PoissonChange,
+    baseline_sensitivity,
+    poisson_change,
+)
+
+__all__ = [
+    "BaselineSensitivity",
+    "DidAggregate",
+    "PermutationResult",
+    "PoissonChange",
+    "aggregate_did",
+    "baseline_sensitivity",
+    "did_permutation_test",
+    "poisson_change",
+    "staggered_did",
+]

@@ -1,0 +1,402 @@
+"""Staggered difference-in-differences (Callaway & Sant'Anna 2021), without covariates.
+
+Wards join the programme in different years (cohorts). For each cohort g and period t,
+ATT(g, t) compares the outcome change of cohort g with the change of a control group
+over the same two periods. Without covariates, the doubly-robust, IPW and
+outcome-regression estimators of the paper all reduce to the difference of mean changes
+
+    ATT(g, t) = mean(Y_t - Y_b | G = g) - mean(Y_t - Y_b | C = 1),
+
+with the "varying" base period b = t - 1 before treatment and b = g - 1 from g on.
+Standard errors come from the influence function, as R ``did`` with ``bstrap = FALSE``.
+With a single ward in a cohort that variance ignores the treated ward's own noise, so
+:func:`did_permutation_test` offers randomisation inference across units instead.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+__all__ = [
+    "staggered_did",
+    "aggregate_did",
+    "DidAggregate",
+    "did_permutation_test",
+    "PermutationResult",
+]
+
+_CONTROL_GROUPS = ("never_treated", "not_yet_treated")
+
+
+@dataclass(frozen=True, eq=False)
+class _Influence:
+    """Kept in ``result.attrs["did"]``: what :func:`aggregate_did` needs."""
+
+    influence: np.ndarray  # n_units x n_cells, R's (n / n1)-scaled influence functions
+    unit_cohort: np.ndarray  # per unit; 0 = never treated
+    units: np.ndarray
+    alpha: float = 0.05
+
+
+@dataclass(frozen=True)
+class _Panel:
+    units: np.ndarray
+    times: np.ndarray
+    y: np.ndarray  # units x times
+    cohort: np.ndarray  # per unit, inf = never treated
+
+
+def _show(value) -> str:
+    """A value as a user would type it (2023, 'duc-xuan'), not np.int64(2023)."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def _wide_panel(data: pd.DataFrame, unit: str, time: str, cohort: str, outcome: str) -> _Panel:
+    for col in (unit, time, cohort, outcome):
+        if col not in data.columns:
+            raise ValueError(f'column "{col}" not found; columns are {list(data.columns)}')
+    if data.duplicated([unit, time]).any():
+        row = data[data.duplicated([unit, time])].iloc[0]
+        raise ValueError(f"two rows for {unit}={_show(row[unit])}, {time}={_show(row[time])}")
+    wide = data.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
+    if wide.isna().any().any():
+        r, c = np.argwhere(wide.isna().to_numpy())[0]
+        u, t = wide.index[r], wide.columns[c]
+        raise ValueError(
+            f"unbalanced or missing panel: no {outcome} for {unit}={_show(u)}, {time}={_show(t)} "
+            "(the estimator needs every unit in every period)"
+        )
+    per_unit = data.groupby(unit)[cohort].agg(["min", "max", "first"])
+    varying = per_unit[(per_unit["min"] != per_unit["max"]) & per_unit["min"].notna()]
+    if len(varying):
+        raise ValueError(f'"{cohort}" must be constant within a unit; it varies for {_show(varying.index[0])}')
+    g = per_unit["first"].reindex(wide.index).astype(float).to_numpy()
+    times = wide.columns.to_numpy(dtype=float)
+    g = np.where(np.isnan(g) | (g == 0) | (g > times[-1]), np.inf, g)
+    keep = g > times[0]  # R did drops units treated in the first period
+    return _Panel(wide.index.to_numpy()[keep], times, wide.to_numpy(float)[keep], g[keep])
+
+
+def _cells(times: np.ndarray, groups: np.ndarray):
+    """(group, time index, base index) for every ATT(g, t), varying base period."""
+    for g in groups:
+        last_pre = int(np.flatnonzero(times < g)[-1])
+        for ti in range(1, len(times)):
+            base = ti - 1 if times[ti] < g else last_pre
+            yield g, ti, base
+
+
+def _control_mask(cohort, g, t, control_group):
+    never = np.isinf(cohort)
+    if control_group == "never_treated":
+        return never
+    return never | ((cohort > t) & (cohort != g))
+
+
+def _attgt_core(panel: _Panel, cohort: np.ndarray, control_group: str, with_influence: bool):
+    groups = np.unique(cohort[np.isfinite(cohort)])
+    n = len(cohort)
+    rows, infl = [], []
+    for g, ti, base in _cells(panel.times, groups):
+        treated = cohort == g
+        control = _control_mask(cohort, g, panel.times[ti], control_group)
+        dy = panel.y[:, ti] - panel.y[:, base]
+        n_t, n_c = int(treated.sum()), int(control.sum())
+        if n_t == 0 or n_c == 0:
+            att, inf_i = np.nan, np.full(n, np.nan)
+        else:
+            mu1, mu0 = dy[treated].mean(), dy[control].mean()
+            att = mu1 - mu0
+            if with_influence:
+                n1 = n_t + n_c
+                p = n_t / n1
+                inf_i = np.zeros(n)
+                inf_i[treated] = (dy[treated] - mu1) / p
+                inf_i[control] = -(dy[control] - mu0) / (1 - p)
+                inf_i *= n / n1
+        rows.append((g, panel.times[ti], panel.times[base], att, n_t, n_c))
+        if with_influence:
+            infl.append(inf_i)
+    frame = pd.DataFrame(rows, columns=["group", "time", "base_time", "att", "n_treated", "n_control"])
+    return frame, (np.column_stack(infl) if infl else np.zeros((n, 0)))
+
+
+def staggered_did(
+    data: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    cohort: str,
+    outcome: str,
+    control_group: str = "never_treated",
+    alpha: float = 0.05,
+) -> pd.DataFrame:
+    """Group-time average treatment effects ATT(g, t) of Callaway & Sant'Anna (2021).
+
+    `data` is a balanced long panel (one row per unit and period). `cohort` is the first
+    treated period of the unit; 0 or NaN = never treated, and a cohort after the last
+    period counts as never treated (as R ``did``); units treated in the first period are
+    dropped (no pre-period). Controls: never-treated units, or with
+    ``control_group="not_yet_treated"`` also units with cohort > t (other than g).
+
+    att = mean change of cohort g minus mean change of the controls between the base
+    period (t-1 before g, g-1 from g on) and t. se = sqrt(sum_i psi_i^2) / n, with psi the
+    influence function (R ``did``, ``bstrap = FALSE``). Units: those of `outcome`.
+
+    Returns a DataFrame: group, time, base_time, att, se, ci_low, ci_high (pointwise
+    normal), n_treated, n_control, single_unit_cohort (True when the cohort has one
+    unit: its se ignores that unit's own variance; use :func:`did_permutation_test`).
+    ``attrs["did"]`` keeps the influence functions for :func:`aggregate_did`.
+
+    >>> df = pd.DataFrame({"ward": [1, 1, 2, 2, 3, 3], "year": [1, 2] * 3,
+    ...                    "g": [2, 2, 0, 0, 0, 0], "y": [5., 9., 5., 6., 4., 6.]})
+    >>> staggered_did(df, unit="ward", time="year", cohort="g", outcome="y")[["group", "time", "att"]]
+       group  time  att
+    0    2.0   2.0  2.5
+    """
+    if control_group not in _CONTROL_GROUPS:
+        raise ValueError(f"control_group must be one of {_CONTROL_GROUPS}, got {control_group!r}")
+    panel = _wide_panel(data, unit, time, cohort, outcome)
+    if len(panel.times) < 2:
+        raise ValueError("need at least two periods")
+    frame, infl = _attgt_core(panel, panel.cohort, control_group, with_influence=True)
+    n = len(panel.units)
+    frame["se"] = np.sqrt((infl**2).sum(axis=0)) / n
+    z = stats.norm.ppf(1 - alpha / 2)
+    frame["ci_low"] = frame["att"] - z * frame["se"]
+    frame["ci_high"] = frame["att"] + z * frame["se"]
+    frame["single_unit_cohort"] = frame["n_treated"] == 1
+    frame = frame[["group", "time", "base_time", "att", "se", "ci_low", "ci_high",
+                   "n_treated", "n_control", "single_unit_cohort"]]
+    unit_cohort = np.where(np.isinf(panel.cohort), 0.0, panel.cohort)
+    frame.attrs["did"] = _Influence(infl, unit_cohort, panel.units, alpha)
+    if frame["single_unit_cohort"].any():
+        frame.attrs["note"] = (
+            "a cohort has a single unit: its analytic se ignores that unit's own variance; "
+            "use did_permutation_test for inference"
+        )
+    return frame
+
+
+# --- aggregation (R did::aggte) -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DidAggregate:
+    """An aggregate of ATT(g, t): overall `att`, `se` and a per-level `table`."""
+
+    kind: str
+    att: float
+    se: float
+    table: pd.DataFrame = field(repr=False)
+
+
+def _weight_influence(keep, pg, unit_cohort, cell_group):
+    """Influence of estimating the cohort-share weights pg (R did's ``wif``)."""
+    ind = (unit_cohort[:, None] == cell_group[keep][None, :]).astype(float) - pg[keep][None, :]
+    total = pg[keep].sum()
+    return ind / total - np.outer(ind.sum(axis=1), pg[keep] / total**2)
+
+
+def _combine(att, infl, keep, weights, wif=None):
+    psi = infl[:, keep] @ weights
+    if wif is not None:
+        psi = psi + wif @ att[keep]
+    return psi
+
+
+def _se(psi):
+    n = len(psi)
+    return float(np.sqrt(np.mean(psi**2) / n))
+
+
+def aggregate_did(result: pd.DataFrame, kind: str = "simple") -> DidAggregate:
+    """Aggregate ATT(g, t) as R ``did::aggte`` does, with influence-function SEs.
+
+    Weights pg = share of all units in cohort g.
+    * ``simple``: sum(pg * att) / sum(pg) over post-treatment cells (t >= g); its se
+      includes the influence of estimating pg.
+    * ``group``: per cohort, the mean of its post-treatment ATTs; overall = pg-weighted.
+    * ``dynamic``: per event time e = t - g, pg-weighted mean; overall = mean over e >= 0.
+    * ``calendar``: per period t, pg-weighted mean of treated cohorts; overall = mean.
+    Returns :class:`DidAggregate`; `table` has level, att, se (level NaN for simple).
+
+    >>> df = pd.DataFrame({"ward": [1, 1, 2, 2, 3, 3], "year": [1, 2] * 3,
+    ...                    "g": [2, 2, 0, 0, 0, 0], "y": [5., 9., 5., 6., 4., 6.]})
+    >>> aggregate_did(staggered_did(df, unit="ward", time="year", cohort="g", outcome="y")).att
+    2.5
+    """
+    info = result.attrs.get("did")
+    if not isinstance(info, _Influence):
+        raise ValueError("aggregate_did needs the output of staggered_did (attrs['did'] is missing)")
+    group = result["group"].to_numpy(float)
+    t = result["time"].to_numpy(float)
+    att = result["att"].to_numpy(float)
+    infl, uc = info.influence, info.unit_cohort
+    glist = np.unique(group)
+    pg_g = np.array([np.mean(uc == g) for g in glist])
+    pg = pg_g[np.searchsorted(glist, group)]
+    post = group <= t
+
+    def level(keep, with_wif=True):
+        keep = np.flatnonzero(keep)
+        w = pg[keep] / pg[keep].sum()
+        wif = _weight_influence(keep, pg, uc, group) if with_wif else None
+        psi = _combine(att, infl, keep, w, wif)
+        return float(att[keep] @ w), psi
+
+    if kind == "simple":
+        est, psi = level(post)
+        table = pd.DataFrame({"level": [np.nan], "att": [est], "se": [_se(psi)]})
+        return DidAggregate(kind, est, _se(psi), table)
+    if kind == "group":
+        levels = glist
+        parts = [level((group == g) & post, with_wif=False) for g in glist]
+        overall_w = pg_g / pg_g.sum()
+        wif = _weight_influence(np.arange(len(glist)), pg_g, uc, glist)
+    elif kind == "dynamic":
+        e = t - group
+        levels = np.unique(e)
+        parts = [level(e == k) for k in levels]
+        pos = levels >= 0
+        overall_w = np.where(pos, 1.0 / pos.sum(), 0.0)
+        wif = None
+    elif kind == "calendar":
+        levels = np.unique(t[t >= group.min()])
+        parts = [level((t == k) & post) for k in levels]
+        overall_w = np.full(len(levels), 1.0 / len(levels))
+        wif = None
+    else:
+        raise ValueError(f"kind must be simple, group, dynamic or calendar, got {kind!r}")
+    lev_att = np.array([p[0] for p in parts])
+    lev_psi = np.column_stack([p[1] for p in parts])
+    psi = _combine(lev_att, lev_psi, np.arange(len(levels)), overall_w, wif)
+    table = pd.DataFrame({"level": levels, "att": lev_att, "se": [_se(p) for p in lev_psi.T]})
+    est = float(lev_att @ overall_w)
+    return DidAggregate(kind, est, _se(psi), table)
+
+
+# --- randomisation inference ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PermutationResult:
+    """Randomisation test of the simple aggregate ATT across units."""
+
+    observed: float
+    p_value: float
+    n_assignments: int
+    exact: bool
+    min_p_value: float
+    distribution: np.ndarray = field(repr=False)
+    note: str = ""
+
+
+def _simple_att(panel: _Panel, cohort: np.ndarray, control_group: str) -> float:
+    frame, _ = _attgt_core(panel, cohort, control_group, with_influence=False)
+    post = frame[frame["group"] <= frame["time"]].dropna(subset=["att"])
+    if post.empty:
+        return np.nan
+    sizes = pd.Series(cohort).value_counts()
+    w = post["group"].map(sizes).to_numpy(float)
+    return float(post["att"].to_numpy() @ w / w.sum())
+
+
+def _all_assignments(labels: np.ndarray):
+    """Every distinct arrangement of the multiset `labels` over len(labels) positions."""
+    values, counts = np.unique(labels, return_counts=True)
+    n = len(labels)
+
+    def place(free, k):
+        if k == len(values) - 1:
+            yield {values[k]: free}
+            return
+        for chosen in itertools.combinations(free, counts[k]):
+            rest = tuple(i for i in free if i not in chosen)
+            for tail in place(rest, k + 1):
+                yield {values[k]: chosen, **tail}
+
+    for arrangement in place(tuple(range(n)), 0):
+        out = np.empty(n)
+        for v, idx in arrangement.items():
+            out[list(idx)] = v
+        yield out
+
+
+def _n_assignments(labels: np.ndarray) -> int:
+    _, counts = np.unique(labels, return_counts=True)
+    total = math.factorial(len(labels))
+    for c in counts:
+        total //= math.factorial(int(c))
+    return total
+
+
+def did_permutation_test(
+    data: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    cohort: str,
+    outcome: str,
+    control_group: str = "never_treated",
+    n_permutations: int = 999,
+    seed: int = 0,
+    alternative: str = "two-sided",
+) -> PermutationResult:
+    """Randomisation inference for the simple aggregate ATT, permuting cohorts across units.
+
+    The observed statistic is the cohort-size-weighted mean of post-treatment ATT(g, t)
+    (``aggregate_did(kind="simple")``). Under the sharp null of no effect anywhere, any
+    reassignment of the cohort labels across units was as likely. If the number of
+    distinct reassignments is at most `n_permutations` all are enumerated (exact test,
+    p = share with a statistic at least as extreme, observed included, so the smallest
+    possible p is 1 / n_assignments); otherwise `n_permutations` random ones are drawn
+    (seeded) and p = (1 + #extreme) / (1 + n_permutations).
+    `alternative`: "two-sided" (|stat|), "less" or "greater".
+
+    >>> df = pd.DataFrame({"ward": [1, 1, 2, 2, 3, 3], "year": [1, 2] * 3,
+    ...                    "g": [2, 2, 0, 0, 0, 0], "y": [5., 9., 5., 6., 4., 6.]})
+    >>> r = did_permutation_test(df, unit="ward", time="year", cohort="g", outcome="y")
+    >>> r.p_value, r.min_p_value, r.exact
+    (0.3333333333333333, 0.3333333333333333, True)
+    """
+    if alternative not in ("two-sided", "less", "greater"):
+        raise ValueError(f"alternative must be two-sided, less or greater, got {alternative!r}")
+    if control_group not in _CONTROL_GROUPS:
+        raise ValueError(f"control_group must be one of {_CONTROL_GROUPS}, got {control_group!r}")
+    panel = _wide_panel(data, unit, time, cohort, outcome)
+    observed = _simple_att(panel, panel.cohort, control_group)
+    total = _n_assignments(panel.cohort)
+    exact = total <= n_permutations
+    if exact:
+        draws = _all_assignments(panel.cohort)
+    else:
+        rng = np.random.default_rng(seed)
+        draws = (rng.permutation(panel.cohort) for _ in range(n_permutations))
+    dist = np.array([_simple_att(panel, c, control_group) for c in draws])
+
+    def extreme(x):
+        tol = 1e-12 * max(1.0, abs(observed))
+        if alternative == "two-sided":
+            return np.abs(x) >= abs(observed) - tol
+        if alternative == "less":
+            return x <= observed + tol
+        return x >= observed - tol
+
+    hits = extreme(dist[~np.isnan(dist)])
+    if exact:
+        p, min_p = float(hits.mean()), 1.0 / len(hits)
+    else:
+        p, min_p = (1 + hits.sum()) / (1 + len(hits)), 1.0 / (1 + len(hits))
+    note = (f"exact over all {total} reassignments" if exact
+            else f"{n_permutations} random reassignments of {total} (seed {seed})")
+    if (pd.Series(panel.cohort[np.isfinite(panel.cohort)]).value_counts() == 1).any():
+        note += "; a cohort has a single unit, so only this test's p-value is trustworthy"
+    return PermutationResult(float(observed), float(p), int(len(hits) if exact else total),
+                             exact, float(min_p), dist, note)

@@ -1,0 +1,123 @@
+"""Staggered DiD against R `did` 2.5.1 (mpdta) and Card & Krueger (1994)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wardstudy.evaluate import aggregate_did, did_permutation_test, staggered_did
+
+SCENARIOS = {"mpdta_nev_dr": "never_treated", "mpdta_nev_ipw": "never_treated",
+             "mpdta_nyt_dr": "not_yet_treated"}
+
+
+@pytest.fixture(scope="module")
+def mpdta(benchmarks_dir):
+    return pd.read_csv(benchmarks_dir / "mpdta.csv")
+
+
+def _fit(mpdta, control_group):
+    return staggered_did(mpdta, unit="countyreal", time="year", cohort="first.treat",
+                         outcome="lemp", control_group=control_group)
+
+
+@pytest.mark.benchmark_data
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_group_time_att_matches_r_did(mpdta, benchmarks_dir, scenario):
+    # Without covariates the R dr and ipw estimators coincide with the difference of mean changes.
+    ref = pd.read_csv(benchmarks_dir / "did_r_reference_attgt.csv")
+    ref = ref[ref["scenario"] == scenario]
+    got = _fit(mpdta, SCENARIOS[scenario]).merge(ref, left_on=["group", "time"],
+                                                  right_on=["group", "t"], suffixes=("", "_r"))
+    assert len(got) == len(ref) == 12
+    np.testing.assert_allclose(got["att"], got["att_r"], atol=1e-6, rtol=0)
+    np.testing.assert_allclose(got["se"], got["se_r"], rtol=0.01)
+
+
+@pytest.mark.benchmark_data
+def test_published_simple_aggregate(mpdta):
+    # benchmarks README: simple aggregate -0.0399513 (SE 0.0120340), never-treated controls
+    agg = aggregate_did(_fit(mpdta, "never_treated"), "simple")
+    assert agg.att == pytest.approx(-0.0399513, abs=1e-6)
+    assert agg.se == pytest.approx(0.0120340, rel=0.01)
+
+
+@pytest.mark.benchmark_data
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("kind", ["simple", "group", "dynamic", "calendar"])
+def test_aggregates_match_r_aggte(mpdta, benchmarks_dir, scenario, kind):
+    ref = pd.read_csv(benchmarks_dir / "did_r_reference_aggte.csv")
+    ref = ref[(ref["scenario"] == scenario) & (ref["type"] == kind)]
+    agg = aggregate_did(_fit(mpdta, SCENARIOS[scenario]), kind)
+    assert agg.att == pytest.approx(ref["overall_att"].iloc[0], abs=1e-6)
+    assert agg.se == pytest.approx(ref["overall_se"].iloc[0], rel=0.01)
+    if kind != "simple":
+        np.testing.assert_allclose(agg.table["level"], ref["egt"], atol=0)
+        np.testing.assert_allclose(agg.table["att"], ref["att_egt"], atol=1e-6, rtol=0)
+        np.testing.assert_allclose(agg.table["se"], ref["se_egt"], rtol=0.01)
+
+
+@pytest.mark.benchmark_data
+def test_card_krueger_balanced_sample(benchmarks_dir):
+    # Card & Krueger (1994, AER 84(4)), Table 3 row 4, "balanced sample of stores" (FTE
+    # available in both waves): change PA -2.28, NJ 0.47, NJ - PA = 2.75 (se 1.34).
+    ck = pd.read_csv(benchmarks_dir / "card_krueger.csv")
+    both = ck.groupby("id")["fte"].transform(lambda s: s.notna().all())
+    ck = ck[both].assign(cohort=lambda d: d["nj"])  # NJ treated from wave d = 1; PA never
+    got = staggered_did(ck, unit="id", time="d", cohort="cohort", outcome="fte")
+    assert len(got) == 1
+    assert got.loc[0, "att"] == pytest.approx(2.75, abs=0.005)
+    assert got.loc[0, "se"] == pytest.approx(1.34, abs=0.01)
+
+
+def _toy(changes, cohorts):
+    """Two periods; unit i goes from 0 to changes[i]."""
+    n = len(changes)
+    return pd.DataFrame({"ward": np.repeat(np.arange(n), 2), "year": np.tile([2022, 2023], n),
+                         "cohort": np.repeat(cohorts, 2),
+                         "y": np.ravel(np.column_stack([np.zeros(n), changes]))})
+
+
+def test_single_ward_cohort_is_flagged():
+    got = staggered_did(_toy([10, 1, 2, 3, 4], [2023, 0, 0, 0, 0]),
+                        unit="ward", time="year", cohort="cohort", outcome="y")
+    assert got.loc[0, "att"] == pytest.approx(10 - 2.5)
+    assert bool(got.loc[0, "single_unit_cohort"])
+    assert "single unit" in got.attrs["note"]
+
+
+def test_permutation_test_enumerates_all_reassignments():
+    # Hand calculation: treated ward's change 10 vs 1..4 -> ATT 7.5; making ward k the
+    # treated one gives k - mean(rest) = -3.75, -2.5, -1.25, 0: only the truth is as extreme.
+    res = did_permutation_test(_toy([10, 1, 2, 3, 4], [2023, 0, 0, 0, 0]),
+                               unit="ward", time="year", cohort="cohort", outcome="y")
+    assert res.exact and res.n_assignments == 5
+    assert res.observed == pytest.approx(7.5)
+    assert res.p_value == pytest.approx(1 / 5) and res.min_p_value == pytest.approx(1 / 5)
+    assert sorted(np.round(res.distribution, 6)) == [-3.75, -2.5, -1.25, 0, 7.5]
+
+
+def test_permutation_test_one_sided():
+    res = did_permutation_test(_toy([0, 1, 2, 3, 4], [2023, 0, 0, 0, 0]), unit="ward",
+                               time="year", cohort="cohort", outcome="y", alternative="less")
+    assert res.p_value == pytest.approx(1 / 5)  # the smallest change of the five
+
+
+def test_permutation_test_samples_when_too_many_assignments():
+    rng = np.random.default_rng(1)
+    data = _toy(rng.normal(size=30), [2023] * 10 + [0] * 20)
+    res = did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="y",
+                               n_permutations=199, seed=3)
+    assert not res.exact and len(res.distribution) == 199
+    assert 1 / 200 <= res.p_value <= 1
+
+
+def test_unbalanced_panel_is_refused_with_the_missing_cell():
+    data = _toy([1, 2, 3], [2023, 0, 0]).drop(index=5)
+    with pytest.raises(ValueError, match="ward=2, year=2023"):
+        staggered_did(data, unit="ward", time="year", cohort="cohort", outcome="y")
+
+
+def test_unknown_control_group_is_refused():
+    with pytest.raises(ValueError, match="control_group"):
+        staggered_did(_toy([1, 2], [2023, 0]), unit="ward", time="year", cohort="cohort",
+                      outcome="y", control_group="everyone")
