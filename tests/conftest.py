@@ -15,3 +15,11 @@ def benchmarks_dir() -> Path:
     if not BENCHMARKS_DIR.is_dir():
         pytest.skip(reason=f"benchmark data not found at {BENCHMARKS_DIR}")
     return BENCHMARKS_DIR
+
+
+@pytest.fixture(scope="session")
+def study():
+    """The shipped data (reference tables and the synthetic panel), loaded once."""
+    from wardstudy import data
+
+    return data.load()

@@ -1,0 +1,45 @@
+"""The export command writes the contract's CSV, and never leaves a half-written file."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from wardstudy import export
+from wardstudy.cli import app
+from wardstudy.indicators import CONTRACT_COLUMNS
+
+
+def test_indicators_command_writes_contract_csv_with_published_figures(tmp_path):
+    out = tmp_path / "reports" / "indicators.csv"
+    result = CliRunner().invoke(app, ["indicators", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "SYNTHETIC" in result.output
+    table = pd.read_csv(out, dtype={"ward": str})
+    assert list(table.columns) == CONTRACT_COLUMNS
+    dx = table.query("ward == 'duc-xuan' and year == 2023").set_index("indicator")
+    assert dx.loc["criteria_met_share", ["numerator", "denominator"]].tolist() == [21, 22]
+    assert dx.loc["social_order_crime_change", "value"] == -7
+    assert dx.loc["procedures_early_share", "value"] == 0.2
+    assert set(table["ward"]) == {"nguyen-thi-minh-khai", "song-cau", "duc-xuan", "phung-chi-kien",
+                                  "huyen-tung", "duong-quang", "nong-thuong", "xuat-hoa"}
+    assert not table.duplicated(["ward", "year", "indicator"]).any()
+
+
+def test_blank_where_not_applicable(tmp_path):
+    out = tmp_path / "indicators.csv"
+    CliRunner().invoke(app, ["indicators", "--out", str(out)])
+    line = next(l for l in out.read_text(encoding="utf-8").splitlines()
+                if l.startswith("duc-xuan,2023,fire_safety_groups,"))
+    assert line == "duc-xuan,2023,fire_safety_groups,6,,,,"
+
+
+def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
+    target = tmp_path / "indicators.csv"
+    target.write_text("old", encoding="utf-8")
+
+    with pytest.raises(TypeError):
+        export.atomic_write_text(target, 12345)  # not text: fails mid-write
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["indicators.csv"]

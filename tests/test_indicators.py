@@ -1,0 +1,156 @@
+"""Each indicator on small fixtures, with the expected values worked out by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wardstudy import indicators as ind
+
+
+def monthly(rows, columns):
+    return pd.DataFrame(rows, columns=["ward", "month", *columns])
+
+
+def test_on_time_share_sums_months_before_dividing():
+    df = monthly([("a", "2023-01", 10, 10), ("a", "2023-02", 30, 0)], ["resolved", "on_time"])
+    got = ind.procedures_on_time_share(df)
+    assert got.loc[0, "value"] == pytest.approx(10 / 40)  # not the mean of 1.0 and 0.0
+    assert (got.loc[0, "numerator"], got.loc[0, "denominator"]) == (10, 40)
+
+
+def test_share_is_nan_not_zero_without_cases():
+    df = monthly([("a", "2023-01", 0, 0)], ["received", "handled"])
+    got = ind.tips_handled_share(df)
+    assert np.isnan(got.loc[0, "value"])
+    assert np.isnan(got.loc[0, "ci_low"]) and np.isnan(got.loc[0, "ci_high"])
+
+
+def test_shares_are_computed_per_ward_and_year_in_one_pass():
+    df = monthly([
+        ("a", "2022-12", 10, 5), ("a", "2023-01", 10, 9),
+        ("b", "2023-01", 4, 1), ("b", "2023-02", 4, 3),
+    ], ["total", "online"])
+    got = ind.procedures_online_share(df).set_index(["ward", "year"])["value"]
+    assert got.to_dict() == {("a", 2022): 0.5, ("a", 2023): 0.9, ("b", 2023): 0.5}
+
+
+def test_early_share_is_of_all_resolved_not_of_on_time():
+    df = monthly([("a", "2023-01", 40, 30, 10)], ["resolved", "on_time", "early"])
+    assert ind.procedures_early_share(df).loc[0, "value"] == pytest.approx(10 / 40)
+
+
+def test_share_interval_is_clopper_pearson():
+    # 9 of 10: the exact 95% interval is 0.5550 to 0.9975 (standard tables; R binom.test(9, 10)).
+    df = monthly([("a", "2023-01", 10, 9)], ["received", "handled"])
+    got = ind.tips_handled_share(df).iloc[0]
+    assert got["ci_low"] == pytest.approx(0.5550, abs=1e-4)
+    assert got["ci_high"] == pytest.approx(0.9975, abs=1e-4)
+
+
+def test_all_handled_has_upper_bound_one_and_lower_bound_below_one():
+    # 83 of 83: lower bound (0.025)^(1/83) = 0.95653.
+    df = monthly([("a", "2023-01", 83, 83)], ["received", "handled"])
+    got = ind.tips_handled_share(df).iloc[0]
+    assert got["ci_high"] == 1.0
+    assert got["ci_low"] == pytest.approx(0.025 ** (1 / 83), rel=1e-9)
+
+
+def test_criteria_share_counts_unassessed_criteria_as_unmet():
+    df = pd.DataFrame({"ward": "a", "year": 2023, "criterion_id": ["C01", "C02", "C03"], "met": [1, 1, 0]})
+    got = ind.criteria_met_share(df).iloc[0]
+    assert got["value"] == pytest.approx(2 / 22)
+    assert (got["numerator"], got["denominator"]) == (2, 22)
+
+
+def test_crime_counts_sum_one_category_and_give_garwood_interval():
+    df = monthly([
+        ("a", "2023-01", "social_order", 3), ("a", "2023-02", "social_order", 2),
+        ("a", "2023-02", "high_tech", 9),
+    ], ["category", "count"])
+    got = ind.social_order_crimes(df).iloc[0]
+    assert got["value"] == 5
+    # Garwood interval for 5 cases: 1.6235 to 11.6683 (standard exact Poisson tables).
+    assert got["ci_low"] == pytest.approx(1.6235, abs=1e-4)
+    assert got["ci_high"] == pytest.approx(11.6683, abs=1e-4)
+
+
+def test_a_year_without_the_category_counts_zero_cases():
+    df = monthly([("a", "2023-01", "high_tech", 2)], ["category", "count"])
+    got = ind.social_order_crimes(df).iloc[0]
+    assert got["value"] == 0
+    assert got["ci_low"] == 0
+    assert got["ci_high"] == pytest.approx(3.6889, abs=1e-4)  # -ln(0.025)
+
+
+def test_change_compares_with_the_same_months_of_the_previous_year():
+    df = monthly([
+        ("a", "2022-01", "social_order", 5), ("a", "2022-02", "social_order", 6),
+        ("a", "2022-03", "social_order", 100),  # March 2022 has no March 2023 to compare with
+        ("a", "2023-01", "social_order", 2), ("a", "2023-02", "social_order", 1),
+    ], ["category", "count"])
+    got = ind.social_order_crime_change(df)
+    assert got["year"].tolist() == [2023]
+    assert got.loc[0, "value"] == (2 + 1) - (5 + 6)
+
+
+def test_change_is_missing_when_the_previous_year_lacks_a_month():
+    df = monthly([
+        ("a", "2022-01", "social_order", 5),
+        ("a", "2023-01", "social_order", 2), ("a", "2023-02", "social_order", 1),
+    ], ["category", "count"])
+    got = ind.social_order_crime_change(df)
+    assert np.isnan(got.loc[0, "value"])
+
+
+def test_change_first_year_has_no_row_and_other_wards_are_independent():
+    df = monthly([
+        ("a", "2022-01", "social_order", 4), ("a", "2023-01", "social_order", 1),
+        ("b", "2023-01", "social_order", 9), ("b", "2024-01", "social_order", 12),
+    ], ["category", "count"])
+    got = ind.social_order_crime_change(df).set_index(["ward", "year"])["value"].to_dict()
+    assert got == {("a", 2023): -3, ("b", 2024): 3}
+
+
+def test_rate_ratio_interval_matches_r_poisson_test():
+    # R: poisson.test(c(13, 20)) -> ratio 0.65, 95% CI 0.2974 to 1.3728 (equal exposures).
+    df = monthly([("a", "2022-06", "social_order", 20), ("a", "2023-06", "social_order", 13)],
+                 ["category", "count"])
+    got = ind.social_order_crime_rate_ratio(df).iloc[0]
+    assert got["value"] == pytest.approx(0.65)
+    assert (got["numerator"], got["denominator"]) == (13, 20)
+    assert got["ci_low"] == pytest.approx(0.2974, abs=1e-3)
+    assert got["ci_high"] == pytest.approx(1.3728, abs=1e-3)
+
+
+def test_stocks_take_the_last_month_of_the_year_even_when_rows_are_unsorted():
+    df = monthly([("a", "2023-12", 6, 5), ("a", "2023-03", 1, 1), ("a", "2024-02", 7, 6)],
+                 ["fire_safety_groups", "public_firefighting_points"])
+    groups = ind.fire_safety_groups(df).set_index("year")["value"].to_dict()
+    points = ind.public_firefighting_points(df).set_index("year")["value"].to_dict()
+    assert groups == {2023: 6, 2024: 7}
+    assert points == {2023: 5, 2024: 6}
+
+
+def test_project06_coverage_uses_year_end_stock_not_the_sum_of_months():
+    df = monthly([("a", "2023-11", 100, 50, 10), ("a", "2023-12", 100, 60, 30)],
+                 ["eligible_residents", "chip_ids_issued", "vneid_level2_accounts"])
+    assert ind.chip_id_coverage(df).loc[0, "value"] == pytest.approx(0.6)
+    assert ind.vneid_level2_share(df).loc[0, "value"] == pytest.approx(0.3)
+
+
+def test_every_indicator_returns_the_contract_columns(study):
+    for name, (table, function) in ind.INDICATORS.items():
+        got = function(getattr(study, table))
+        assert list(got.columns) == ind.CONTRACT_COLUMNS, name
+        assert set(got["indicator"]) == {name}
+
+
+def test_contract_ids_are_all_exported(study):
+    contract = {"criteria_met_share", "social_order_crimes", "social_order_crime_change",
+                "tips_handled_share", "procedures_online_share", "procedures_on_time_share",
+                "procedures_early_share", "fire_safety_groups", "public_firefighting_points",
+                "chip_id_coverage", "vneid_level2_share", "community_models_active", "high_tech_crimes"}
+    exported = set(ind.all_indicators(study)["indicator"])
+    assert contract <= exported
