@@ -18,21 +18,35 @@ from wardstudy.evaluate.did import (
     did_permutation_test,
     staggered_did,
 )
+from wardstudy.evaluate.its import InterruptedTimeSeries, RateRatio, interrupted_time_series
 from wardstudy.evaluate.poisson import (
     BaselineSensitivity,
     PoissonChange,
     baseline_sensitivity,
     poisson_change,
 )
+from wardstudy.evaluate.synth import (
+    PlaceboTest,
+    SyntheticControl,
+    placebo_test,
+    synthetic_control,
+)
 
 __all__ = [
     "BaselineSensitivity",
     "DidAggregate",
+    "InterruptedTimeSeries",
     "PermutationResult",
+    "PlaceboTest",
     "PoissonChange",
+    "RateRatio",
+    "SyntheticControl",
     "aggregate_did",
     "baseline_sensitivity",
     "did_permutation_test",
+    "interrupted_time_series",
+    "placebo_test",
     "poisson_change",
     "staggered_did",
+    "synthetic_control",
 ]

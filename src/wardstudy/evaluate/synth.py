@@ -1,0 +1,277 @@
+"""Synthetic control (Abadie & Gardeazabal 2003; Abadie, Diamond & Hainmueller 2010).
+
+A treated unit's counterfactual is a convex combination of donor units (weights >= 0,
+summing to 1) that tracks it before treatment. The gap treated - synthetic after
+treatment is the estimated effect; in-space placebos (every donor treated in turn) give
+its randomisation p-value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import optimize
+
+__all__ = ["SyntheticControl", "PlaceboTest", "synthetic_control", "placebo_test"]
+
+
+@dataclass(frozen=True)
+class SyntheticControl:
+    """Result of :func:`synthetic_control` (outcome units throughout, time as in the data)."""
+
+    treated: object
+    treatment_time: float
+    weights: pd.Series  # by donor, >= 0, sum 1
+    synthetic: pd.Series  # by time
+    gaps: pd.Series  # treated - synthetic, by time
+    pre_rmspe: float  # root mean squared gap over all periods before treatment_time
+    post_rmspe: float  # the same from treatment_time on
+    loss: float  # mean squared gap over the fitting periods (R Synth's loss.v)
+    predictor_weights: pd.Series | None = field(default=None, repr=False)  # diagonal V
+
+
+@dataclass(frozen=True)
+class PlaceboTest:
+    """In-space placebo test: each unit in turn treated, donors = the others."""
+
+    ratios: pd.Series  # post/pre RMSPE by unit, the treated one included
+    p_value: float  # share of units with a ratio >= the treated one's (treated counted)
+    min_p_value: float  # 1 / (J + 1), the smallest p this design can give
+    results: dict = field(repr=False, default_factory=dict)
+
+
+# --- the inner problem: weights on the simplex ------------------------------------------
+
+
+def simplex_least_squares(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """argmin_w ||a w - b||^2 subject to w >= 0, sum(w) = 1 (a convex QP).
+
+    Solved with scipy's Lawson-Hanson NNLS on the system augmented with a heavily
+    weighted row M * (1'w - 1) (exact enough: the sum is off by ~1e-9, then rescaled).
+    Deterministic.
+
+    >>> a = np.array([[1.0, 0.0], [0.0, 1.0]])
+    >>> simplex_least_squares(a, np.array([0.3, 0.7])).round(6).tolist()
+    [0.3, 0.7]
+    """
+    scale = max(float(np.linalg.norm(a)), float(np.linalg.norm(b)), 1e-12)
+    big = 1e4 * scale
+    aug_a = np.vstack([a, np.full((1, a.shape[1]), big)])
+    aug_b = np.append(b, big)
+    w, _ = optimize.nnls(aug_a, aug_b, maxiter=50 * a.shape[1])
+    total = w.sum()
+    if total <= 0:
+        return np.full(a.shape[1], 1.0 / a.shape[1])
+    return w / total
+
+
+# --- data preparation -----------------------------------------------------------------
+
+
+def _outcome_wide(data, unit, time, outcome) -> pd.DataFrame:
+    for col in (unit, time, outcome):
+        if col not in data.columns:
+            raise ValueError(f'column "{col}" not found; columns are {list(data.columns)}')
+    if data.duplicated([unit, time]).any():
+        row = data[data.duplicated([unit, time])].iloc[0]
+        raise ValueError(f"two rows for {unit}={row[unit]!r}, {time}={row[time]!r}")
+    return data.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
+
+
+def _predictor_matrix(data, unit, time, predictors, default_years, units) -> pd.DataFrame:
+    """Rows = predictors (mean over their years, NaN skipped, as Synth's dataprep), cols = units."""
+    rows = {}
+    for spec in predictors:
+        if isinstance(spec, str):
+            col, years = spec, default_years
+        else:
+            col, years = spec[0], spec[1]
+            if len(spec) > 2 and spec[2] != "mean":
+                raise ValueError(f"only the 'mean' aggregation is supported, got {spec[2]!r}")
+        if col not in data.columns:
+            raise ValueError(f'predictor column "{col}" not found')
+        years = np.atleast_1d(np.asarray(years, dtype=float))
+        sel = data[data[time].astype(float).isin(years)]
+        values = sel.groupby(unit)[col].mean().reindex(units)
+        label = col if isinstance(spec, str) else f"{col} {years.min():g}-{years.max():g}"
+        if values.isna().any():
+            raise ValueError(f"predictor {label}: no values for {values[values.isna()].index[0]!r}")
+        rows[label] = values
+    return pd.DataFrame(rows).T
+
+
+# --- the outer problem: predictor weights V ---------------------------------------------
+
+
+def _weights_for_v(v, x1, x0):
+    root = np.sqrt(np.abs(v) / np.abs(v).sum())
+    return simplex_least_squares(root[:, None] * x0, root * x1)
+
+
+def _loss_for_v(v, x1, x0, z1, z0):
+    if not np.all(np.isfinite(v)) or np.abs(v).sum() == 0:
+        return np.inf
+    w = _weights_for_v(v, x1, x0)
+    return float(np.mean((z1 - z0 @ w) ** 2))
+
+
+def _regression_start(x1, x0, z1, z0):
+    """R Synth's second start: diag(B B') of the regression of outcomes on predictors."""
+    xall = np.column_stack([np.ones(x0.shape[1] + 1), np.column_stack([x1, x0]).T])
+    zall = np.column_stack([z1, z0]).T
+    beta, *_ = np.linalg.lstsq(xall, zall, rcond=None)
+    sv = np.sum(beta[1:] ** 2, axis=1)
+    return sv / sv.sum() if sv.sum() > 0 else None
+
+
+_OPTIMISERS = {
+    # R optim's defaults as Synth calls them: Nelder-Mead and BFGS with ndeps = 1e-3.
+    "Nelder-Mead": {"method": "Nelder-Mead",
+                    "options": {"maxiter": 20000, "adaptive": True, "xatol": 1e-8, "fatol": 1e-12}},
+    "BFGS": {"method": "BFGS", "options": {"eps": 1e-3, "maxiter": 100}},
+    "Powell": {"method": "Powell", "options": {"xtol": 1e-8, "ftol": 1e-12}},
+}
+
+
+def _fit_v(x1, x0, z1, z0, n_starts, seed, methods):
+    k = len(x1)
+    starts = [np.full(k, 1.0 / k)]
+    reg = _regression_start(x1, x0, z1, z0)
+    if reg is not None:
+        starts.append(reg)
+    rng = np.random.default_rng(seed)
+    starts = starts[:n_starts] + list(rng.dirichlet(np.ones(k), size=max(0, n_starts - len(starts))))
+    best_v, best_loss = starts[0], _loss_for_v(starts[0], x1, x0, z1, z0)
+    for start in starts:
+        for name in methods:
+            res = optimize.minimize(_loss_for_v, start, args=(x1, x0, z1, z0), **_OPTIMISERS[name])
+            if res.fun < best_loss:
+                best_v, best_loss = res.x, res.fun
+    return np.abs(best_v) / np.abs(best_v).sum()
+
+
+# --- public API ---------------------------------------------------------------------
+
+
+def synthetic_control(
+    data: pd.DataFrame,
+    *,
+    unit: str,
+    time: str,
+    outcome: str,
+    treated,
+    treatment_time,
+    predictors=None,
+    donors=None,
+    predictor_years=None,
+    optimize_years=None,
+    n_starts: int = 2,
+    methods=("Nelder-Mead", "BFGS"),
+    seed: int = 0,
+) -> SyntheticControl:
+    """Synthetic control for one treated unit from a long panel.
+
+    Donors: `donors`, or every unit other than `treated` (drop aggregates such as a
+    country total yourself). Pre-period: times < `treatment_time`.
+
+    * ``predictors=None``: W = argmin ||Y1 - Y0 W||^2 over the pre-period outcomes (or
+      `optimize_years`), W on the simplex. A convex QP, solved deterministically.
+    * With predictors (R Synth): each is a column name (mean over `predictor_years`,
+      default the pre-period) or ``(column, years)`` / ``(column, years, "mean")``.
+      Predictors are scaled by their standard deviation across units. Inner problem:
+      W(V) = argmin (X1 - X0 W)' V (X1 - X0 W) on the simplex; outer: diagonal V >= 0
+      minimising the mean squared outcome gap over `optimize_years` (default the
+      pre-period). The outer problem is not convex. Starts: equal V, then Synth's
+      regression-based V, then seeded random ones, `n_starts` in all; from each, every
+      optimiser in `methods` ("Nelder-Mead", "BFGS", "Powell"); the lowest loss is kept.
+      The defaults (2 starts x Nelder-Mead, BFGS) follow R Synth and reproduce its
+      published Basque weights; more starts or Powell can find a lower loss with
+      different weights (the V problem has many local optima), so report the choice.
+
+    gaps = Y1 - Y0 W by time; pre/post RMSPE = sqrt(mean(gaps^2)) before / from treatment.
+
+    >>> df = pd.DataFrame({"u": list("aabbcc"), "t": [1, 2] * 3,
+    ...                    "y": [1.0, 5.0, 0.0, 1.0, 2.0, 3.0]})
+    >>> r = synthetic_control(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2)
+    >>> r.weights.round(3).to_dict(), float(r.gaps.loc[2].round(3))
+    ({'b': 0.5, 'c': 0.5}, 3.0)
+    """
+    wide = _outcome_wide(data, unit, time, outcome)
+    if treated not in wide.index:
+        raise ValueError(f"treated unit {treated!r} is not in column {unit!r}")
+    donor_ids = [u for u in (wide.index if donors is None else donors) if u != treated]
+    missing = [u for u in donor_ids if u not in wide.index]
+    if missing:
+        raise ValueError(f"donor {missing[0]!r} is not in column {unit!r}")
+    if len(donor_ids) < 1:
+        raise ValueError("need at least one donor unit")
+    times = wide.columns.to_numpy(dtype=float)
+    pre = times < float(treatment_time)
+    if not pre.any():
+        raise ValueError(f"no periods before treatment_time {treatment_time!r}")
+    fit_times = times[pre] if optimize_years is None else np.asarray(optimize_years, dtype=float)
+    fit = np.isin(times, fit_times)
+    y1 = wide.loc[treated].to_numpy(float)
+    y0 = wide.loc[donor_ids].to_numpy(float).T  # times x donors
+    if np.isnan(y1[fit]).any() or np.isnan(y0[fit]).any():
+        raise ValueError(f"{outcome} is missing in a fitting period; fill or drop that unit")
+    z1, z0 = y1[fit], y0[fit]
+    v_series = None
+    if predictors is None:
+        w = simplex_least_squares(z0, z1)
+    else:
+        default_years = times[pre] if predictor_years is None else predictor_years
+        xm = _predictor_matrix(data, unit, time, predictors, default_years, [treated, *donor_ids])
+        xv = xm.to_numpy(float)
+        sd = xv.std(axis=1, ddof=1)
+        xv = xv / np.where(sd > 0, sd, 1.0)[:, None]
+        x1, x0 = xv[:, 0], xv[:, 1:]
+        unknown = [m for m in methods if m not in _OPTIMISERS]
+        if unknown:
+            raise ValueError(f"unknown optimiser {unknown[0]!r}; choose from {list(_OPTIMISERS)}")
+        v = _fit_v(x1, x0, z1, z0, n_starts, seed, methods)
+        w = _weights_for_v(v, x1, x0)
+        v_series = pd.Series(v, index=xm.index, name="v")
+    synth = pd.Series(y0 @ w, index=wide.columns, name="synthetic")
+    gaps = pd.Series(y1 - synth.to_numpy(), index=wide.columns, name="gap")
+    g = gaps.to_numpy()
+    return SyntheticControl(
+        treated=treated,
+        treatment_time=float(treatment_time),
+        weights=pd.Series(w, index=pd.Index(donor_ids, name=unit), name="weight"),
+        synthetic=synth,
+        gaps=gaps,
+        pre_rmspe=float(np.sqrt(np.nanmean(g[pre] ** 2))),
+        post_rmspe=float(np.sqrt(np.nanmean(g[~pre] ** 2))) if (~pre).any() else float("nan"),
+        loss=float(np.mean(g[fit] ** 2)),
+        predictor_weights=v_series,
+    )
+
+
+def placebo_test(data: pd.DataFrame, *, unit: str, treated, donors=None, **kwargs) -> PlaceboTest:
+    """In-space placebo (permutation) test of a synthetic control.
+
+    Takes the arguments of :func:`synthetic_control`. Each of the J + 1 units (treated and
+    donors) is in turn treated, with the other J - ... donors, i.e. the original donors minus
+    itself (the truly treated unit never serves as a donor). ratio = post RMSPE / pre RMSPE.
+    p = (number of units with ratio >= the treated unit's) / (J + 1), the treated unit
+    counted, so the smallest attainable p is min_p_value = 1 / (J + 1).
+
+    >>> df = pd.DataFrame({"u": list("aabbcc"), "t": [1, 2] * 3,
+    ...                    "y": [1.0, 5.0, 0.0, 1.0, 2.0, 3.0]})
+    >>> r = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2)
+    >>> r.min_p_value
+    0.3333333333333333
+    """
+    all_units = pd.unique(data[unit])
+    donor_ids = [u for u in (all_units if donors is None else donors) if u != treated]
+    results = {treated: synthetic_control(data, unit=unit, treated=treated, donors=donor_ids, **kwargs)}
+    for placebo in donor_ids:
+        others = [u for u in donor_ids if u != placebo]
+        results[placebo] = synthetic_control(data, unit=unit, treated=placebo, donors=others, **kwargs)
+    ratios = pd.Series({u: r.post_rmspe / r.pre_rmspe for u, r in results.items()}, name="ratio")
+    ratios.index.name = unit
+    p = float(np.mean(ratios.to_numpy() >= ratios[treated] * (1 - 1e-12)))
+    return PlaceboTest(ratios=ratios, p_value=p, min_p_value=1.0 / len(ratios), results=results)
