@@ -50,5 +50,26 @@ def indicators(
     typer.echo(f"wrote {path}{note}")
 
 
+@app.command()
+def validate(
+    data_dir: Annotated[Optional[Path], typer.Argument(
+        help="Folder of tables to check (default: the shipped synthetic panel).")] = None,
+) -> None:
+    """Check every input table against its schema; list all problems; exit 1 if any.
+
+    Writes nothing. Each problem names the file, the row as numbered in the file (the
+    header is row 1), the column, the value and the rule it breaks.
+    """
+    from wardstudy import data
+    from wardstudy.schemas import problems_table
+
+    _, problems = data.check(data_dir)
+    if problems:
+        typer.echo(problems_table(problems))
+        typer.echo(f"\n{len(problems)} problem(s): fix them and run `wardstudy validate` again.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{data_dir or paths.synthetic_dir()}: all tables pass their schemas")
+
+
 if __name__ == "__main__":
     app()

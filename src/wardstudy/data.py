@@ -8,51 +8,64 @@ Two kinds of table:
   indicators. The shipped ones are synthetic; point ``data_dir`` at a folder of real
   tables with the same names and columns to use real records. A reference table placed
   in ``data_dir`` overrides the shipped one.
+
+Every table may be a CSV file (``crimes.csv``) or an Excel workbook (``crimes.xlsx``,
+first sheet, header in its first non-empty row); both in one folder is refused as
+ambiguous. Text must be UTF-8 (a byte-order mark is fine); anything else is refused with
+a message naming the encoding problem rather than read as garbled names. Every table is
+checked against its schema (`wardstudy.schemas`) and `load` raises one `DataError`
+listing every problem of every table, so a bad input never reaches a report.
+
+>>> study = load()                       # the shipped synthetic panel
+>>> study.crimes.loc[0, ["ward", "month", "category"]].tolist()
+['nguyen-thi-minh-khai', '2021-01', 'social_order']
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
+import datetime as dt
+import io
+import os
 from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
 from wardstudy import paths
+from wardstudy.names import WardResolver
+from wardstudy.schemas import NO_VALUE as _NO
+from wardstudy.schemas import TABLES, Context, Problem, validate_table
 
-__all__ = ["RECORD_TABLES", "REFERENCE_TABLES", "StudyData", "DataError", "read_table", "load"]
+__all__ = ["RECORD_TABLES", "REFERENCE_TABLES", "SUFFIXES", "StudyData", "DataError", "read_raw",
+           "read_table", "find_tables", "check", "load"]
 
-# table name -> the columns it must have (beyond the optional ``synthetic`` flag)
-REFERENCE_TABLES = {
-    "units": ["code", "name", "slug", "type", "valid_to", "successor_code"],
-    "programme": ["ward", "cohort_year"],
-    "criteria": ["criterion_id"],
-    "published": ["ward", "year", "indicator", "value", "source"],
-}
-RECORD_TABLES = {
-    "crimes": ["ward", "month", "category", "count"],
-    "tips": ["ward", "month", "received", "handled"],
-    "procedures": ["ward", "month", "total", "online", "resolved", "on_time", "early"],
-    "project06": ["ward", "month", "eligible_residents", "chip_ids_issued", "vneid_level2_accounts"],
-    "fire_safety": ["ward", "month", "fire_safety_groups", "public_firefighting_points"],
-    "community_models": ["ward", "month", "models_active"],
-    "criteria_assessments": ["ward", "year", "criterion_id", "met"],
-}
-# Identifiers that must stay text: GSO codes keep their leading zeros.
-TEXT_COLUMNS = {"code", "successor_code", "district_code", "province_code", "ward", "slug", "month",
-                "criterion_id"}
+REFERENCE_TABLES = ["units", "programme", "criteria", "published"]
+RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
+                 "criteria_assessments"]
+SUFFIXES = (".csv", ".xlsx")
 
 
 class DataError(ValueError):
-    """One or more input tables broke a rule; `problems` lists them all."""
+    """One or more input tables broke a rule.
 
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    `problems`: one message per problem (file, row, column, value, rule);
+    `details`: the same as `wardstudy.schemas.Problem` records, for tables and tests.
+    """
+
+    def __init__(self, problems: list):
+        self.details = [p for p in problems if isinstance(p, Problem)]
+        self.problems = [str(p) for p in problems]
+        super().__init__("\n".join(self.problems))
 
 
 @dataclass(frozen=True)
 class StudyData:
-    """All input tables of one study, validated. Record tables are tidy and monthly."""
+    """All input tables of one study, validated. Record tables are tidy and monthly.
+
+    Wards are slugs, months ``YYYY-MM`` text, counts integers; the index is 0..n-1.
+    """
 
     data_dir: Path
     units: pd.DataFrame
@@ -71,7 +84,7 @@ class StudyData:
     def is_synthetic(self) -> bool:
         """True when any record table says it is synthetic (then reports carry a banner)."""
         return any(
-            "synthetic" in table.columns and bool(table["synthetic"].astype(bool).any())
+            "synthetic" in table.columns and bool(table["synthetic"].fillna(False).astype(bool).any())
             for table in self.tables().values()
         )
 
@@ -83,27 +96,217 @@ class StudyData:
         return sorted(self.crimes["month"].str[:4].astype(int).unique().tolist())
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read one CSV table as UTF-8 (a byte-order mark is allowed), identifiers as text."""
+# ---------------------------------------------------------------------------------------------
+# Reading: every cell as text (or None), indexed by its row number in the file
+
+
+def display_path(path: Path) -> str:
+    """`path` relative to the working directory when it is below it (as a user typed it)."""
     path = Path(path)
-    header = pd.read_csv(path, nrows=0, encoding="utf-8-sig").columns
-    dtypes = {c: "string" for c in header if c in TEXT_COLUMNS}
-    frame = pd.read_csv(path, encoding="utf-8-sig", dtype=dtypes, keep_default_na=True)
-    for column in dtypes:
-        frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
+    except ValueError:
+        return str(path)
+
+
+def _decode(path: Path, encoding: str | None) -> str:
+    """The file's text; UTF-8 (with or without BOM) unless `encoding` says otherwise."""
+    raw = path.read_bytes()
+    shown = display_path(path)
+    if encoding is not None:
+        # A legacy code page such as cp1258 writes tones as combining marks: compose them.
+        import unicodedata
+        return unicodedata.normalize("NFC", raw.decode(encoding))
+    for bom, name in [(codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+                      (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16")]:
+        if raw.startswith(bom):
+            raise DataError([Problem(shown, None, None, _NO, f"is encoded as {name} (as Excel's 'Unicode Text' "
+                                     "export), not UTF-8; save it as 'CSV UTF-8 (Comma delimited)'")])
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = raw[:err.start].count(b"\n") + 1
+        hint = ""
+        try:  # Vietnamese offices' legacy code page: show what the line would say in it
+            text = raw.split(b"\n")[line - 1].decode("cp1258").strip()
+            hint = f"; read as Windows-1258 (cp1258) the line says {text[:60]!r}"
+        except UnicodeDecodeError:
+            pass
+        byte = raw[err.start]
+        raise DataError([Problem(shown, line, None, _NO,
+                                 f"is not UTF-8 text (byte 0x{byte:02X} cannot be decoded){hint}; "
+                                 "re-save the file as UTF-8 (Excel: 'CSV UTF-8'; or "
+                                 "iconv -f CP1258 -t UTF-8), or pass its encoding explicitly")]) from None
+
+
+def _csv_frame(text: str) -> pd.DataFrame:
+    """Parse CSV text into text cells indexed by file line number (header = line 1)."""
+    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[],
+                        skip_blank_lines=True)
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) == len(frame) + 1:
+        frame.index = pd.RangeIndex(2, len(frame) + 2)
+    else:
+        # Blank lines or quoted line breaks: number the records as the csv module sees them.
+        starts, reader, previous = [], csv.reader(io.StringIO(text)), 0
+        for record in reader:
+            if record and any(cell.strip() for cell in record):
+                starts.append(previous + 1)
+            previous = reader.line_num
+        frame.index = pd.Index(starts[1:len(frame) + 1])
     return frame
 
 
-def _find(name: str, data_dir: Path, fallback: Path | None) -> Path:
-    for folder in [data_dir, fallback]:
-        if folder is not None and (folder / f"{name}.csv").exists():
-            return folder / f"{name}.csv"
-    raise DataError([f"{data_dir / (name + '.csv')}: table {name!r} is missing"])
+def _cell_text(value, column: str) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        # Excel turns a typed "2023-01" into 1 January 2023; give the month column its month back.
+        return value.strftime("%Y-%m") if column in {"month"} else value.strftime("%Y-%m-%d")
+    return str(value)
 
 
-def _check_columns(name: str, path: Path, frame: pd.DataFrame, required: list[str]) -> list[str]:
-    missing = [c for c in required if c not in frame.columns]
-    return [f"{path}: column {c!r} is missing (table {name} needs {', '.join(required)})" for c in missing]
+def _xlsx_frame(path: Path) -> pd.DataFrame:
+    """The first sheet's cells as text, indexed by sheet row number."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises several types for a damaged or mislabelled file
+        raise DataError([Problem(display_path(path), None, None, _NO,
+                                 f"cannot be opened as an Excel workbook ({type(err).__name__}: {err})")]) from None
+    try:
+        sheet = book.worksheets[0]
+        header, rows, index = None, [], []
+        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            if header is None:
+                header = [None if v is None else str(v).strip() for v in values]
+                continue
+            rows.append([_cell_text(v, c) for v, c in zip(values, header)])
+            index.append(number)
+    finally:
+        book.close()
+    header = header or []
+    width = len(header)
+    while width and header[width - 1] is None:  # trailing empty header cells: formatting only
+        width -= 1
+    frame = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in rows],
+                         columns=header[:width], index=pd.Index(index, dtype="int64"), dtype=object)
+    return frame
+
+
+def read_raw(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
+    """Read a CSV or xlsx table as text cells (None for blanks), indexed by row in the file.
+
+    Text is NFC-normalised and stripped, so that a decomposed "Đức" equals a composed one.
+    Raises `DataError` for a file that is not UTF-8 (unless `encoding` is given) or not a
+    workbook.
+    """
+    path = Path(path)
+    frame = _xlsx_frame(path) if path.suffix.lower() == ".xlsx" else _csv_frame(_decode(path, encoding))
+    frame.columns = [c if c is None else str(c).strip().lstrip("\ufeff") for c in frame.columns]
+    for column in frame.columns:
+        cells = frame[column].astype(object)
+        filled = cells.notna()
+        text = cells[filled].astype(str).str.normalize("NFC").str.strip()
+        cells = cells.astype(object)
+        cells[filled] = text
+        frame[column] = cells.where(cells.ne(""), None).astype(object)
+    return frame
+
+
+def _check_one(name: str, raw: pd.DataFrame, shown: str, context: Context) -> tuple[pd.DataFrame, list[Problem]]:
+    typed, problems = validate_table(name, raw, shown, context)
+    return typed.reset_index(drop=True), problems
+
+
+def read_table(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
+    """Read and check one table on its own (its name is the file's stem); raise `DataError`.
+
+    Without the units table, wards are not resolved; `load` resolves them.
+    """
+    path = Path(path)
+    raw = read_raw(path, encoding)
+    if path.stem not in TABLES:
+        return raw.reset_index(drop=True)
+    typed, problems = _check_one(path.stem, raw, display_path(path), Context())
+    if problems:
+        raise DataError(problems)
+    return typed
+
+
+# ---------------------------------------------------------------------------------------------
+# Finding and loading the whole study
+
+
+def find_tables(data_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """The file of every table: in `data_dir`, else (reference tables) the shipped one."""
+    found: dict[str, Path] = {}
+    problems: list[Problem] = []
+    for name in REFERENCE_TABLES + RECORD_TABLES:
+        fallback = paths.reference_dir() if name in REFERENCE_TABLES else None
+        for folder in [data_dir, fallback]:
+            if folder is None:
+                continue
+            candidates = [folder / f"{name}{suffix}" for suffix in SUFFIXES if (folder / f"{name}{suffix}").exists()]
+            if len(candidates) > 1:
+                problems.append(Problem(display_path(folder), None, None, _NO,
+                                        f"holds both {' and '.join(c.name for c in candidates)}: "
+                                        f"ambiguous, keep one table {name!r}"))
+                break
+            if candidates:
+                found[name] = candidates[0]
+                break
+        else:
+            problems.append(Problem(display_path(data_dir / f"{name}.csv"), None, None, _NO,
+                                    f"is missing: table {name!r} is needed (as {name}.csv or {name}.xlsx)"))
+    return found, problems
+
+
+def check(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """Read and check every table; return the typed tables and every problem found.
+
+    The units table is checked first: it gives the wards the other tables are checked
+    against, and the criteria register gives the allowed criterion ids.
+    """
+    data_dir = paths.synthetic_dir() if data_dir is None else Path(data_dir).expanduser().resolve()
+    if not data_dir.is_dir():
+        return {}, [Problem(display_path(data_dir), None, None, _NO, "is not a folder (data folder does not exist)")]
+    found, problems = find_tables(data_dir)
+    frames: dict[str, pd.DataFrame] = {}
+    context = Context()
+    try:
+        from wardstudy.indicators import INDICATOR_IDS, INDICATORS  # noqa: F401
+        context.indicator_ids = tuple(INDICATOR_IDS)
+    except ImportError:  # pragma: no cover - the indicators module is part of the package
+        pass
+    for name in REFERENCE_TABLES + RECORD_TABLES:
+        if name not in found:
+            continue
+        path = found[name]
+        try:
+            raw = read_raw(path)
+        except DataError as err:
+            problems.extend(err.details)
+            continue
+        typed, table_problems = _check_one(name, raw, display_path(path), context)
+        problems.extend(table_problems)
+        frames[name] = typed
+        if name == "units" and not table_problems:
+            context.resolver = WardResolver.from_units(typed)
+        if name == "criteria" and not table_problems:
+            context.criterion_ids = tuple(typed["criterion_id"].tolist())
+    return frames, problems
 
 
 def load(data_dir: Path | str | None = None) -> StudyData:
@@ -111,23 +314,11 @@ def load(data_dir: Path | str | None = None) -> StudyData:
 
     data_dir: folder of record tables (default: the shipped synthetic panel).
     Reference tables are read from `data_dir` when present there, else from the
-    shipped ``data/reference``.
+    shipped ``data/reference``. Nothing is returned from a folder with any problem.
     """
-    data_dir = paths.synthetic_dir() if data_dir is None else Path(data_dir).expanduser().resolve()
-    if not data_dir.is_dir():
-        raise DataError([f"{data_dir}: data folder does not exist"])
-    frames: dict[str, pd.DataFrame] = {}
-    problems: list[str] = []
-    for tables, fallback in [(REFERENCE_TABLES, paths.reference_dir()), (RECORD_TABLES, None)]:
-        for name, required in tables.items():
-            try:
-                path = _find(name, data_dir, fallback)
-            except DataError as err:
-                problems.extend(err.problems)
-                continue
-            frame = read_table(path)
-            problems.extend(_check_columns(name, path, frame, required))
-            frames[name] = frame
+    frames, problems = check(data_dir)
     if problems:
         raise DataError(problems)
+    data_dir = paths.synthetic_dir() if data_dir is None else Path(data_dir).expanduser().resolve()
     return StudyData(data_dir=data_dir, **frames)
+
