@@ -19,7 +19,7 @@ problems of all tables are collected before anything is refused (pandera ``lazy=
 ...                     "handled": ["5"]}, index=[2])
 >>> _, problems = validate_table("tips", raw, "tips.csv", Context())
 >>> print(problems[0])
-tips.csv, row 2, column "handled": 5 is more than column "received" (3) (handled must be <= received)
+tips.csv, row 2, column "handled": 5 is more than column "received" (3) (handled must be <= received: only received reports can be handled)
 """
 
 from __future__ import annotations
