@@ -25,6 +25,7 @@ from wardstudy.evaluate.poisson import (
     baseline_sensitivity,
     poisson_change,
 )
+from wardstudy.evaluate.summary import ImpactSummary, format_p, impact_summary
 from wardstudy.evaluate.synth import (
     PlaceboTest,
     SyntheticControl,
@@ -35,6 +36,7 @@ from wardstudy.evaluate.synth import (
 __all__ = [
     "BaselineSensitivity",
     "DidAggregate",
+    "ImpactSummary",
     "InterruptedTimeSeries",
     "PermutationResult",
     "PlaceboTest",
@@ -44,6 +46,8 @@ __all__ = [
     "aggregate_did",
     "baseline_sensitivity",
     "did_permutation_test",
+    "format_p",
+    "impact_summary",
     "interrupted_time_series",
     "placebo_test",
     "poisson_change",

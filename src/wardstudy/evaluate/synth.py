@@ -39,6 +39,7 @@ class PlaceboTest:
     ratios: pd.Series  # post/pre RMSPE by unit, the treated one included
     p_value: float  # share of units with a ratio >= the treated one's (treated counted)
     min_p_value: float  # 1 / (J + 1), the smallest p this design can give
+    treated: object = None
     results: dict = field(repr=False, default_factory=dict)
 
 
@@ -254,8 +255,8 @@ def placebo_test(data: pd.DataFrame, *, unit: str, treated, donors=None, **kwarg
     """In-space placebo (permutation) test of a synthetic control.
 
     Takes the arguments of :func:`synthetic_control`. Each of the J + 1 units (treated and
-    donors) is in turn treated, with the other J - ... donors, i.e. the original donors minus
-    itself (the truly treated unit never serves as a donor). ratio = post RMSPE / pre RMSPE.
+    donors) is in turn treated; a placebo's donors are the original donors minus itself
+    (the truly treated unit never serves as a donor). ratio = post RMSPE / pre RMSPE.
     p = (number of units with ratio >= the treated unit's) / (J + 1), the treated unit
     counted, so the smallest attainable p is min_p_value = 1 / (J + 1).
 
@@ -274,4 +275,5 @@ def placebo_test(data: pd.DataFrame, *, unit: str, treated, donors=None, **kwarg
     ratios = pd.Series({u: r.post_rmspe / r.pre_rmspe for u, r in results.items()}, name="ratio")
     ratios.index.name = unit
     p = float(np.mean(ratios.to_numpy() >= ratios[treated] * (1 - 1e-12)))
-    return PlaceboTest(ratios=ratios, p_value=p, min_p_value=1.0 / len(ratios), results=results)
+    return PlaceboTest(ratios=ratios, p_value=p, min_p_value=1.0 / len(ratios), treated=treated,
+                       results=results)
