@@ -78,6 +78,7 @@ class Table:
     columns: dict[str, Col]
     key: tuple[str, ...]
     ratios: tuple[tuple[str, str, str], ...] = ()  # (numerator, denominator, why)
+    share_of: str | None = None  # published: `value` is a share in [0, 1] when this column names a share
 
 
 # Formats checked on the text (pass 1): kind -> (regex the whole cell must match, rule).
@@ -151,6 +152,7 @@ TABLES: dict[str, Table] = {
         },
         key=("ward", "year", "indicator"),
         ratios=(("numerator", "denominator", "a share's part cannot exceed its whole"),),
+        share_of="indicator",
     ),
     "crimes": _record_table(
         "crimes", "Crimes recorded per ward, month and category.",
@@ -339,6 +341,12 @@ def value_schema(table: Table, present: list[str], context: Context) -> pa.DataF
             frame_checks.append(pa.Check(
                 lambda d, n=numerator, m=denominator: ~(d[n] > d[m]),
                 name=f"ratio:{numerator}:{denominator}", error=f"ratio:{numerator}:{denominator}"))
+    if table.share_of and table.share_of in present and "value" in present:
+        # Indicator ids ending in _share or _coverage are fractions 0-1 (the export contract).
+        frame_checks.append(pa.Check(
+            lambda d: ~(d[table.share_of].astype(str).str.contains(r"(?:_share|_coverage)$")
+                        & ~d["value"].between(0, 1) & d["value"].notna()),
+            name="share", error="share"))
     if all(k in present for k in table.key):
         frame_checks.append(pa.Check(lambda d: ~d.duplicated(list(table.key), keep="first"),
                                      name="unique", error="unique"))
@@ -433,6 +441,13 @@ def validate_table(name: str, raw: pd.DataFrame, file: str, context: Context) ->
             problems.append(Problem(file, index, numerator, typed.at[index, numerator],
                                     f'is more than column "{denominator}" ({other}) '
                                     f"({numerator} must be <= {denominator}: {why})"))
+        elif row.check == "share":
+            if row.column != "value" or ("share", index) in seen_frame_rows:
+                continue
+            seen_frame_rows.add(("share", index))
+            problems.append(Problem(file, index, "value", typed.at[index, "value"],
+                                    f'is outside [0, 1] (indicator "{typed.at[index, table.share_of]}" is a '
+                                    "share: write fractions 0-1, e.g. 0.95 for 95%)"))
         elif row.check == "unique":
             if row.column != table.key[0] or ("unique", index) in seen_frame_rows:
                 continue
@@ -525,6 +540,8 @@ def rules_markdown() -> str:
         lines += ["", f"Unique key: {' + '.join(table.key)}."]
         for numerator, denominator, why in table.ratios:
             lines.append(f"`{numerator}` <= `{denominator}` ({why}).")
+        if table.share_of:
+            lines.append(f"`value` in [0, 1] where `{table.share_of}` ends in `_share` or `_coverage`.")
         lines.append("")
     return "\n".join(lines)
 

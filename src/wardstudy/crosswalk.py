@@ -1,0 +1,163 @@
+"""The 2025 reorganisation: old units to new ones, and series aggregated across it.
+
+On 1 July 2025 (Nghị quyết 1683/NQ-UBTVQH15 of 16 June 2025) Bắc Kạn province merged into
+Thái Nguyên (province 19), districts were abolished and the eight units of Bắc Kạn city
+became three: Nguyễn Thị Minh Khai + Huyền Tụng + Đức Xuân -> phường Đức Xuân (01840);
+Sông Cầu + Phùng Chí Kiên + Xuất Hóa + Nông Thượng -> phường Bắc Kạn (01843);
+Dương Quang + Đôn Phong (another district) -> xã Phong Quang (01849).
+
+GSO codes were reused: 01840 is the old ward Đức Xuân until 30 June 2025 and the larger new
+ward from 1 July 2025. A unit is therefore identified by (code, validity period)
+(`unit_at`), and the new units get their own slugs (``duc-xuan-2025``) so a series never
+silently mixes the two.
+
+`aggregate_to_new_units` turns old-unit monthly records into new-unit ones for analyses
+that cross the reform: counts and stocks are summed, and shares are re-computed from the
+summed numerators and denominators by the ordinary indicator functions
+(`new_unit_indicators`), never averaged. A new unit whose predecessors are not all in
+the data (Phong Quang: Đôn Phong is outside the shipped units) is incomplete: refused,
+dropped or kept, as asked.
+
+>>> unit_at("01840", "2024-05")["slug"], unit_at("01840", "2025-08")["slug"]
+('duc-xuan', 'duc-xuan-2025')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from wardstudy import paths
+
+__all__ = ["REFORM_DATE", "CrosswalkError", "load_crosswalk", "unit_at", "aggregate_to_new_units",
+           "new_unit_indicators"]
+
+REFORM_DATE = "2025-07-01"
+REFORM_MONTH = "2025-07"
+
+
+class CrosswalkError(ValueError):
+    """A series cannot be put on the new units (unknown old unit, incomplete new unit)."""
+
+
+def load_crosswalk(path: Path | str | None = None) -> pd.DataFrame:
+    """The crosswalk table (``data/reference/crosswalk_2025.csv``): one row per old unit.
+
+    Columns: old_code, old_name, old_slug, old_valid_to, new_code, new_name, new_slug,
+    new_type, new_province_code, new_province, new_valid_from, source. Codes are text.
+    """
+    from wardstudy.data import DataError, read_raw
+
+    path = Path(path) if path is not None else paths.reference_dir() / "crosswalk_2025.csv"
+    frame = read_raw(path).reset_index(drop=True)
+    needed = ["old_slug", "old_valid_to", "new_code", "new_name", "new_slug", "new_valid_from"]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        raise DataError([f'{path}, column "{c}": is missing (the crosswalk needs {", ".join(needed)})'
+                         for c in missing])
+    return frame
+
+
+def unit_at(code: str | int, when: str, crosswalk: pd.DataFrame | None = None) -> dict:
+    """The unit a GSO `code` denoted at `when` (``YYYY-MM`` or ``YYYY-MM-DD``).
+
+    Returns a dict with code, name, slug and the validity period (valid_from, valid_to;
+    None where open). Raises `CrosswalkError` for a code unknown at that date.
+
+    >>> unit_at(1843, "2025-07-01")["name"]
+    'Bắc Kạn'
+    """
+    crosswalk = load_crosswalk() if crosswalk is None else crosswalk
+    code = str(code).zfill(5)
+    day = when if len(when) == 10 else f"{when}-01"
+    if day >= REFORM_DATE:
+        rows = crosswalk[crosswalk["new_code"] == code]
+        if rows.empty:
+            raise CrosswalkError(f"code {code} is not a unit of the crosswalk from {REFORM_DATE}")
+        row = rows.iloc[0]
+        return {"code": code, "name": row["new_name"], "slug": row["new_slug"],
+                "valid_from": row["new_valid_from"], "valid_to": None}
+    rows = crosswalk[crosswalk["old_code"] == code]
+    if rows.empty:
+        raise CrosswalkError(f"code {code} is not a unit of the crosswalk before {REFORM_DATE}")
+    row = rows.iloc[0]
+    return {"code": code, "name": row["old_name"], "slug": row["old_slug"],
+            "valid_from": None, "valid_to": row["old_valid_to"]}
+
+
+def aggregate_to_new_units(
+    frame: pd.DataFrame,
+    crosswalk: pd.DataFrame | None = None,
+    incomplete: Literal["error", "drop", "keep"] = "error",
+) -> pd.DataFrame:
+    """Sum a monthly old-unit table onto the new units.
+
+    frame: a record table (``ward`` old slug, ``month``, maybe ``category``, count columns).
+    Every numeric column is summed over the old units of each new unit and key; the
+    ``synthetic`` flag is kept if any part is synthetic. ``ward`` becomes the new slug.
+    Only months before the reform are aggregated here: later records are already in new
+    units.
+
+    incomplete: what to do with a (new unit, month) whose predecessors are not all in the
+    frame — "error" (default) raises `CrosswalkError` naming them, "drop" leaves the row
+    out, "keep" keeps the partial sum (for exploration only: it undercounts).
+
+    >>> df = pd.DataFrame({"ward": ["nguyen-thi-minh-khai", "huyen-tung", "duc-xuan"],
+    ...                    "month": ["2024-01"] * 3, "received": [3, 4, 5], "handled": [3, 3, 5]})
+    >>> aggregate_to_new_units(df)
+                ward    month  received  handled
+    0  duc-xuan-2025  2024-01        12       11
+    """
+    crosswalk = load_crosswalk() if crosswalk is None else crosswalk
+    to_new = dict(zip(crosswalk["old_slug"], crosswalk["new_slug"]))
+    unknown = sorted(set(frame["ward"]) - set(to_new))
+    if unknown:
+        raise CrosswalkError(f"ward(s) {', '.join(unknown)} are not old units of the crosswalk")
+    frame = frame[frame["month"].astype(str) < REFORM_MONTH]
+    numeric = [c for c in frame.columns if c != "ward" and pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c]) and c not in {"year"}]
+    keys = [c for c in frame.columns if c not in numeric and c not in {"ward", "synthetic"}]
+    work = frame.assign(ward=frame["ward"].map(to_new), _part=frame["ward"])
+    aggregations = {c: "sum" for c in numeric} | {"_part": "nunique"}
+    if "synthetic" in frame.columns:
+        aggregations["synthetic"] = "any"
+    out = work.groupby(["ward", *keys], as_index=False, sort=True).agg(aggregations)
+
+    # Completeness: every predecessor of the new unit must be present in that key cell.
+    expected = crosswalk.groupby("new_slug")["old_slug"].nunique()
+    complete = out["_part"].to_numpy() == out["ward"].map(expected).to_numpy()
+    if not complete.all():
+        if incomplete == "error":
+            gaps = out.loc[~complete, ["ward", "month"]].drop_duplicates()
+            first = gaps.groupby("ward")["month"].agg(["min", "count"])
+            detail = "; ".join(f"{w}: {n} month(s) from {m}" for w, (m, n) in first.iterrows())
+            raise CrosswalkError("new units with predecessors missing from the data (their sums would "
+                                 f"undercount): {detail}. Pass incomplete='drop' to leave them out")
+        if incomplete == "drop":
+            out = out[complete]
+    return out.drop(columns="_part").reset_index(drop=True)
+
+
+def new_unit_indicators(study, incomplete: Literal["error", "drop", "keep"] = "drop") -> pd.DataFrame:
+    """Every monthly indicator of a `StudyData` on the new units (export-contract columns).
+
+    Record tables are aggregated with `aggregate_to_new_units`, then the ordinary indicator
+    functions run on them, so shares come from summed numerators and denominators.
+    ``criteria_met_share`` is left out: criteria are assessed per ward police, and a share
+    of a merged unit's criteria has no meaning.
+    """
+    from wardstudy.indicators import INDICATORS
+
+    crosswalk = load_crosswalk()
+    tables = study.tables()
+    parts = []
+    aggregated: dict[str, pd.DataFrame] = {}
+    for indicator, (table, function) in INDICATORS.items():
+        if table == "criteria_assessments":
+            continue
+        if table not in aggregated:
+            aggregated[table] = aggregate_to_new_units(tables[table], crosswalk, incomplete)
+        parts.append(function(aggregated[table]))
+    return pd.concat(parts, ignore_index=True).sort_values(["ward", "year"], kind="stable").reset_index(drop=True)
