@@ -51,11 +51,24 @@ def test_basque_weights_match_r_synth_vignette(basque):
 
 
 @pytest.mark.benchmark_data
-def test_basque_wider_search_never_does_worse_than_synth(basque):
-    # The outer (V) problem is not convex: more starts may find a different optimum, but
-    # keeping the best can only lower the fitting loss below the published 0.00886.
-    fit = _basque_fit(basque, n_starts=3, methods=("Nelder-Mead", "Powell"))
-    assert fit.loss <= 0.00886 * 1.001
+def test_basque_published_weights_give_published_loss(basque):
+    # Synth's loss.v is the mean squared gdpcap gap over 1960-69; with the published
+    # weights it is about 0.00886 (benchmarks README). Computed here without any optimiser.
+    wide = basque.pivot(index="regionname", columns="year", values="gdpcap").loc[:, 1960:1969]
+    synthetic = 0.8508 * wide.loc["Cataluna"] + 0.1492 * wide.loc["Madrid (Comunidad De)"]
+    loss = float(((wide.loc[BASQUE] - synthetic) ** 2).mean())
+    assert loss == pytest.approx(0.00886, rel=0.01)
+    assert _basque_fit(basque).loss == pytest.approx(loss, rel=1e-3)
+
+
+@pytest.mark.benchmark_data
+def test_basque_synth_solution_is_a_local_optimum_of_its_own_criterion(basque):
+    # The V problem is not convex (cf. Becker & Kloessner 2018 on unreliable V searches):
+    # here a wider search finds a smaller loss.v than the published 0.00886, with different
+    # weights (our finding, not a published number). Reported, not hidden.
+    wider = _basque_fit(basque, n_starts=1, methods=("Powell",))
+    assert wider.loss < 0.00886 * 0.9
+    assert wider.weights.sum() == pytest.approx(1)
 
 
 @pytest.mark.benchmark_data

@@ -86,7 +86,8 @@ def interrupted_time_series(
     `harmonics` Fourier pairs of the given `period`. ``slope=True`` adds a change in trend.
     family: "poisson"; "quasipoisson" (Poisson fit, scale = Pearson chi2 / df, as R's
     quasipoisson); "negativebinomial" (NB2 with the dispersion estimated by maximum
-    likelihood). Intervals are Wald: exp(b +/- z * se); p-values two-sided z tests.
+    likelihood). Intervals are Wald: exp(b +/- z * se); p-values two-sided z tests (R's
+    ``summary.glm`` uses t for quasi families, so its p-values are slightly larger).
 
     >>> df = pd.DataFrame({"t": range(1, 25), "post": [0] * 12 + [1] * 12,
     ...                    "n": [40, 44, 44, 40] * 3 + [20, 22, 22, 20] * 3})
