@@ -158,7 +158,7 @@ def staggered_did(
     ...                    "g": [2, 2, 0, 0, 0, 0], "y": [5., 9., 5., 6., 4., 6.]})
     >>> staggered_did(df, unit="ward", time="year", cohort="g", outcome="y")[["group", "time", "att"]]
        group  time  att
-    0    2.0   2.0  2.5
+    0      2     2  2.5
     """
     if control_group not in _CONTROL_GROUPS:
         raise ValueError(f"control_group must be one of {_CONTROL_GROUPS}, got {control_group!r}")
@@ -172,6 +172,8 @@ def staggered_did(
     frame["ci_low"] = frame["att"] - z * frame["se"]
     frame["ci_high"] = frame["att"] + z * frame["se"]
     frame["single_unit_cohort"] = frame["n_treated"] == 1
+    if np.all(panel.times == np.round(panel.times)):  # years stay years: 2023, not 2023.0
+        frame = frame.astype({"group": int, "time": int, "base_time": int})
     frame = frame[["group", "time", "base_time", "att", "se", "ci_low", "ci_high",
                    "n_treated", "n_control", "single_unit_cohort"]]
     unit_cohort = np.where(np.isinf(panel.cohort), 0.0, panel.cohort)

@@ -29,12 +29,8 @@ class PoissonChange:
     ci_low: float
     ci_high: float
     p_value: float
+    difference: float  # after - before, in cases (raw counts, exposures ignored)
     alpha: float
-
-    @property
-    def difference(self) -> float:
-        """after - before, in cases (raw counts, exposures ignored)."""
-        return self.after - self.before
 
     @property
     def rate_difference(self) -> float:
@@ -93,7 +89,7 @@ def poisson_change(
         ratio = np.float64(a / e_a) / np.float64(b / e_b) if (a + b) > 0 else np.nan
     low, high = rate_ratio_interval(a, b, e_a, e_b, alpha)
     p = rate_ratio_p_value(a, b, e_a, e_b)
-    return PoissonChange(a, b, e_a, e_b, float(ratio), float(low), float(high), float(p), alpha)
+    return PoissonChange(a, b, e_a, e_b, float(ratio), float(low), float(high), float(p), a - b, alpha)
 
 
 @dataclass(frozen=True)
