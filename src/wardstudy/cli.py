@@ -71,5 +71,34 @@ def validate(
     typer.echo(f"{data_dir or paths.synthetic_dir()}: all tables pass their schemas")
 
 
+@app.command()
+def run(
+    ward: Annotated[Optional[list[str]], typer.Option(
+        "--ward", help="Only this ward (params file name without .yaml); repeat for several.")] = None,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Wards run in parallel (default: number of cores).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Output folder (default: reports/).")] = None,
+    params_dir: Annotated[Optional[Path], typer.Option(
+        "--params-dir", help="Folder of params/<slug>.yaml files (default: params/).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Rerun wards whose notebook, params, data and code are unchanged.")] = False,
+) -> None:
+    """Run the ward report for every params file: <out>/<slug>.html, index.html, indicators.csv.
+
+    Exits 1 if any ward failed (the others are still written) or the data cannot be loaded
+    (then nothing is written).
+    """
+    from wardstudy import batch
+
+    try:
+        summary = batch.run(wards=ward, jobs=jobs, out=out, params_dir=params_dir, force=force,
+                            echo=lambda text: typer.echo(text, err=True))
+    except (batch.DataProblem, ValueError) as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(summary.text())
+    raise typer.Exit(summary.exit_code)
+
+
 if __name__ == "__main__":
     app()

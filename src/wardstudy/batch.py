@@ -1,0 +1,412 @@
+"""Run the ward report once per params file, in parallel; export HTML, an index and the CSV.
+
+``wardstudy run`` (and ``make reports``) calls :func:`run`. For every ``params/<slug>.yaml``:
+
+1. *preflight* (main process, before anything is written): the data are loaded and
+   checked once (`data.load`), each params file is read and checked (`params.validate`).
+   A data error stops the run; a bad params file only fails its ward.
+2. *execute* (worker processes): papermill runs ``notebooks/ward_report.ipynb`` with the
+   file's values on the ``wardstudy`` kernel into ``<out>/<slug>.ipynb``.
+3. *export*: nbconvert writes ``<out>/<slug>.html`` with the code hidden, through the
+   offline template in ``templates/wardstudy_html`` (no CDN scripts; figures are base64 PNG).
+4. ``<out>/index.html`` lists every ward with headline figures; ``<out>/indicators.csv``
+   is the indicator export contract.
+
+A ward whose notebook fails keeps it as ``<slug>.failed.ipynb`` (with the traceback in the
+failing cell) and has no ``<slug>.html``: a stale page from an earlier run is removed, so
+nothing that looks finished is left. Workers are replaced after `MAX_WARDS_PER_WORKER`
+wards because papermill's in-process API was measured leaking ~14 file descriptors per
+notebook. Like Quarto's freeze, a ward whose notebook, params file, data and package
+source are unchanged since its last successful run is skipped (``force=True`` reruns it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import datetime
+from multiprocessing import get_context
+from pathlib import Path
+
+from wardstudy import paths
+from wardstudy.export import atomic_write_text
+
+__all__ = ["KERNEL_NAME", "MAX_WARDS_PER_WORKER", "WardJob", "WardResult", "RunSummary",
+           "DataProblem", "read_params", "discover", "fingerprint", "export_html", "run_ward", "run"]
+
+KERNEL_NAME = "wardstudy"
+# Bound on wards per worker process before it is replaced (file-descriptor leak, see above).
+MAX_WARDS_PER_WORKER = 4
+TEMPLATE_NAME = "wardstudy_html"
+FREEZE_DIR = ".freeze"
+
+
+class DataProblem(RuntimeError):
+    """The data cannot be loaded: the run refuses to start and writes nothing."""
+
+
+@dataclass(frozen=True)
+class WardJob:
+    """One ward to run: everything a worker process needs (picklable)."""
+
+    slug: str
+    params_file: Path
+    parameters: dict
+    out_dir: Path
+    notebook: Path
+    title: str
+    fingerprint: str
+
+
+@dataclass
+class WardResult:
+    """What happened to one ward. `ok` is False for both preflight and execution failures."""
+
+    slug: str
+    ok: bool
+    message: str = ""
+    seconds: float = 0.0
+    skipped: bool = False
+    ward: str | None = None
+    year: int | None = None
+
+
+@dataclass
+class RunSummary:
+    """The whole run: one result per params file, plus where the outputs went."""
+
+    out_dir: Path
+    results: list[WardResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> list[WardResult]:
+        return [r for r in self.results if not r.ok]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when every ward succeeded (or was skipped as unchanged), else 1."""
+        return 1 if self.failed else 0
+
+    def text(self) -> str:
+        """A few lines a user reads at the end of the run."""
+        done = [r for r in self.results if r.ok and not r.skipped]
+        skipped = [r for r in self.results if r.skipped]
+        lines = [f"{len(done)} ward(s) written, {len(skipped)} unchanged (skipped), "
+                 f"{len(self.failed)} failed, in {self.seconds:.1f} s -> {self.out_dir}"]
+        lines += [f"  skipped {r.slug}: unchanged since the last run (use --force to rerun)" for r in skipped]
+        lines += [f"  FAILED {r.slug}: {r.message}" for r in self.failed]
+        return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- params files
+
+def read_params(path: Path) -> dict:
+    """Read one params YAML file as papermill parameters (`params.load_params_file` checks
+    keys and types; `ParameterError` names the file).
+
+    A relative data_dir is taken from the project root (not the cwd), so a params file
+    means the same wherever `wardstudy run` is started.
+    """
+    from wardstudy.params import load_params_file
+
+    values = load_params_file(path)
+    if values.get("data_dir") is not None:
+        values["data_dir"] = str((paths.project_root() / Path(values["data_dir"]).expanduser()).resolve())
+    return values
+
+
+def discover(params_dir: Path | None = None, wards: list[str] | None = None) -> list[Path]:
+    """The params files to run, sorted; only those named in `wards` (file stems) if given.
+
+    Raises ValueError naming any requested ward without a params file.
+    """
+    params_dir = Path(params_dir) if params_dir is not None else paths.params_dir()
+    files = sorted(params_dir.glob("*.yaml")) + sorted(params_dir.glob("*.yml"))
+    if wards:
+        by_stem = {f.stem: f for f in files}
+        missing = [w for w in wards if w not in by_stem]
+        if missing:
+            raise ValueError(f"no params file for {', '.join(missing)} in {params_dir}; "
+                             f"available: {', '.join(by_stem) or '(none)'}")
+        files = [by_stem[w] for w in dict.fromkeys(wards)]
+    return files
+
+
+# ---------------------------------------------------------------- freeze
+
+def _hash_files(digest, files) -> None:
+    for f in sorted(files):
+        digest.update(str(f.name).encode())
+        digest.update(f.read_bytes())
+
+
+def fingerprint(notebook: Path, params_file: Path, data_dir: Path) -> str:
+    """SHA-256 over the notebook, the params file, the data tables and the package source.
+
+    A change in any of them means the ward's report must be rebuilt.
+    """
+    digest = hashlib.sha256()
+    _hash_files(digest, [Path(notebook), Path(params_file)])
+    _hash_files(digest, list(Path(data_dir).glob("*.csv")) + list(paths.reference_dir().glob("*.csv")))
+    package = Path(__file__).resolve().parent
+    _hash_files(digest, [f for f in package.rglob("*") if f.is_file() and f.suffix in {".py", ".j2", ".json"}])
+    return digest.hexdigest()
+
+
+def _stamp(out_dir: Path, slug: str) -> Path:
+    return out_dir / FREEZE_DIR / f"{slug}.sha256"
+
+
+def _is_fresh(job: WardJob) -> bool:
+    stamp = _stamp(job.out_dir, job.slug)
+    outputs = [job.out_dir / f"{job.slug}.html", job.out_dir / f"{job.slug}.ipynb"]
+    return stamp.exists() and all(p.exists() for p in outputs) and stamp.read_text().strip() == job.fingerprint
+
+
+# ---------------------------------------------------------------- one ward (worker process)
+
+def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
+    """Export an executed notebook to a reviewer's HTML page: code hidden, offline, UTF-8.
+
+    Written atomically, so an interrupted export never leaves a half page.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(notebook_path, as_version=4)
+    nb.metadata["title"] = title
+    exporter = HTMLExporter(
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(Path(__file__).resolve().parent / "templates")],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        language_code="vi",
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    return _publish(html_path, body)
+
+
+def _publish(path: Path, text: str) -> Path:
+    """Write a page atomically, readable by others (mkstemp creates files as 0600, and a
+    reviewer's web server or colleague must be able to read the reports)."""
+    atomic_write_text(path, text)
+    os.chmod(path, 0o644)
+    return path
+
+
+def run_ward(job: WardJob) -> WardResult:
+    """Execute one ward's notebook and export its HTML. Never raises: failures are results.
+
+    The kernel's own stderr (start-up chatter) goes to a temporary file rather than the
+    terminal, and its tail is added to the message when the kernel itself failed.
+    """
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    start = time.perf_counter()
+    out_nb = job.out_dir / f"{job.slug}.ipynb"
+    failed_nb = job.out_dir / f"{job.slug}.failed.ipynb"
+    html = job.out_dir / f"{job.slug}.html"
+    result = WardResult(job.slug, ok=False, ward=job.parameters.get("ward"), year=job.parameters.get("year"))
+    saved_stderr = os.dup(2)
+    with tempfile.TemporaryFile() as kernel_log:
+        os.dup2(kernel_log.fileno(), 2)
+        try:
+            papermill.execute_notebook(str(job.notebook), str(out_nb), parameters=job.parameters,
+                                       kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                                       cwd=str(paths.notebooks_dir()))
+            export_html(out_nb, html, job.title)
+            failed_nb.unlink(missing_ok=True)
+            atomic_write_text(_stamp(job.out_dir, job.slug), job.fingerprint + "\n")
+            result.ok = True
+        except PapermillExecutionError as err:
+            result.message = f"{err.ename}: {err.evalue.strip()} (notebook kept: {failed_nb})"
+        except Exception as err:  # kernel died, export failed...: still only this ward
+            kernel_log.seek(0)
+            tail = kernel_log.read().decode("utf-8", "replace").strip().splitlines()[-5:]
+            result.message = f"{type(err).__name__}: {err}" + ("\n    " + "\n    ".join(tail) if tail else "")
+        finally:
+            os.dup2(saved_stderr, 2)
+            os.close(saved_stderr)
+    if not result.ok:
+        # Nothing that looks finished: the failed notebook is kept under its own name,
+        # and an earlier run's page and freeze stamp are removed.
+        if out_nb.exists():
+            os.replace(out_nb, failed_nb)
+        html.unlink(missing_ok=True)
+        _stamp(job.out_dir, job.slug).unlink(missing_ok=True)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+# ---------------------------------------------------------------- index page
+
+def index_html(rows: list[dict], is_synthetic: bool, generated: str) -> str:
+    """The index page: one row per ward with its headline figures and links (self-contained).
+
+    Each row: slug, name, year, ok, headline (label -> text), message.
+    """
+    from wardstudy import report
+
+    labels = list(next((r["headline"] for r in rows if r.get("headline")), {}))
+    head = "".join(f"<th>{report.escape(label)}</th>" for label in labels)
+    body = []
+    for r in rows:
+        name = report.escape(r.get("name") or r["slug"])
+        if r["ok"]:
+            link = f'<a href="{report.escape(r["slug"])}.html">{name}</a>'
+            cells = "".join(f"<td>{report.escape(r['headline'].get(label, '—'))}</td>" for label in labels)
+            status = "✓"
+        else:
+            link = name
+            cells = f'<td colspan="{max(len(labels), 1)}" class="err">Lỗi / failed: {report.escape(r["message"])}</td>'
+            status = "✗"
+        body.append(f"<tr><td>{link}</td><td>{report.escape(r.get('year') or '')}</td>{cells}<td>{status}</td></tr>")
+    return f"""<!DOCTYPE html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<title>Báo cáo các phường — Công an phường điển hình, kiểu mẫu</title>
+<style>
+  body {{ font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1100px; margin: 0 auto; padding: 16px; }}
+  table {{ border-collapse: collapse; width: 100%; font-size: 0.95em; }}
+  th, td {{ border: 1px solid #d1d5db; padding: 6px 8px; text-align: left; vertical-align: top; }}
+  th {{ background: #f3f4f6; }}
+  td.err {{ color: #b91c1c; }}
+</style>
+</head>
+<body>
+{report.banner_html(is_synthetic)}
+<h1>Công an phường điển hình, kiểu mẫu về ANTT và văn minh đô thị: báo cáo theo phường</h1>
+<p>Mỗi dòng là một phường và năm báo cáo; bấm tên phường để mở báo cáo.
+Tiêu chí: số tiêu chí đạt trên 22. Thay đổi tội phạm: so với cùng kỳ năm trước (vụ).</p>
+<table>
+<thead><tr><th>Đơn vị</th><th>Năm</th>{head}<th>Trạng thái</th></tr></thead>
+<tbody>
+{chr(10).join(body)}
+</tbody>
+</table>
+<p>Toàn bộ chỉ số của mọi đơn vị và năm: <a href="indicators.csv">indicators.csv</a>.</p>
+<p><small>Tạo lúc {report.escape(generated)} bởi <code>wardstudy run</code>.</small></p>
+</body>
+</html>
+"""
+
+
+# ---------------------------------------------------------------- the run
+
+def _preflight(files: list[Path], out_dir: Path, notebook: Path):
+    """Check data and params before writing anything. Returns (jobs, failures, studies, checked)."""
+    from wardstudy import data, params
+
+    try:
+        default_study = data.load(None)
+    except data.DataError as err:
+        raise DataProblem(f"the data cannot be loaded; nothing was run:\n{err}") from None
+    studies = {None: default_study}
+    jobs, failures, checked = [], [], {}
+    for path in files:
+        slug = path.stem
+        try:
+            values = read_params(path)
+            missing = [k for k in ("ward", "year") if k not in values]
+            if missing:
+                raise params.ParameterError(f"{data.display_path(path)}: key(s) {', '.join(missing)} missing "
+                                            "(a params file needs at least ward and year)")
+            checked_params = params.validate(**values, source=data.display_path(path))
+        except (ValueError, TypeError, KeyError) as err:  # ParameterError and DataError are ValueErrors
+            failures.append(WardResult(slug, ok=False, message=str(err)))
+            continue
+        key = values.get("data_dir")
+        if key not in studies:
+            studies[key] = data.load(key)
+        checked[slug] = (checked_params, key)
+        # The notebook gets the resolved slug and baseline, whatever spelling the file used.
+        values.update(ward=checked_params.ward, baseline_year=checked_params.baseline_year)
+        jobs.append(WardJob(slug=slug, params_file=path, parameters=values, out_dir=out_dir, notebook=notebook,
+                            title=f"{checked_params.name} {checked_params.year} — báo cáo",
+                            fingerprint=fingerprint(notebook, path, studies[key].data_dir)))
+    return jobs, failures, studies, checked
+
+
+def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | None = None,
+        params_dir: Path | None = None, force: bool = False, progress: bool = True,
+        echo=print) -> RunSummary:
+    """Run every ward's report (or those named in `wards`) into `out` (default: reports/).
+
+    jobs: worker processes (default: the number of cores). Raises `DataProblem` (nothing
+    written) when the data cannot be loaded, ValueError when a requested ward has no
+    params file. Ward failures are in the returned summary, never raised.
+    """
+    from tqdm import tqdm
+
+    from wardstudy import indicators, report
+    from wardstudy.export import write_indicators
+
+    start = time.perf_counter()
+    out_dir = (Path(out) if out is not None else paths.reports_dir()).resolve()
+    notebook = paths.notebooks_dir() / "ward_report.ipynb"
+    files = discover(params_dir, wards)
+    planned, failures, studies, checked = _preflight(files, out_dir, notebook)
+    for failure in failures:
+        echo(f"{failure.slug}: {failure.message}")
+        # A ward that cannot even start has no page either; drop a stale one.
+        (out_dir / f"{failure.slug}.html").unlink(missing_ok=True)
+        _stamp(out_dir, failure.slug).unlink(missing_ok=True)
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = list(failures)
+    todo = []
+    for job in planned:
+        if not force and _is_fresh(job):
+            results.append(WardResult(job.slug, ok=True, skipped=True, ward=job.parameters["ward"],
+                                      year=job.parameters["year"], message="unchanged"))
+        else:
+            todo.append(job)
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
+    if todo:
+        # spawn: required with max_tasks_per_child, and a clean interpreter per worker.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
+                                 max_tasks_per_child=MAX_WARDS_PER_WORKER) as pool:
+            futures = {pool.submit(run_ward, job): job for job in todo}
+            with tqdm(total=len(todo), desc="wards", unit="ward", disable=not progress) as bar:
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        result = future.result()
+                    except Exception as err:  # the worker process itself died
+                        result = WardResult(job.slug, ok=False, message=f"worker failed: {err!r}")
+                    bar.set_postfix_str(job.slug)
+                    bar.update()
+                    if not result.ok:
+                        bar.write(f"{job.slug}: FAILED {result.message}")
+                    results.append(result)
+
+    # The index and the CSV come from the data the wards were checked against.
+    order = {path.stem: i for i, path in enumerate(files)}
+    results.sort(key=lambda r: order.get(r.slug, len(order)))
+    tables = {key: indicators.all_indicators(study) for key, study in studies.items()}
+    rows = []
+    for r in results:
+        row = {"slug": r.slug, "ok": r.ok, "message": r.message, "headline": {}, "name": None, "year": None}
+        if r.slug in checked:
+            p, key = checked[r.slug]
+            row.update(name=p.name, year=p.year)
+            if r.ok:
+                row["headline"] = report.headline(tables[key], p.ward, p.year)
+        rows.append(row)
+    used = {checked[r.slug][1] for r in results if r.slug in checked} or {None}
+    main_key = None if None in used else sorted(used, key=str)[0]
+    write_indicators(studies[main_key], out_dir / "indicators.csv")
+    is_synthetic = any(studies[k].is_synthetic for k in used)
+    _publish(out_dir / "index.html",
+             index_html(rows, is_synthetic, datetime.now().strftime("%Y-%m-%d %H:%M")))
+    os.chmod(out_dir / "indicators.csv", 0o644)
+    return RunSummary(out_dir=out_dir, results=results, seconds=time.perf_counter() - start)
