@@ -1,0 +1,263 @@
+"""A catalogue of bad inputs: each breaks one thing in a copy of the shipped data.
+
+Every fault must make `wardstudy validate` and `wardstudy indicators` exit 1, write
+nothing, and name the file, the column, the row (where there is one) and what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from wardstudy import data, paths
+from wardstudy.cli import app
+
+runner = CliRunner()
+
+
+def shipped_copy(folder: Path) -> Path:
+    """The shipped synthetic panel plus the reference tables, copied into `folder`."""
+    shutil.copytree(paths.synthetic_dir(), folder)
+    for table in data.REFERENCE_TABLES:
+        shutil.copy(paths.reference_dir() / f"{table}.csv", folder / f"{table}.csv")
+    return folder
+
+
+def rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+
+
+def write_rows(path: Path, table: list[list[str]], encoding: str = "utf-8") -> None:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(table)
+    path.write_bytes(out.getvalue().encode(encoding))
+
+
+def set_cell(name: str, line: int, column: str, value: str):
+    """A fault: file `name`, line `line` (header = 1), `column` set to `value`."""
+    def fault(folder: Path) -> None:
+        table = rows(folder / name)
+        table[line - 1][table[0].index(column)] = value
+        write_rows(folder / name, table)
+    return fault
+
+
+def drop_column(name: str, column: str):
+    def fault(folder: Path) -> None:
+        table = rows(folder / name)
+        i = table[0].index(column)
+        write_rows(folder / name, [r[:i] + r[i + 1:] for r in table])
+    return fault
+
+
+def duplicate_line(name: str, line: int, at: int):
+    def fault(folder: Path) -> None:
+        table = rows(folder / name)
+        table[at - 1] = list(table[line - 1])
+        write_rows(folder / name, table)
+    return fault
+
+
+def delete(name: str):
+    return lambda folder: (folder / name).unlink()
+
+
+def add_xlsx_twin(name: str):
+    def fault(folder: Path) -> None:
+        data.read_raw(folder / f"{name}.csv").to_excel(folder / f"{name}.xlsx", index=False)
+    return fault
+
+
+def legacy_bytes(text: str, encoding: str) -> bytes:
+    """`text` encoded as a Windows office would: cp1258 keeps the tone mark as a separate
+    combining character after a base letter it has (ễ -> ê + tilde)."""
+    if encoding != "cp1258":
+        return text.encode(encoding)
+    out = []
+    for ch in text:
+        try:
+            out.append(ch.encode("cp1258"))
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", ch)
+            out.append((unicodedata.normalize("NFC", parts[:-1]) + parts[-1]).encode("cp1258"))
+    return b"".join(out)
+
+
+def reencode(name: str, encoding: str):
+    def fault(folder: Path) -> None:
+        path = folder / name
+        path.write_bytes(legacy_bytes(path.read_text(encoding="utf-8"), encoding))
+    return fault
+
+
+def xlsx_with_cell(name: str, line: int, column: str, value):
+    """Replace `name`.csv by an xlsx copy with one cell changed (line = sheet row)."""
+    def fault(folder: Path) -> None:
+        frame = data.read_raw(folder / f"{name}.csv")
+        frame = frame.reset_index(drop=True)
+        frame = frame.astype(object)
+        frame.loc[line - 2, column] = value
+        (folder / f"{name}.csv").unlink()
+        frame.to_excel(folder / f"{name}.xlsx", index=False)
+    return fault
+
+
+def blank_line_then(name: str, line: int, column: str, value: str):
+    """Insert a blank line before `line`, then break that record (now at line + 1)."""
+    def fault(folder: Path) -> None:
+        table = rows(folder / name)
+        table[line - 1][table[0].index(column)] = value
+        table.insert(line - 1, [])
+        write_rows(folder / name, table)
+    return fault
+
+
+# (id, fault, file, row, column, what the message must say)
+CATALOGUE = [
+    ("negative-count", set_cell("crimes.csv", 14, "count", "-5"), "crimes.csv", 14, "count",
+     "-5 is negative (counts must be >= 0)"),
+    ("text-in-count", set_cell("crimes.csv", 20, "count", "abc"), "crimes.csv", 20, "count", "is not a whole number"),
+    ("fractional-count", set_cell("tips.csv", 9, "received", "2.5"), "tips.csv", 9, "received", "is not a whole number"),
+    ("empty-count", set_cell("crimes.csv", 30, "count", ""), "crimes.csv", 30, "count", "empty cell"),
+    ("unknown-category", set_cell("crimes.csv", 40, "category", "theft"), "crimes.csv", 40, "category",
+     "is not an allowed value"),
+    ("month-13", set_cell("tips.csv", 12, "month", "2023-13"), "tips.csv", 12, "month", "is not a month"),
+    ("month-slash", set_cell("tips.csv", 13, "month", "01/2023"), "tips.csv", 13, "month", "YYYY-MM"),
+    ("month-before-period", set_cell("fire_safety.csv", 5, "month", "2019-05"), "fire_safety.csv", 5, "month",
+     "outside the study period"),
+    ("month-after-reform", set_cell("fire_safety.csv", 6, "month", "2025-09"), "fire_safety.csv", 6, "month",
+     "outside the study period"),
+    ("unknown-ward", set_cell("crimes.csv", 50, "ward", "xuat-hao"), "crimes.csv", 50, "ward",
+     "is not a known unit; closest: xuat-hoa"),
+    ("duplicate-key", duplicate_line("tips.csv", 2, 3), "tips.csv", 3, "ward + month", "repeats row 2"),
+    ("handled-over-received", set_cell("tips.csv", 7, "handled", "999"), "tips.csv", 7, "handled",
+     'is more than column "received"'),
+    ("negative-received", set_cell("tips.csv", 8, "received", "-1"), "tips.csv", 8, "received", "is negative"),
+    ("online-over-total", set_cell("procedures.csv", 10, "online", "99999"), "procedures.csv", 10, "online",
+     "online must be <= total"),
+    ("on-time-over-resolved", set_cell("procedures.csv", 11, "on_time", "99999"), "procedures.csv", 11, "on_time",
+     "on_time must be <= resolved"),
+    ("early-over-on-time", set_cell("procedures.csv", 12, "early", "99999"), "procedures.csv", 12, "early",
+     "early must be <= on_time"),
+    ("chip-over-eligible", set_cell("project06.csv", 15, "chip_ids_issued", "999999"), "project06.csv", 15,
+     "chip_ids_issued", "chip_ids_issued must be <= eligible_residents"),
+    ("vneid-over-chip", set_cell("project06.csv", 16, "vneid_level2_accounts", "999998"), "project06.csv", 16,
+     "vneid_level2_accounts", "needs a chip-based ID"),
+    ("negative-stock", set_cell("fire_safety.csv", 7, "fire_safety_groups", "-2"), "fire_safety.csv", 7,
+     "fire_safety_groups", "is negative"),
+    ("word-in-stock", set_cell("community_models.csv", 9, "models_active", "many"), "community_models.csv", 9,
+     "models_active", "is not a whole number"),
+    ("met-not-flag", set_cell("criteria_assessments.csv", 4, "met", "2"), "criteria_assessments.csv", 4, "met",
+     "is not true/false"),
+    ("unknown-criterion", set_cell("criteria_assessments.csv", 5, "criterion_id", "C23"),
+     "criteria_assessments.csv", 5, "criterion_id", "is not an allowed criterion"),
+    ("assessment-year-outside", set_cell("criteria_assessments.csv", 6, "year", "2030"), "criteria_assessments.csv",
+     6, "year", "is outside the years allowed"),
+    ("synthetic-flag-garbage", set_cell("tips.csv", 10, "synthetic", "maybe"), "tips.csv", 10, "synthetic",
+     "is not true/false"),
+    ("mojibake-ward", set_cell("crimes.csv", 60, "ward", "Äá»©c XuÃ¢n"), "crimes.csv", 60, "ward", "looks garbled"),
+    ("missing-column", drop_column("tips.csv", "handled"), "tips.csv", None, "handled", "is missing"),
+    ("unit-code-4-digits", set_cell("units.csv", 4, "code", "1840"), "units.csv", 4, "code", "5-digit GSO code"),
+    ("unit-type-unknown", set_cell("units.csv", 3, "type", "quận"), "units.csv", 3, "type", "is not an allowed value"),
+    ("published-share-percent", set_cell("published.csv", 4, "value", "100"), "published.csv", 4, "value",
+     "is outside [0, 1]"),
+    ("published-unknown-indicator", set_cell("published.csv", 3, "indicator", "crime_rate"), "published.csv", 3,
+     "indicator", "is not an allowed value"),
+    ("programme-unknown-ward", set_cell("programme.csv", 2, "ward", "duc-xuann"), "programme.csv", 2, "ward",
+     "closest: duc-xuan"),
+    ("xlsx-negative-count", xlsx_with_cell("crimes", 14, "count", -5), "crimes.xlsx", 14, "count", "is negative"),
+    ("blank-line-shifts-rows", blank_line_then("tips.csv", 20, "received", "-3"), "tips.csv", 21, "received",
+     "is negative"),
+]
+# Faults about a whole file: (id, fault, file, what the message must say)
+FILE_FAULTS = [
+    ("missing-table", delete("fire_safety.csv"), "fire_safety.csv", "is missing"),
+    ("csv-and-xlsx", add_xlsx_twin("crimes"), "crimes.csv and crimes.xlsx", "ambiguous"),
+    ("windows-1258", reencode("units.csv", "cp1258"), "units.csv", "is not UTF-8"),
+    ("utf-16", reencode("tips.csv", "utf-16"), "tips.csv", "UTF-16"),
+]
+
+
+def run_both(bad: Path, tmp_path: Path):
+    """Run `validate` and `indicators` on `bad`; return their results and the reports folder."""
+    reports = tmp_path / "reports"
+    checked = runner.invoke(app, ["validate", str(bad)])
+    exported = runner.invoke(app, ["indicators", "--data-dir", str(bad), "--out", str(reports / "indicators.csv")])
+    return checked, exported, reports
+
+
+@pytest.mark.parametrize("fault, file, row, column, what",
+                         [pytest.param(*case[1:], id=case[0]) for case in CATALOGUE])
+def test_bad_cell_is_refused_with_file_row_column_and_rule(tmp_path, fault, file, row, column, what):
+    bad = shipped_copy(tmp_path / "bad")
+    fault(bad)
+    checked, exported, reports = run_both(bad, tmp_path)
+    assert checked.exit_code == 1, checked.output
+    assert exported.exit_code == 1, exported.output
+    assert not reports.exists()  # nothing written, not even the folder
+    # `indicators` prints every problem as one message: file, row, column, value, rule.
+    place = f'{file}, row {row}, column "{column}": ' if row is not None else f'{file}, column "{column}": '
+    lines = [line for line in exported.output.splitlines() if place in line]
+    assert lines, f"no problem at {place}\n{exported.output}"
+    assert what in lines[0]
+    # `validate` prints the same problems as a table.
+    assert file in checked.output and what in checked.output
+
+
+@pytest.mark.parametrize("fault, file, what", [pytest.param(*case[1:], id=case[0]) for case in FILE_FAULTS])
+def test_bad_file_is_refused_with_file_and_reason(tmp_path, fault, file, what):
+    bad = shipped_copy(tmp_path / "bad")
+    fault(bad)
+    checked, exported, reports = run_both(bad, tmp_path)
+    assert checked.exit_code == 1 and exported.exit_code == 1
+    assert not reports.exists()
+    assert any(file in line and what in line for line in exported.output.splitlines()), exported.output
+    assert what in checked.output
+
+
+def test_every_problem_is_reported_at_once(tmp_path):
+    bad = shipped_copy(tmp_path / "bad")
+    for case in CATALOGUE[:5]:
+        case[1](bad)
+    with pytest.raises(data.DataError) as caught:
+        data.load(bad)
+    assert len(caught.value.problems) >= 5
+
+
+def test_shipped_data_validates(tmp_path):
+    result = runner.invoke(app, ["validate"])
+    assert result.exit_code == 0, result.output
+
+
+def test_windows_1258_file_reads_correctly_when_its_encoding_is_given(tmp_path):
+    source = paths.reference_dir() / "units.csv"
+    legacy = tmp_path / "units.csv"
+    legacy.write_bytes(legacy_bytes(source.read_text(encoding="utf-8"), "cp1258"))
+    pd.testing.assert_frame_equal(data.read_table(legacy, encoding="cp1258"), data.read_table(source))
+
+
+def test_bom_is_accepted(tmp_path):
+    folder = shipped_copy(tmp_path / "bom")
+    path = folder / "tips.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert data.load(folder).tips.equals(data.load().tips)
+
+
+def test_many_copies_of_one_fault_are_summarised(tmp_path):
+    bad = shipped_copy(tmp_path / "bad")
+    table = rows(bad / "crimes.csv")
+    i = table[0].index("count")
+    for r in table[1:]:
+        r[i] = "-1"
+    write_rows(bad / "crimes.csv", table)
+    with pytest.raises(data.DataError) as caught:
+        data.load(bad)
+    lines = [m for m in caught.value.problems if "crimes.csv" in m]
+    assert len(lines) <= 25 and any("more rows" in m for m in lines)
