@@ -75,11 +75,15 @@ def fold(text: str) -> str:
     ('duc xuan', 'duong quang', 'cho moi')
     """
     key = _SEPARATORS.sub(" ", strip_diacritics(nfc(str(text))).lower()).strip()
-    for prefix in _TYPE_PREFIXES:
-        # Drop the type only when a name follows it: a unit called "Xã" alone stays "xa".
-        if key.startswith(prefix) and len(key) > len(prefix):
-            key = key[len(prefix):]
-            break
+    # Drop type words until none is left ("Phường P. Đức Xuân" happens), so that folding
+    # twice changes nothing; a type word alone ("Xã") is kept as the name.
+    stripped = True
+    while stripped:
+        stripped = False
+        for prefix in _TYPE_PREFIXES:
+            if key.startswith(prefix) and len(key) > len(prefix):
+                key, stripped = key[len(prefix):], True
+                break
     return key
 
 
