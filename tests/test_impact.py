@@ -1,0 +1,89 @@
+"""The impact section's design and wording, and its behaviour when nothing was planted."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from wardstudy import impact
+from wardstudy.evaluate import did_permutation_test, poisson_change
+from wardstudy.synthetic import PlantedEffects, generate_panel
+
+PROGRAMME = pd.DataFrame({"ward": ["duc-xuan", "xuat-hoa", "song-cau"], "cohort_year": [2023, 2024, 2024]})
+
+
+def test_design_uses_not_yet_treated_wards_and_drops_those_already_treated(study):
+    d2023 = impact.impact_design(study.programme, study.units, "duc-xuan", 2023)
+    assert {"xuat-hoa", "song-cau"} <= set(d2023.controls) and d2023.excluded == []
+    d2024 = impact.impact_design(study.programme, study.units, "xuat-hoa", 2024)
+    assert set(d2024.excluded) == {"duc-xuan", "song-cau"}
+    assert len(d2024.controls) == 5
+
+
+def test_a_ward_outside_the_programme_is_not_evaluated(study):
+    design = impact.impact_design(study.programme, study.units, "huyen-tung", 2024)
+    assert not design.evaluable
+    assert impact.impact_table(study.crimes, study.project06, design).empty
+
+
+def test_rates_are_cases_per_1000_mean_residents_up_to_the_report_year():
+    crimes = pd.DataFrame({"ward": ["a", "a", "a", "b"], "month": ["2022-01", "2022-02", "2023-01", "2022-01"],
+                           "category": ["social_order", "social_order", "social_order", "social_order"],
+                           "count": [3, 1, 9, 2]})
+    people = pd.DataFrame({"ward": ["a", "a", "a", "b"], "month": ["2022-01", "2022-02", "2023-01", "2022-01"],
+                           "eligible_residents": [1000, 3000, 2000, 500]})
+    design = impact.ImpactDesign("a", 2023, 2022, ["b"], [])
+    got = impact.social_order_rates(crimes, people, design, "Y").set_index("ward")
+    # a, 2022: 4 cases over a mean of 2,000 residents = 2 per 1,000; 2023 is after the report year.
+    assert got.loc["a", "rate"] == pytest.approx(2.0)
+    assert got.loc["b", "rate"] == pytest.approx(4.0)
+    assert got.loc["a", "cohort"] == 2023 and got.loc["b", "cohort"] == 0
+    assert list(got["period"]) == [2022, 2022]
+
+
+def test_conclusion_says_when_the_design_cannot_reach_significance(study):
+    design = impact.impact_design(study.programme, study.units, "xuat-hoa", 2024)
+    table = impact.impact_table(study.crimes, study.project06, design).set_index("method")
+    did = table.iloc[0]
+    assert did["min_p_value"] == pytest.approx(1 / 6)  # 5 comparison units + the ward
+    assert did["conclusion"].startswith("không thể kết luận")
+    its = table.iloc[2]
+    assert its["ci_low"] < its["estimate"] < its["ci_high"]
+
+
+def test_published_minus_seven_is_significant_only_for_baselines_up_to_8(study):
+    assert impact.published_change_sensitivity(study.published, "duc-xuan", 2023) == (-7.0, 8.0)
+    assert impact.published_change_sensitivity(study.published, "xuat-hoa", 2024) is None
+
+
+@pytest.fixture(scope="module")
+def placebo_panels():
+    """Worlds where the programme did nothing (no planted effect, no calibration)."""
+    return [generate_panel(seed, planted=PlantedEffects.none(), calibrate=False) for seed in range(60)]
+
+
+def test_exact_change_is_not_significant_more_often_than_nominal_without_an_effect(placebo_panels):
+    rejections = []
+    for panel in placebo_panels:
+        so = panel["crimes"].query("category == 'social_order'")
+        yearly = so.groupby([so["ward"], so["month"].str[:4]])["count"].sum().unstack()
+        for before, after in [("2021", "2022"), ("2022", "2023"), ("2023", "2024")]:
+            for ward in yearly.index:
+                rejections.append(poisson_change(yearly.loc[ward, after], yearly.loc[ward, before]).p_value < 0.05)
+    rate = np.mean(rejections)
+    se = np.sqrt(0.05 * 0.95 / len(rejections))
+    assert rate <= 0.05 + 2 * se, rate  # 1,440 tests; the exact test is conservative
+
+
+def test_did_randomisation_p_is_not_small_more_often_than_nominal_without_an_effect(placebo_panels):
+    design = impact.ImpactDesign("duc-xuan", 2023, 2023,
+                                 ["nguyen-thi-minh-khai", "song-cau", "phung-chi-kien", "huyen-tung",
+                                  "duong-quang", "nong-thuong", "xuat-hoa"], [])
+    small = []
+    for panel in placebo_panels:
+        yearly = impact.social_order_rates(panel["crimes"], panel["project06"], design, "Y")
+        test = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate")
+        small.append(test.p_value <= 0.25)  # 2 of 8 assignments: P(p <= 0.25) = 0.25 under the null
+    rate = np.mean(small)
+    assert rate <= 0.25 + 2 * np.sqrt(0.25 * 0.75 / len(small)), rate
