@@ -31,7 +31,7 @@ import pandas as pd
 
 from wardstudy.evaluate import (baseline_sensitivity, did_permutation_test, interrupted_time_series,
                                 placebo_test, staggered_did)
-from wardstudy.evaluate.summary import format_p
+from wardstudy.report import fmt_number
 
 __all__ = ["ImpactDesign", "impact_design", "social_order_rates", "impact_table", "published_change_sensitivity"]
 
@@ -143,8 +143,8 @@ def _its(monthly: pd.DataFrame, design: ImpactDesign) -> dict:
 
 def _conclusion(row: pd.Series) -> str:
     if np.isfinite(row["min_p_value"]) and row["min_p_value"] > ALPHA:
-        return (f"không thể kết luận: với thiết kế này p nhỏ nhất có thể là "
-                f"{format_p(row['min_p_value'])} > {ALPHA:g}")
+        return (f"không thể kết luận: với thiết kế này, giá trị p nhỏ nhất có thể đạt là "
+                f"{fmt_number(row['min_p_value'], 2)} (> {fmt_number(ALPHA, 2)})")
     if row["p_value"] < ALPHA:
         return "khác biệt khó là ngẫu nhiên (p < 0,05)"
     return "có thể chỉ do ngẫu nhiên"
