@@ -18,8 +18,9 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 ## make reports: every ward's report from the shipped data, into reports/
+# (each ward's page, index.html and indicators.csv; unchanged wards are skipped, FORCE=1 reruns all)
 reports: $(STAMP)
-	$(BIN)/wardstudy indicators
+	$(BIN)/wardstudy run --jobs $(JOBS) $(if $(FORCE),--force)
 
 ## make test: the whole test suite
 test: $(STAMP)

@@ -1,0 +1,141 @@
+"""`wardstudy run` end to end, the papermill command line, and the offline HTML rule."""
+
+import csv
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from wardstudy import batch, paths
+
+BIN = Path(sys.executable).parent
+# A tag that makes the browser fetch something: <script src>, <link href>, <img src>.
+FETCHING_TAG = re.compile(r"<(script|link|img)\b[^>]*?\b(src|href)\s*=\s*[\"']?\s*(https?:)?//", re.IGNORECASE)
+
+
+def internet_refs(html: str) -> list[str]:
+    """Every script/link/img tag whose src/href points to the internet (http(s):// or //host)."""
+    return [m.group(0) for m in FETCHING_TAG.finditer(html)]
+
+
+def test_internet_refs_finds_cdn_scripts_and_ignores_reader_links():
+    page = ('<script src="https://cdn.example/require.js"></script><link rel="stylesheet" href="//cdn/x.css">'
+            '<img src="data:image/png;base64,AAAA"><a href="https://baobackan.com.vn/">nguồn</a>')
+    assert len(internet_refs(page)) == 2
+
+
+def test_discover_names_a_ward_without_a_params_file(tmp_path):
+    (tmp_path / "duc-xuan.yaml").write_text("ward: duc-xuan\nyear: 2023\n")
+    with pytest.raises(ValueError, match="no params file for nowhere"):
+        batch.discover(tmp_path, ["nowhere"])
+
+
+def test_every_shipped_params_file_validates():
+    from wardstudy import params
+
+    files = sorted(paths.params_dir().glob("*.yaml"))
+    assert {f.stem for f in files} == {"duc-xuan", "xuat-hoa", "song-cau", "phung-chi-kien",
+                                       "nguyen-thi-minh-khai", "huyen-tung"}
+    for f in files:
+        assert params.validate(**batch.read_params(f)).ward == f.stem
+
+
+@pytest.fixture(scope="module")
+def batch_run(tmp_path_factory):
+    """One run of the real command: two wards plus a params file naming a ward that does not exist.
+
+    Started from an unrelated cwd, so any path resolved against the cwd would break it.
+    """
+    root = tmp_path_factory.mktemp("batch")
+    params_dir, out = root / "params", root / "out"
+    params_dir.mkdir()
+    for slug in ["duc-xuan", "xuat-hoa"]:
+        shutil.copy(paths.params_dir() / f"{slug}.yaml", params_dir)
+    (params_dir / "nowhere.yaml").write_text("ward: nowhere\nyear: 2024\n", encoding="utf-8")
+    out.mkdir()
+    (out / "nowhere.html").write_text("<p>a page from an earlier run</p>")   # must not survive
+    proc = subprocess.run([str(BIN / "wardstudy"), "run", "--params-dir", str(params_dir), "--out", str(out),
+                           "--jobs", "2"], cwd=root, capture_output=True, text=True, timeout=600)
+    return proc, out, params_dir
+
+
+@pytest.mark.slow
+def test_a_nonexistent_ward_fails_alone_clearly_and_the_run_exits_nonzero(batch_run):
+    proc, out, _ = batch_run
+    assert proc.returncode == 1, proc.stderr
+    output = proc.stdout + proc.stderr
+    assert re.search(r'nowhere\.yaml: ward "nowhere" is not a known unit', output), output
+    assert "FAILED nowhere" in proc.stdout
+    assert (out / "duc-xuan.html").exists() and (out / "xuat-hoa.html").exists()
+    assert not (out / "nowhere.html").exists()
+
+
+@pytest.mark.slow
+def test_ward_pages_show_the_banner_the_published_figures_and_no_code(batch_run):
+    _, out, _ = batch_run
+    page = (out / "duc-xuan.html").read_text(encoding="utf-8")
+    assert '<meta charset="utf-8"' in page
+    assert "DỮ LIỆU TỔNG HỢP MINH HỌA" in page
+    assert "Phường Đức Xuân" in page and "01840" in page
+    assert "21/22 tiêu chí đạt" in page and "21/22 tiêu chí" in page   # recomputed and as published
+    assert page.count("✓ khớp") == 8 and "✗ lệch" not in page          # all 8 published figures match
+    assert "có thể chỉ do ngẫu nhiên" in page
+    assert page.count("data:image/png;base64,") >= 6
+    for html in out.glob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        # (code classes also occur in the inlined CSS, and markdown cells sit in jp-InputArea: look for
+        # elements of a code editor or highlighted Python)
+        assert not re.search(r'class="[^"]*(jp-CodeMirrorEditor|hl-ipython3|jp-InputPrompt)', text), html.name
+        assert "wardstudy.params" not in text, html.name
+        assert "plots.monthly_crimes" not in text, html.name
+
+
+@pytest.mark.slow
+def test_no_generated_page_loads_anything_from_the_internet(batch_run):
+    _, out, _ = batch_run
+    pages = list(out.glob("*.html"))
+    assert len(pages) == 3   # two wards and the index
+    for html in pages:
+        assert internet_refs(html.read_text(encoding="utf-8")) == [], html.name
+
+
+@pytest.mark.slow
+def test_index_links_every_written_ward_and_the_csv_keeps_the_contract(batch_run):
+    _, out, _ = batch_run
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="duc-xuan.html"' in index and 'href="xuat-hoa.html"' in index
+    assert "21/22 (95,5%)" in index and "nowhere" in index and "not a known unit" in index
+    with open(out / "indicators.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["ward", "year", "indicator", "value", "numerator", "denominator", "ci_low", "ci_high"]
+    dx = {r["indicator"]: r for r in rows if r["ward"] == "duc-xuan" and r["year"] == "2023"}
+    assert (dx["criteria_met_share"]["numerator"], dx["social_order_crime_change"]["value"]) == ("21", "-7")
+
+
+@pytest.mark.slow
+def test_a_second_run_skips_unchanged_wards_and_says_so(batch_run):
+    _, out, params_dir = batch_run
+    before = (out / "duc-xuan.html").stat().st_mtime_ns
+    proc = subprocess.run([str(BIN / "wardstudy"), "run", "--params-dir", str(params_dir), "--out", str(out),
+                           "--ward", "duc-xuan"], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "skipped duc-xuan: unchanged" in proc.stdout
+    assert (out / "duc-xuan.html").stat().st_mtime_ns == before
+
+
+@pytest.mark.slow
+def test_the_papermill_command_line_runs_the_notebook_from_another_cwd(tmp_path):
+    # The vanilla command of the README, from a folder that is not the project root.
+    proc = subprocess.run([str(BIN / "papermill"), str(paths.notebooks_dir() / "ward_report.ipynb"), "out.ipynb",
+                           "-f", str(paths.params_dir() / "xuat-hoa.yaml"), "--no-progress-bar"],
+                          cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    import nbformat
+
+    nb = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    assert errors == []
+    assert any("Xuất Hóa" in str(c.get("outputs", "")) for c in nb.cells)
