@@ -139,3 +139,23 @@ def test_the_papermill_command_line_runs_the_notebook_from_another_cwd(tmp_path)
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
     assert errors == []
     assert any("Xuất Hóa" in str(c.get("outputs", "")) for c in nb.cells)
+
+
+@pytest.mark.slow
+def test_a_notebook_that_fails_is_kept_as_failed_and_its_old_page_removed(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    nb = new_notebook(cells=[new_code_cell("ward = 'x'", metadata={"tags": ["parameters"]}),
+                             new_code_cell("raise RuntimeError('criteria table is empty')")])
+    nb.metadata["kernelspec"] = {"name": "wardstudy", "display_name": "wardstudy", "language": "python"}
+    notebook = tmp_path / "broken.ipynb"
+    nbformat.write(nb, notebook)
+    (tmp_path / "x.html").write_text("<p>old page</p>")
+    job = batch.WardJob(slug="x", params_file=notebook, parameters={"ward": "x"}, out_dir=tmp_path,
+                        notebook=notebook, title="x", fingerprint="0")
+    result = batch.run_ward(job)
+    assert not result.ok
+    assert "RuntimeError: criteria table is empty" in result.message
+    assert (tmp_path / "x.failed.ipynb").exists() and not (tmp_path / "x.ipynb").exists()
+    assert not (tmp_path / "x.html").exists()
