@@ -106,3 +106,11 @@ def test_duc_xuan_2023_on_the_shipped_data_shows_21_of_22_and_a_fall_of_7(study)
 def test_banner_only_for_synthetic_data(study):
     assert "DỮ LIỆU TỔNG HỢP" in report.banner(study).data
     assert report.banner_html(False) == ""
+
+
+def test_ranking_ties_shares_that_read_the_same():
+    # 97.96% and 98.04% both read "98,0%": they share rank 1 rather than being split by hidden digits.
+    ind = _indicators([("a", 2024, "chip_id_coverage", 0.9796, np.nan, np.nan),
+                       ("b", 2024, "chip_id_coverage", 0.9804, np.nan, np.nan),
+                       ("c", 2024, "chip_id_coverage", 0.90, np.nan, np.nan)])
+    assert report.ranking_table(ind, "a", 2024, ["chip_id_coverage"])["Hạng"].iloc[0] == "1/3"

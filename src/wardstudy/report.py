@@ -373,7 +373,10 @@ def ranking_table(indicators: pd.DataFrame, ward: str, year: int, ids: list[str]
         if ward not in values.index:
             records.append((label, "—", "—", "—", "—", "—"))
             continue
-        ranks = values.rank(ascending=ind in LOWER_IS_BETTER, method="min")
+        # Rank what the reader sees: shares rounded to 0.1 percentage point, so units shown
+        # with the same figure share a rank instead of being ordered by invisible digits.
+        shown = values.round(3) if INDICATOR_LABELS.get(ind, ("", "", ""))[2] == "share" else values
+        ranks = shown.rank(ascending=ind in LOWER_IS_BETTER, method="min")
         fmt = lambda v, i=ind: fmt_value(i, v)  # noqa: E731 - per-indicator formatter
         records.append((label, fmt(values[ward]), f"{int(ranks[ward])}/{len(values)}", fmt(values.min()),
                         fmt(values.median()), fmt(values.max())))
