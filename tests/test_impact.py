@@ -87,3 +87,18 @@ def test_did_randomisation_p_is_not_small_more_often_than_nominal_without_an_eff
         small.append(test.p_value <= 0.25)  # 2 of 8 assignments: P(p <= 0.25) = 0.25 under the null
     rate = np.mean(small)
     assert rate <= 0.25 + 2 * np.sqrt(0.25 * 0.75 / len(small)), rate
+
+
+def test_sensitivity_text_states_the_threshold_and_a_worked_example():
+    text = impact.sensitivity_text(-7, 8)
+    assert "từ 8 vụ trở xuống" in text
+    assert "20 vụ còn 13 vụ, p = 0,30" in text  # FACTS.md: 20 -> 13 gives p of about 0.3
+    assert "có thể chỉ do ngẫu nhiên" in impact.sensitivity_text(-1, float("nan"))
+
+
+def test_display_table_says_why_a_single_ward_has_no_interval(study):
+    design = impact.impact_design(study.programme, study.units, "duc-xuan", 2023)
+    shown = impact.display_table(impact.impact_table(study.crimes, study.project06, design))
+    assert shown.index[0].startswith("Khác biệt kép")
+    assert "không ước lượng được sai số" in shown.iloc[0]["Khoảng tin cậy 95%"]
+    assert shown.iloc[0]["p nhỏ nhất có thể"] == "1/8 = 0,125"  # 7 comparison units + the ward

@@ -31,9 +31,10 @@ import pandas as pd
 
 from wardstudy.evaluate import (baseline_sensitivity, did_permutation_test, interrupted_time_series,
                                 placebo_test, staggered_did)
-from wardstudy.report import fmt_number
+from wardstudy.report import fmt_number, fmt_p
 
-__all__ = ["ImpactDesign", "impact_design", "social_order_rates", "impact_table", "published_change_sensitivity"]
+__all__ = ["ImpactDesign", "impact_design", "social_order_rates", "impact_table", "published_change_sensitivity",
+           "design_text", "display_table", "sensitivity_text"]
 
 PER = 1000.0  # rates per 1,000 residents
 ALPHA = 0.05
@@ -141,10 +142,17 @@ def _its(monthly: pd.DataFrame, design: ImpactDesign) -> dict:
             "inference": "hồi quy quasi-Poisson, không có nhóm đối chứng"}
 
 
+def _smallest_p(min_p: float) -> str:
+    """1/(J + 1) written as a fraction and a decimal: 0.125 -> "1/8 = 0,125"."""
+    if not np.isfinite(min_p):
+        return "—"
+    return f"1/{round(1 / min_p)} = {fmt_number(min_p, 3)}"
+
+
 def _conclusion(row: pd.Series) -> str:
     if np.isfinite(row["min_p_value"]) and row["min_p_value"] > ALPHA:
         return (f"không thể kết luận: với thiết kế này, giá trị p nhỏ nhất có thể đạt là "
-                f"{fmt_number(row['min_p_value'], 2)} (> {fmt_number(ALPHA, 2)})")
+                f"{_smallest_p(row['min_p_value'])} (> {fmt_number(ALPHA, 2)})")
     if row["p_value"] < ALPHA:
         return "khác biệt khó là ngẫu nhiên (p < 0,05)"
     return "có thể chỉ do ngẫu nhiên"
@@ -186,3 +194,84 @@ def published_change_sensitivity(published: pd.DataFrame, ward: str, year: int, 
         return None
     difference = float(row["value"].iloc[0])
     return difference, baseline_sensitivity(difference, alpha=alpha).max_significant_baseline
+
+
+def design_text(design: ImpactDesign, names: dict[str, str] | None = None) -> str:
+    """One paragraph saying who is compared with whom, or why nothing is evaluated.
+
+    names: slug -> name with diacritics (e.g. from the units table); slugs where absent.
+
+    >>> print(design_text(ImpactDesign("a", None, 2024, ["b", "c"], [])))
+    Đơn vị a không tham gia chương trình trong dữ liệu (programme.csv), nên không có tác động để đánh giá.
+    """
+    names = names or {}
+    listed = lambda slugs: ", ".join(names.get(s, s) for s in slugs)  # noqa: E731
+    if design.cohort is None:
+        return (f"Đơn vị {design.ward} không tham gia chương trình trong dữ liệu (programme.csv), "
+                "nên không có tác động để đánh giá.")
+    if design.cohort > design.year:
+        return (f"Đơn vị {design.ward} tham gia chương trình từ năm {design.cohort}, sau năm báo cáo "
+                f"{design.year}: chưa có giai đoạn sau can thiệp để đánh giá.")
+    if not design.evaluable:
+        return f"Không đủ đơn vị so sánh ({len(design.controls)}) để đánh giá tác động."
+    text = (f"Phường tham gia từ tháng 1/{design.cohort}. So sánh với {len(design.controls)} đơn vị chưa "
+            f"tham gia tính đến hết năm {design.year}: {listed(design.controls)}.")
+    if design.excluded:
+        text += f" Loại khỏi nhóm so sánh vì đã tham gia: {listed(design.excluded)}."
+    smallest = _smallest_p(1 / (len(design.controls) + 1))
+    return text + f" Giá trị p nhỏ nhất mà kiểm định hoán vị có thể đạt: {smallest}."
+
+
+def display_table(effects: pd.DataFrame) -> pd.DataFrame:
+    """The impact table as a reader sees it: Vietnamese headers, formatted numbers.
+
+    Differences are in cases per 1,000 residents a year; the ITS row is a rate ratio.
+    An empty table (nothing to evaluate) stays empty.
+    """
+    if effects.empty:
+        return pd.DataFrame()
+    def estimate(row):
+        decimals = 2
+        return fmt_number(row["estimate"], decimals) + (" (tỷ số)" if "tỷ số" in row["unit"] else "")
+
+    def interval(row):
+        if not np.isfinite(row["ci_low"]):
+            return "— (một phường: không ước lượng được sai số; xem p hoán vị)"
+        return f"{fmt_number(row['ci_low'], 2)} – {fmt_number(row['ci_high'], 2)}"
+
+    out = pd.DataFrame({
+        "Phương pháp": effects["method"],
+        "Ước lượng": effects.apply(estimate, axis=1),
+        "Đơn vị": effects["unit"],
+        "Khoảng tin cậy 95%": effects.apply(interval, axis=1),
+        "Giá trị p": effects["p_value"].map(fmt_p),
+        "p nhỏ nhất có thể": effects["min_p_value"].map(_smallest_p),
+        "Suy luận": effects["inference"],
+        "Kết luận": effects["conclusion"],
+    })
+    return out.set_index("Phương pháp")
+
+
+def sensitivity_text(difference: float, max_significant_baseline: float, example_baseline: int = 20) -> str:
+    """What a published change, known only as a difference, can and cannot show.
+
+    The example sets the change against `example_baseline` cases a year earlier, with its
+    exact p-value (`evaluate.poisson_change`).
+
+    >>> print(sensitivity_text(-7, 8))  # doctest: +ELLIPSIS
+    Số liệu công bố chỉ nêu mức thay đổi (−7 vụ)... từ 8 vụ trở xuống... 20 vụ còn 13 vụ, p = 0,30)...
+    """
+    from wardstudy.evaluate import poisson_change
+
+    after = example_baseline + difference
+    example = ""
+    if after >= 0:
+        p = poisson_change(after, example_baseline).p_value
+        example = f" (ví dụ {example_baseline} vụ còn {fmt_number(after)} vụ, {fmt_p(p)})"
+    if not np.isfinite(max_significant_baseline):
+        return (f"Số liệu công bố chỉ nêu mức thay đổi ({fmt_number(difference)} vụ), không nêu số vụ của hai năm; "
+                "với bất kỳ mức nền nào, kiểm định Poisson chính xác không cho p < 0,05: có thể chỉ do ngẫu nhiên.")
+    return (f"Số liệu công bố chỉ nêu mức thay đổi ({fmt_number(difference)} vụ), không nêu số vụ của hai năm. "
+            f"Theo kiểm định Poisson chính xác, mức thay đổi này chỉ khó là ngẫu nhiên (p < 0,05) nếu cùng kỳ "
+            f"năm trước có từ {fmt_number(max_significant_baseline)} vụ trở xuống; với mức nền lớn hơn"
+            f"{example}, nó có thể chỉ do ngẫu nhiên.")

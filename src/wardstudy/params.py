@@ -16,7 +16,7 @@ names where the values came from (the file), the key and the fix:
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from wardstudy import data as data_module
@@ -46,6 +46,8 @@ class ReportParams:
     data_dir: Path | None
     name: str
     code: str
+    # The checked data, loaded once here so the notebook does not read and check them again.
+    study: data_module.StudyData | None = field(default=None, repr=False, compare=False)
 
 
 def load_params_file(path: Path | str) -> dict:
@@ -135,7 +137,7 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     units = study.units.set_index("slug")
     return ReportParams(ward=slug, year=year, baseline_year=baseline_year,
                         data_dir=None if data_dir is None else Path(data_dir),
-                        name=units.loc[slug, "name"], code=units.loc[slug, "code"])
+                        name=units.loc[slug, "name"], code=units.loc[slug, "code"], study=study)
 
 
 def validate_file(path: Path | str, **overrides) -> ReportParams:

@@ -30,7 +30,8 @@ MONTHS = list(range(1, 13))
 
 
 def set_style() -> None:
-    """Apply the project's look: seaborn whitegrid, colour-blind palette, PNG at 100 dpi.
+    """Apply the project's look: seaborn whitegrid, colour-blind palette, PNG at 100 dpi;
+    tables show their text in full (a reviewer cannot expand a truncated cell in HTML).
 
     DejaVu Sans (matplotlib's default) carries the Vietnamese diacritics. Call once at the
     top of a notebook; safe to call again.
@@ -39,6 +40,7 @@ def set_style() -> None:
                   rc={"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold",
                       "axes.titlesize": 12, "font.family": "DejaVu Sans"})
     matplotlib.rcParams["savefig.bbox"] = "tight"
+    pd.set_option("display.max_colwidth", None)
     # Figures here are not made through pyplot, so IPython only shows them as PNG once the
     # inline formatter is registered for Figure (pyplot would otherwise do this on import).
     try:
