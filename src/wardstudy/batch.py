@@ -152,7 +152,9 @@ def fingerprint(notebook: Path, params_file: Path, data_dir: Path) -> str:
     """
     digest = hashlib.sha256()
     _hash_files(digest, [Path(notebook), Path(params_file)])
-    _hash_files(digest, list(Path(data_dir).glob("*.csv")) + list(paths.reference_dir().glob("*.csv")))
+    tables = [f for folder in (Path(data_dir), paths.reference_dir()) for f in folder.iterdir()
+              if f.suffix in {".csv", ".xlsx"}]
+    _hash_files(digest, tables)
     package = Path(__file__).resolve().parent
     _hash_files(digest, [f for f in package.rglob("*") if f.is_file() and f.suffix in {".py", ".j2", ".json"}])
     return digest.hexdigest()
@@ -320,13 +322,17 @@ def _preflight(files: list[Path], out_dir: Path, notebook: Path):
             if missing:
                 raise params.ParameterError(f"{data.display_path(path)}: key(s) {', '.join(missing)} missing "
                                             "(a params file needs at least ward and year)")
-            checked_params = params.validate(**values, source=data.display_path(path))
-        except (ValueError, TypeError, KeyError) as err:  # ParameterError and DataError are ValueErrors
+            key = values.get("data_dir")
+            if key not in studies:
+                studies[key] = data.load(key)
+            checked_params = params.validate(**values, source=data.display_path(path), study=studies[key])
+        except data.DataError as err:  # this file's own data_dir: only this ward fails
+            failures.append(WardResult(slug, ok=False, message=f"{data.display_path(path)}: the data in "
+                                       f"{values.get('data_dir')} have {len(err.problems)} problem(s):\n{err}"))
+            continue
+        except (ValueError, TypeError, KeyError) as err:  # ParameterError is a ValueError
             failures.append(WardResult(slug, ok=False, message=str(err)))
             continue
-        key = values.get("data_dir")
-        if key not in studies:
-            studies[key] = data.load(key)
         checked[slug] = (checked_params, key)
         # The notebook gets the resolved slug and baseline, whatever spelling the file used.
         values.update(ward=checked_params.ward, baseline_year=checked_params.baseline_year)

@@ -104,7 +104,8 @@ def check_keys(values: dict, source: str = "parameters") -> None:
                                  f"({type(value).__name__})")
 
 
-def validate(ward, year, baseline_year=None, data_dir=None, source: str = "parameters") -> ReportParams:
+def validate(ward, year, baseline_year=None, data_dir=None, source: str = "parameters",
+             study: data_module.StudyData | None = None) -> ReportParams:
     """Return the checked parameters, or raise `ParameterError` naming what is wrong.
 
     ward: a unit slug (``duc-xuan``), GSO code or name in any spelling, resolved to the
@@ -112,14 +113,16 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     year before); data_dir: a folder of record tables or None for the shipped synthetic
     panel. `source` names where the values came from (a params file) in messages.
     The data are loaded and checked too: a data problem is a `ParameterError` naming
-    `source` and listing the data's problems.
+    `source` and listing the data's problems. A caller that has already loaded the data
+    of `data_dir` passes them as `study` (the batch checks many params files against one
+    data folder).
     """
     values = {"ward": ward, "year": year, "baseline_year": baseline_year,
               "data_dir": None if data_dir is None else str(data_dir)}
     check_keys(values, source)
     baseline_year = year - 1 if baseline_year is None else baseline_year
     try:
-        study = data_module.load(data_dir)
+        study = data_module.load(data_dir) if study is None else study
     except data_module.DataError as err:
         raise ParameterError(f"{source}: the data in {data_dir or 'the shipped panel'} have "
                              f"{len(err.problems)} problem(s):\n" + "\n".join(err.problems)) from None
