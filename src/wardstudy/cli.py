@@ -1,4 +1,4 @@
-"""The ``wardstudy`` command: regenerate the synthetic panel, export indicators."""
+"""The ``wardstudy`` command: run the ward reports, validate inputs, export indicators, regenerate the synthetic panel."""
 
 from __future__ import annotations
 
