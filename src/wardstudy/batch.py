@@ -354,7 +354,7 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
     from tqdm import tqdm
 
     from wardstudy import indicators, report
-    from wardstudy.export import write_indicators
+    from wardstudy.export import indicators_csv_text
 
     start = time.perf_counter()
     out_dir = (Path(out) if out is not None else paths.reports_dir()).resolve()
@@ -410,7 +410,8 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
         rows.append(row)
     used = {checked[r.slug][1] for r in results if r.slug in checked} or {None}
     main_key = None if None in used else sorted(used, key=str)[0]
-    write_indicators(studies[main_key], out_dir / "indicators.csv")
+    # The indicators were computed above for the headlines; write those, not a second pass.
+    atomic_write_text(out_dir / "indicators.csv", indicators_csv_text(tables[main_key]))
     is_synthetic = any(studies[k].is_synthetic for k in used)
     _publish(out_dir / "index.html",
              index_html(rows, is_synthetic, datetime.now().strftime("%Y-%m-%d %H:%M")))
