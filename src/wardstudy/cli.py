@@ -1,4 +1,5 @@
-"""The ``wardstudy`` command: run the ward reports, validate inputs, export indicators, regenerate the synthetic panel."""
+"""The ``wardstudy`` command: run the ward reports, make the study build, validate inputs, export
+indicators, regenerate the synthetic panel."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ def generate(
     seed: Annotated[Optional[int], typer.Option(help="Random seed (default: 20240129).")] = None,
 ) -> None:
     """Regenerate the illustrative synthetic panel (byte-identical for the same seed)."""
-    from wardstudy.synthetic import DEFAULT_SEED, write_panel
+    from wardstudy.data.synthetic import DEFAULT_SEED, write_panel
 
     written = write_panel(out or paths.synthetic_dir(), seed=DEFAULT_SEED if seed is None else seed)
     for path in written:
@@ -36,18 +37,41 @@ def indicators(
     data_dir: DataDirOption = None,
     out: Annotated[Optional[Path], typer.Option(help="CSV to write (default: reports/indicators.csv).")] = None,
 ) -> None:
-    """Write every ward's indicators (the export contract) to reports/indicators.csv."""
+    """Write every ward's indicators (the export contract) to reports/indicators.csv.
+
+    Read from the study build (made, or reused when the data are unchanged), so the file
+    equals the one `wardstudy run` writes.
+    """
     from wardstudy import data
-    from wardstudy.export import write_indicators
+    from wardstudy.pipeline.build import ensure_build
+    from wardstudy.pipeline.export import write_indicators
 
     try:
-        study = data.load(data_dir)
+        build = ensure_build(data_dir)
     except data.DataError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1) from None
-    path = write_indicators(study, out or paths.reports_dir() / "indicators.csv")
-    note = " (from SYNTHETIC data)" if study.is_synthetic else ""
+    path = write_indicators(build, out or paths.reports_dir() / "indicators.csv")
+    note = " (from SYNTHETIC data)" if build.is_synthetic else ""
     typer.echo(f"wrote {path}{note}")
+
+
+@app.command()
+def build(
+    data_dir: DataDirOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if the inputs are unchanged.")] = False,
+) -> None:
+    """Make the study build (every indicator, comparison, ranking and impact result), or
+    reuse it when its inputs are unchanged; print where it is."""
+    from wardstudy import data
+    from wardstudy.pipeline.build import ensure_build
+
+    try:
+        made = ensure_build(data_dir, force=force)
+    except data.DataError as err:
+        typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{made.path} ({made.manifest['n_units']} units, years {made.years[0]}-{made.years[-1]})")
 
 
 @app.command()
@@ -61,14 +85,14 @@ def validate(
     header is row 1), the column, the value and the rule it breaks.
     """
     from wardstudy import data
-    from wardstudy.schemas import problems_table
+    from wardstudy.data.schemas import problems_table
 
     _, problems = data.check(data_dir)
     if problems:
         typer.echo(problems_table(problems))
         typer.echo(f"\n{len(problems)} problem(s): fix them and run `wardstudy validate` again.", err=True)
         raise typer.Exit(1)
-    typer.echo(f"{data_dir or paths.synthetic_dir()}: all tables pass their schemas")
+    typer.echo(f"{data.resolve_data_dir(data_dir)}: all tables pass their schemas")
 
 
 @app.command()
@@ -88,7 +112,7 @@ def run(
     Exits 1 if any ward failed (the others are still written) or the data cannot be loaded
     (then nothing is written).
     """
-    from wardstudy import batch
+    from wardstudy.pipeline import batch
 
     try:
         summary = batch.run(wards=ward, jobs=jobs, out=out, params_dir=params_dir, force=force,

@@ -8,7 +8,10 @@ One module per method:
   randomisation inference across units
 * :mod:`.synth`    synthetic control (Abadie et al.) and in-space placebo tests
 * :mod:`.its`      interrupted time series (segmented Poisson-family regression)
-* :mod:`.summary`  plain-language verdicts for the notebooks
+* :mod:`.design`   the impact design: a ward against the not-yet-treated units of its district,
+  run through the three methods (numbers only; the report words them)
+
+Imports the indicator and data layers only.
 """
 
 from wardstudy.evaluate.did import (
@@ -25,7 +28,6 @@ from wardstudy.evaluate.poisson import (
     baseline_sensitivity,
     poisson_change,
 )
-from wardstudy.evaluate.summary import ImpactSummary, format_p, impact_summary
 from wardstudy.evaluate.synth import (
     PlaceboTest,
     SyntheticControl,
@@ -36,7 +38,6 @@ from wardstudy.evaluate.synth import (
 __all__ = [
     "BaselineSensitivity",
     "DidAggregate",
-    "ImpactSummary",
     "InterruptedTimeSeries",
     "PermutationResult",
     "PlaceboTest",
@@ -46,8 +47,6 @@ __all__ = [
     "aggregate_did",
     "baseline_sensitivity",
     "did_permutation_test",
-    "format_p",
-    "impact_summary",
     "interrupted_time_series",
     "placebo_test",
     "poisson_change",

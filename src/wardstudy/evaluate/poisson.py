@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from wardstudy.exact import as_counts, rate_ratio_interval, rate_ratio_p_value
+from wardstudy.indicators.exact import as_counts, rate_ratio_interval, rate_ratio_p_value
 
 __all__ = ["PoissonChange", "BaselineSensitivity", "poisson_change", "baseline_sensitivity"]
 

@@ -134,6 +134,11 @@ def rate_ratio_p_value(after, before, after_exposure=1.0, before_exposure=1.0, r
     e_b = np.asarray(before_exposure, dtype=float)
     p0 = ratio * e_a / (ratio * e_a + e_b)
     a, b, p0 = np.broadcast_arrays(a, b, p0)
-    # binomtest is scalar-only; the loop is over counts, not a per-ward analysis path.
-    out = np.vectorize(_minlike_p, otypes=[float])(a, a + b, p0)
-    return out
+    # binomtest is scalar-only. Ward counts repeat a lot (small numbers), so each distinct
+    # (after, total, p0) is tested once and the results are spread back.
+    cases = np.stack([a.ravel(), (a + b).ravel(), p0.ravel()], axis=1)
+    if cases.size == 0:
+        return np.zeros(a.shape, dtype=float)
+    distinct, where = np.unique(cases, axis=0, return_inverse=True)
+    tested = np.array([_minlike_p(x, n, q) for x, n, q in distinct], dtype=float)
+    return tested[where.ravel()].reshape(a.shape)

@@ -22,19 +22,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wardstudy.exact import clopper_pearson, poisson_count_interval, rate_ratio_interval
+from wardstudy.data.contract import CONTRACT_COLUMNS
+from wardstudy.data.months import year_of
+from wardstudy.indicators.exact import clopper_pearson, poisson_count_interval
+from wardstudy.indicators.same_period import comparison_rows, same_period_comparison
 
 __all__ = [
-    "CONTRACT_COLUMNS",
-    "INDICATOR_IDS",
-    "N_CRITERIA",
     "criteria_met_share",
     "social_order_crimes",
     "high_tech_crimes",
     "crime_counts",
     "social_order_crime_change",
     "social_order_crime_rate_ratio",
-    "same_period_counts",
     "tips_handled_share",
     "procedures_online_share",
     "procedures_on_time_share",
@@ -44,17 +43,15 @@ __all__ = [
     "chip_id_coverage",
     "vneid_level2_share",
     "community_models_active",
-    "all_indicators",
+    "unmet_criteria",
 ]
 
-CONTRACT_COLUMNS = ["ward", "year", "indicator", "value", "numerator", "denominator", "ci_low", "ci_high"]
-N_CRITERIA = 22
 KEYS = ["ward", "year"]
 
 
 def _with_year(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the calendar year taken from a ``YYYY-MM`` month column."""
-    return frame.assign(year=frame["month"].astype(str).str[:4].astype(int))
+    """Add the calendar year of the ``month`` column."""
+    return frame.assign(year=year_of(frame["month"]))
 
 
 def _finish(frame: pd.DataFrame, indicator: str) -> pd.DataFrame:
@@ -102,20 +99,22 @@ def _year_end_share(frame: pd.DataFrame, numerator: str, denominator: str, indic
     return _finish(last[KEYS].assign(value=value, numerator=num, denominator=den), indicator)
 
 
-def criteria_met_share(assessments: pd.DataFrame, n_criteria: int = N_CRITERIA) -> pd.DataFrame:
+def criteria_met_share(assessments: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
     """Share of the programme's criteria a ward met in a year.
 
-    share = criteria met / n_criteria (22). Unit: fraction (0-1). The denominator is the
-    whole register, not the criteria assessed: an unassessed criterion is not met.
-    The share is a census of criteria, not a sample, so there is no interval.
+    share = criteria met / criteria in the register (`register`, one row per criterion:
+    22 in the shipped register). Unit: fraction (0-1). The denominator is the whole
+    register, not the criteria assessed: an unassessed criterion is not met. A census of
+    criteria, not a sample, so there is no interval.
 
+    >>> register = pd.DataFrame({"criterion_id": [f"C{i:02d}" for i in range(1, 23)]})
     >>> df = pd.DataFrame({"ward": ["a"] * 22, "year": [2023] * 22,
-    ...                    "criterion_id": [f"C{i:02d}" for i in range(1, 23)],
-    ...                    "met": [1] * 21 + [0]})
-    >>> criteria_met_share(df)[["ward", "year", "numerator", "denominator"]]
+    ...                    "criterion_id": register["criterion_id"], "met": [1] * 21 + [0]})
+    >>> criteria_met_share(df, register)[["ward", "year", "numerator", "denominator"]]
       ward  year  numerator  denominator
     0    a  2023       21.0         22.0
     """
+    n_criteria = len(register)
     met = assessments.assign(met=assessments["met"].astype(int)).groupby(KEYS, as_index=False)["met"].sum()
     num = met["met"].to_numpy(dtype=float)
     out = met[KEYS].assign(value=num / n_criteria, numerator=num, denominator=float(n_criteria))
@@ -164,46 +163,12 @@ def high_tech_crimes(crimes: pd.DataFrame) -> pd.DataFrame:
     return crime_counts(crimes, "high_tech", "high_tech_crimes")
 
 
-def same_period_counts(crimes: pd.DataFrame, category: str = "social_order") -> pd.DataFrame:
-    """Cases in each ward-year and in the same months of the year before.
-
-    Returns ``ward, year, after, before, months``: `after` sums the months of the year that
-    are in the data, `before` the same calendar months one year earlier. When any of those
-    months is missing a year earlier, `before` is NaN (the periods would not match).
-    The first year of the data has no row.
-
-    >>> df = pd.DataFrame({"ward": ["a"] * 3, "month": ["2022-01", "2022-02", "2023-01"],
-    ...                    "category": ["social_order"] * 3, "count": [5, 7, 2]})
-    >>> same_period_counts(df)   # 2023 has only January, so it is set against January 2022
-      ward  year  after  before  months
-    0    a  2023    2.0     5.0       1
-    """
-    months = _with_year(crimes).assign(month_of_year=lambda d: d["month"].astype(str).str[5:7].astype(int))
-    wanted = months.assign(count=months["count"].where(months["category"] == category, 0))
-    wide = wanted.pivot_table(index=KEYS, columns="month_of_year", values="count", aggfunc="sum")
-    previous = wide.copy()
-    previous.index = previous.index.set_levels(previous.index.levels[1] + 1, level="year")
-    previous = previous.reindex(wide.index)
-    present = wide.notna()
-    comparable = (previous.notna() | ~present).all(axis=1) & previous.notna().any(axis=1)
-    after = wide.where(present).sum(axis=1)
-    before = previous.where(present).sum(axis=1).where(comparable)
-    has_previous_year = previous.notna().any(axis=1)
-    out = pd.DataFrame({
-        "after": after.astype(float),
-        "before": before.astype(float),
-        "months": present.sum(axis=1).astype(int),
-    })[has_previous_year.to_numpy()].reset_index()
-    out.columns.name = None
-    return out
-
-
 def social_order_crime_change(crimes: pd.DataFrame) -> pd.DataFrame:
     """Change in social-order crimes against the same period of the previous year.
 
-    value = after - before (cases; negative = fewer). The interval that says whether the
-    change could be chance is on `social_order_crime_rate_ratio`; the difference itself
-    has none here.
+    value = after - before (cases; negative = fewer), over the months recorded in both
+    years (`same_period_comparison`). The interval that says whether the change could be
+    chance is on `social_order_crime_rate_ratio`; the difference itself has none here.
 
     >>> df = pd.DataFrame({"ward": ["a"] * 4, "month": ["2022-01", "2022-02", "2023-01", "2023-02"],
     ...                    "category": ["social_order"] * 4, "count": [10, 10, 6, 7]})
@@ -211,8 +176,8 @@ def social_order_crime_change(crimes: pd.DataFrame) -> pd.DataFrame:
       ward  year  value
     0    a  2023   -7.0
     """
-    counts = same_period_counts(crimes, "social_order")
-    return _finish(counts[KEYS].assign(value=counts["after"] - counts["before"]), "social_order_crime_change")
+    return _finish(comparison_rows(same_period_comparison(crimes, "social_order"), "social_order_crime_change"),
+                   "social_order_crime_change")
 
 
 def social_order_crime_rate_ratio(crimes: pd.DataFrame) -> pd.DataFrame:
@@ -228,14 +193,8 @@ def social_order_crime_rate_ratio(crimes: pd.DataFrame) -> pd.DataFrame:
     >>> [round(float(row[c]), 3) for c in ["value", "ci_low", "ci_high"]]
     [0.65, 0.297, 1.373]
     """
-    counts = same_period_counts(crimes, "social_order")
-    after = counts["after"].to_numpy()
-    before = counts["before"].to_numpy()
-    with np.errstate(invalid="ignore", divide="ignore"):
-        value = np.where(before > 0, after / before, np.nan)
-    low, high = rate_ratio_interval(after, before)
-    out = counts[KEYS].assign(value=value, numerator=after, denominator=before, ci_low=low, ci_high=high)
-    return _finish(out, "social_order_crime_rate_ratio")
+    return _finish(comparison_rows(same_period_comparison(crimes, "social_order"), "social_order_crime_rate_ratio"),
+                   "social_order_crime_rate_ratio")
 
 
 def tips_handled_share(tips: pd.DataFrame) -> pd.DataFrame:
@@ -356,35 +315,20 @@ def vneid_level2_share(project06: pd.DataFrame) -> pd.DataFrame:
     return _year_end_share(project06, "vneid_level2_accounts", "eligible_residents", "vneid_level2_share")
 
 
-# The contract's ids in their documented order; each maps to (table, function).
-INDICATORS = {
-    "criteria_met_share": ("criteria_assessments", criteria_met_share),
-    "social_order_crimes": ("crimes", social_order_crimes),
-    "social_order_crime_change": ("crimes", social_order_crime_change),
-    "social_order_crime_rate_ratio": ("crimes", social_order_crime_rate_ratio),
-    "tips_handled_share": ("tips", tips_handled_share),
-    "procedures_online_share": ("procedures", procedures_online_share),
-    "procedures_on_time_share": ("procedures", procedures_on_time_share),
-    "procedures_early_share": ("procedures", procedures_early_share),
-    "fire_safety_groups": ("fire_safety", fire_safety_groups),
-    "public_firefighting_points": ("fire_safety", public_firefighting_points),
-    "chip_id_coverage": ("project06", chip_id_coverage),
-    "vneid_level2_share": ("project06", vneid_level2_share),
-    "community_models_active": ("community_models", community_models_active),
-    "high_tech_crimes": ("crimes", high_tech_crimes),
-}
-INDICATOR_IDS = list(INDICATORS)
+def unmet_criteria(assessments: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
+    """The criteria of the register a ward did not meet in a year: one row per (ward, year, criterion).
 
+    A criterion with no assessment row counts as unmet (as in `criteria_met_share`).
+    Returns ``ward, year, criterion_id`` in register order.
 
-def all_indicators(data) -> pd.DataFrame:
-    """Every indicator for every ward and year of a `StudyData`, in the contract's columns.
-
-    Rows are ordered by ward, year, then the order of `INDICATOR_IDS`.
+    >>> register = pd.DataFrame({"criterion_id": ["C01", "C02", "C03"]})
+    >>> a = pd.DataFrame({"ward": ["w", "w"], "year": [2023, 2023], "criterion_id": ["C01", "C02"], "met": [1, 0]})
+    >>> unmet_criteria(a, register)["criterion_id"].tolist()
+    ['C02', 'C03']
     """
-    tables = data.tables()
-    parts = [function(tables[table]) for table, function in INDICATORS.values()]
-    out = pd.concat(parts, ignore_index=True)
-    order = {name: i for i, name in enumerate(INDICATOR_IDS)}
-    out = out.sort_values(["ward", "year", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s,
-                          kind="stable")
-    return out.reset_index(drop=True)
+    ward_years = assessments[KEYS].drop_duplicates()
+    grid = ward_years.merge(register[["criterion_id"]].assign(order=range(len(register))), how="cross")
+    met = assessments.loc[assessments["met"].astype(int) == 1, KEYS + ["criterion_id"]].assign(_met=True)
+    out = grid.merge(met, on=KEYS + ["criterion_id"], how="left")
+    out = out[out["_met"].isna()].sort_values(KEYS + ["order"], kind="stable")
+    return out[KEYS + ["criterion_id"]].astype({"year": int}).reset_index(drop=True)

@@ -1,7 +1,7 @@
 """Check a ward report's parameters before the notebook does any work.
 
 A report has four parameters (`PARAMETERS`): ``ward`` (a slug, GSO code or name in any
-spelling, see `wardstudy.names`), ``year``, ``baseline_year`` (default: the year before)
+spelling, see `wardstudy.data.names`), ``year``, ``baseline_year`` (default: the year before)
 and ``data_dir`` (default: the shipped synthetic panel). They come from the notebook's
 parameters cell or from a YAML file in ``params/`` (`load_params_file`). Every message
 names where the values came from (the file), the key and the fix:
@@ -9,7 +9,8 @@ names where the values came from (the file), the key and the fix:
     params/xuat-hoa.yaml: ward "xuat-hao" is not a known unit; closest: xuat-hoa, ...
     params/duc-xuan.yaml: unknown key "yaer"; did you mean "year"?
 
->>> validate("Phường Đức Xuân", 2023).ward
+>>> units = pd.DataFrame({"code": ["01840"], "name": ["Đức Xuân"], "slug": ["duc-xuan"], "type": ["phường"]})
+>>> validate("Phường Đức Xuân", 2023, units=units, years=[2022, 2023]).ward
 'duc-xuan'
 """
 
@@ -19,11 +20,13 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pandas as pd
+
 from wardstudy import data as data_module
-from wardstudy.names import UnknownWard, WardResolver
+from wardstudy.data.names import UnknownWard, WardResolver
 
 __all__ = ["PARAMETERS", "ReportParams", "ParameterError", "load_params_file", "check_keys", "validate",
-           "validate_file"]
+           "required_keys"]
 
 # key -> (accepted types, what to write); the only keys a params file may hold.
 PARAMETERS = {
@@ -46,8 +49,6 @@ class ReportParams:
     data_dir: Path | None
     name: str
     code: str
-    # The checked data, loaded once here so the notebook does not read and check them again.
-    study: data_module.StudyData | None = field(default=None, repr=False, compare=False)
 
 
 def load_params_file(path: Path | str) -> dict:
@@ -55,7 +56,7 @@ def load_params_file(path: Path | str) -> dict:
 
     Raises `ParameterError` naming the file: unreadable YAML, not a mapping, an unknown
     key (with the closest known one), a value of the wrong type. Values are not checked
-    against the data here (`validate_file` does that).
+    against the data here (`validate` does that).
 
     >>> import tempfile, os
     >>> with tempfile.NamedTemporaryFile("w", suffix=".yaml", delete=False) as f:
@@ -104,50 +105,46 @@ def check_keys(values: dict, source: str = "parameters") -> None:
                                  f"({type(value).__name__})")
 
 
-def validate(ward, year, baseline_year=None, data_dir=None, source: str = "parameters",
-             study: data_module.StudyData | None = None) -> ReportParams:
+def validate(ward, year, baseline_year=None, data_dir=None, source: str = "parameters", *,
+             units: pd.DataFrame, years: list[int]) -> ReportParams:
     """Return the checked parameters, or raise `ParameterError` naming what is wrong.
 
     ward: a unit slug (``duc-xuan``), GSO code or name in any spelling, resolved to the
     slug; year: the report year; baseline_year: the year to compare with (default: the
     year before); data_dir: a folder of record tables or None for the shipped synthetic
     panel. `source` names where the values came from (a params file) in messages.
-    The data are loaded and checked too: a data problem is a `ParameterError` naming
-    `source` and listing the data's problems. A caller that has already loaded the data
-    of `data_dir` passes them as `study` (the batch checks many params files against one
-    data folder).
+    `units` and `years` are what the data hold (from the study's build): the ward must
+    be a unit, both years must be in the data.
     """
     values = {"ward": ward, "year": year, "baseline_year": baseline_year,
               "data_dir": None if data_dir is None else str(data_dir)}
     check_keys(values, source)
     baseline_year = year - 1 if baseline_year is None else baseline_year
-    try:
-        study = data_module.load(data_dir) if study is None else study
-    except data_module.DataError as err:
-        raise ParameterError(f"{source}: the data in {data_dir or 'the shipped panel'} have "
-                             f"{len(err.problems)} problem(s):\n" + "\n".join(err.problems)) from None
-    resolver = WardResolver.from_units(study.units)
-    try:
-        slug = resolver.lookup(ward)
-    except UnknownWard as err:
-        raise ParameterError(f'{source}: ward "{ward}" {err.describe()}') from None
-    years = study.years()
+    slug = _resolve(ward, units, source)
     for key, value in {"year": year, "baseline_year": baseline_year}.items():
         if value not in years:
             raise ParameterError(f"{source}: {key} {value} is outside the data ({years[0]}-{years[-1]})")
     if baseline_year >= year:
         raise ParameterError(f"{source}: baseline_year {baseline_year} must be before year {year}")
-    units = study.units.set_index("slug")
+    row = units.loc[units["slug"] == slug].iloc[0]
     return ReportParams(ward=slug, year=year, baseline_year=baseline_year,
-                        data_dir=None if data_dir is None else Path(data_dir),
-                        name=units.loc[slug, "name"], code=units.loc[slug, "code"], study=study)
+                        data_dir=None if data_dir is None else data_module.resolve_data_dir(data_dir),
+                        name=row["name"], code=row["code"])
 
 
-def validate_file(path: Path | str, **overrides) -> ReportParams:
-    """Load a params file and validate it; every message names the file."""
-    values = {**load_params_file(path), **overrides}
-    if "ward" not in values or "year" not in values:
-        missing = [k for k in ("ward", "year") if k not in values]
-        raise ParameterError(f"{data_module.display_path(Path(path))}: key(s) {', '.join(missing)} missing "
+def _resolve(ward, units: pd.DataFrame, source: str) -> str:
+    """The slug of `ward`; a slug as written is found without building the full resolver."""
+    if isinstance(ward, str) and (units["slug"] == ward).any():
+        return ward
+    try:
+        return WardResolver.from_units(units).lookup(ward)
+    except UnknownWard as err:
+        raise ParameterError(f'{source}: ward "{ward}" {err.describe()}') from None
+
+
+def required_keys(values: dict, source: str) -> None:
+    """Raise `ParameterError` when a params file lacks ward or year."""
+    missing = [k for k in ("ward", "year") if k not in values]
+    if missing:
+        raise ParameterError(f"{source}: key(s) {', '.join(missing)} missing "
                              "(a params file needs at least ward and year)")
-    return validate(source=data_module.display_path(Path(path)), **values)

@@ -2,22 +2,25 @@
 
 ``wardstudy run`` (and ``make reports``) calls :func:`run`. For every ``params/<slug>.yaml``:
 
-1. *preflight* (main process, before anything is written): the data are loaded and
-   checked once (`data.load`), each params file is read and checked (`params.validate`).
-   A data error stops the run; a bad params file only fails its ward.
+1. *preflight* (main process, before anything is written): the study build is made or
+   reused once (`build.ensure_build`: the data are loaded and checked once, every
+   indicator, comparison, ranking and impact result computed once), and each params
+   file is read and checked against it (`params.validate`). A data error stops the run;
+   a bad params file only fails its ward.
 2. *execute* (worker processes): papermill runs ``notebooks/ward_report.ipynb`` with the
    file's values on the ``wardstudy`` kernel into ``<out>/<slug>.ipynb``.
 3. *export*: nbconvert writes ``<out>/<slug>.html`` with the code hidden, through the
    offline template in ``templates/wardstudy_html`` (no CDN scripts; figures are base64 PNG).
-4. ``<out>/index.html`` lists every ward with headline figures; ``<out>/indicators.csv``
-   is the indicator export contract.
+4. ``<out>/index.html`` lists every ward with headline figures and ``<out>/indicators.csv``
+   is the indicator export contract, both read from the same build as the pages.
 
 A ward whose notebook fails keeps it as ``<slug>.failed.ipynb`` (with the traceback in the
 failing cell) and has no ``<slug>.html``: a stale page from an earlier run is removed, so
 nothing that looks finished is left. Workers are replaced after `MAX_WARDS_PER_WORKER`
 wards because papermill's in-process API was measured leaking ~14 file descriptors per
-notebook. Like Quarto's freeze, a ward whose notebook, params file, data and package
-source are unchanged since its last successful run is skipped (``force=True`` reruns it).
+notebook. Like Quarto's freeze, a ward whose notebook, params file and build inputs (data
+and package source) are unchanged since its last successful run is skipped
+(``force=True`` reruns it).
 """
 
 from __future__ import annotations
@@ -28,12 +31,13 @@ import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import datetime
 from multiprocessing import get_context
 from pathlib import Path
 
-from wardstudy import paths
-from wardstudy.export import atomic_write_text
+from wardstudy import data, paths
+from wardstudy.files import atomic_write_text, sha256_files
+from wardstudy.pipeline import params
+from wardstudy.pipeline.build import Build, ensure_build
 
 __all__ = ["KERNEL_NAME", "MAX_WARDS_PER_WORKER", "WardJob", "WardResult", "RunSummary",
            "DataProblem", "read_params", "discover", "fingerprint", "export_html", "run_ward", "run"]
@@ -110,13 +114,11 @@ def read_params(path: Path) -> dict:
     keys and types; `ParameterError` names the file).
 
     A relative data_dir is taken from the project root (not the cwd), so a params file
-    means the same wherever `wardstudy run` is started.
+    means the same wherever `wardstudy run` is started, and in the notebook.
     """
-    from wardstudy.params import load_params_file
-
-    values = load_params_file(path)
+    values = params.load_params_file(path)
     if values.get("data_dir") is not None:
-        values["data_dir"] = str((paths.project_root() / Path(values["data_dir"]).expanduser()).resolve())
+        values["data_dir"] = str(data.resolve_data_dir(values["data_dir"]))
     return values
 
 
@@ -139,24 +141,12 @@ def discover(params_dir: Path | None = None, wards: list[str] | None = None) -> 
 
 # ---------------------------------------------------------------- freeze
 
-def _hash_files(digest, files) -> None:
-    for f in sorted(files):
-        digest.update(str(f.name).encode())
-        digest.update(f.read_bytes())
-
-
-def fingerprint(notebook: Path, params_file: Path, data_dir: Path) -> str:
-    """SHA-256 over the notebook, the params file, the data tables and the package source.
-
-    A change in any of them means the ward's report must be rebuilt.
-    """
-    digest = hashlib.sha256()
-    _hash_files(digest, [Path(notebook), Path(params_file)])
-    tables = [f for folder in (Path(data_dir), paths.reference_dir()) for f in folder.iterdir()
-              if f.suffix in {".csv", ".xlsx"}]
-    _hash_files(digest, tables)
-    package = Path(__file__).resolve().parent
-    _hash_files(digest, [f for f in package.rglob("*") if f.is_file() and f.suffix in {".py", ".j2", ".json"}])
+def fingerprint(notebook: Path, params_file: Path, build: Build) -> str:
+    """SHA-256 over the notebook, the params file and the build's inputs (data tables,
+    reference tables, package source). A change in any of them means the ward's report
+    must be rebuilt."""
+    digest = hashlib.sha256(sha256_files([Path(notebook), Path(params_file)]).encode())
+    digest.update(build.manifest["inputs"].encode())
     return digest.hexdigest()
 
 
@@ -191,15 +181,7 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
         language_code="vi",
     )
     body, _ = exporter.from_notebook_node(nb)
-    return _publish(html_path, body)
-
-
-def _publish(path: Path, text: str) -> Path:
-    """Write a page atomically, readable by others (mkstemp creates files as 0600, and a
-    reviewer's web server or colleague must be able to read the reports)."""
-    atomic_write_text(path, text)
-    os.chmod(path, 0o644)
-    return path
+    return atomic_write_text(html_path, body)
 
 
 def run_ward(job: WardJob) -> WardResult:
@@ -247,87 +229,33 @@ def run_ward(job: WardJob) -> WardResult:
     return result
 
 
-# ---------------------------------------------------------------- index page
-
-def index_html(rows: list[dict], is_synthetic: bool, generated: str) -> str:
-    """The index page: one row per ward with its headline figures and links (self-contained).
-
-    Each row: slug, name, year, ok, headline (label -> text), message.
-    """
-    from wardstudy import report
-
-    labels = list(next((r["headline"] for r in rows if r.get("headline")), {}))
-    head = "".join(f"<th>{report.escape(label)}</th>" for label in labels)
-    body = []
-    for r in rows:
-        name = report.escape(r.get("name") or r["slug"])
-        if r["ok"]:
-            link = f'<a href="{report.escape(r["slug"])}.html">{name}</a>'
-            cells = "".join(f"<td>{report.escape(r['headline'].get(label, '—'))}</td>" for label in labels)
-            status = "✓"
-        else:
-            link = name
-            cells = f'<td colspan="{max(len(labels), 1)}" class="err">Lỗi / failed: {report.escape(r["message"])}</td>'
-            status = "✗"
-        body.append(f"<tr><td>{link}</td><td>{report.escape(r.get('year') or '')}</td>{cells}<td>{status}</td></tr>")
-    return f"""<!DOCTYPE html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<title>Báo cáo các phường — Công an phường điển hình, kiểu mẫu</title>
-<style>
-  body {{ font-family: "DejaVu Sans", Arial, sans-serif; max-width: 1100px; margin: 0 auto; padding: 16px; }}
-  table {{ border-collapse: collapse; width: 100%; font-size: 0.95em; }}
-  th, td {{ border: 1px solid #d1d5db; padding: 6px 8px; text-align: left; vertical-align: top; }}
-  th {{ background: #f3f4f6; }}
-  td.err {{ color: #b91c1c; }}
-</style>
-</head>
-<body>
-{report.banner_html(is_synthetic)}
-<h1>Công an phường điển hình, kiểu mẫu về ANTT và văn minh đô thị: báo cáo theo phường</h1>
-<p>Mỗi dòng là một phường và năm báo cáo; bấm tên phường để mở báo cáo.
-Tiêu chí: số tiêu chí đạt trên 22. Thay đổi tội phạm: so với cùng kỳ năm trước (vụ).</p>
-<table>
-<thead><tr><th>Đơn vị</th><th>Năm</th>{head}<th>Trạng thái</th></tr></thead>
-<tbody>
-{chr(10).join(body)}
-</tbody>
-</table>
-<p>Toàn bộ chỉ số của mọi đơn vị và năm: <a href="indicators.csv">indicators.csv</a>.</p>
-<p><small>Tạo lúc {report.escape(generated)} bởi <code>wardstudy run</code>.</small></p>
-</body>
-</html>
-"""
-
-
 # ---------------------------------------------------------------- the run
 
 def _preflight(files: list[Path], out_dir: Path, notebook: Path):
-    """Check data and params before writing anything. Returns (jobs, failures, studies, checked)."""
-    from wardstudy import data, params
+    """Check data and params before writing anything. Returns (jobs, failures, builds, checked).
 
+    One build per data folder named by the params files (the shipped panel first); a
+    params file whose own data folder is bad fails alone.
+    """
     try:
-        default_study = data.load(None)
+        builds = {None: ensure_build(None)}
     except data.DataError as err:
         raise DataProblem(f"the data cannot be loaded; nothing was run:\n{err}") from None
-    studies = {None: default_study}
     jobs, failures, checked = [], [], {}
     for path in files:
         slug = path.stem
+        shown = data.display_path(path)
+        values = {}
         try:
             values = read_params(path)
-            missing = [k for k in ("ward", "year") if k not in values]
-            if missing:
-                raise params.ParameterError(f"{data.display_path(path)}: key(s) {', '.join(missing)} missing "
-                                            "(a params file needs at least ward and year)")
+            params.required_keys(values, shown)
             key = values.get("data_dir")
-            if key not in studies:
-                studies[key] = data.load(key)
-            checked_params = params.validate(**values, source=data.display_path(path), study=studies[key])
+            if key not in builds:
+                builds[key] = ensure_build(key)
+            build = builds[key]
+            checked_params = params.validate(**values, source=shown, units=build.read("units"), years=build.years)
         except data.DataError as err:  # this file's own data_dir: only this ward fails
-            failures.append(WardResult(slug, ok=False, message=f"{data.display_path(path)}: the data in "
+            failures.append(WardResult(slug, ok=False, message=f"{shown}: the data in "
                                        f"{values.get('data_dir')} have {len(err.problems)} problem(s):\n{err}"))
             continue
         except (ValueError, TypeError, KeyError) as err:  # ParameterError is a ValueError
@@ -338,8 +266,33 @@ def _preflight(files: list[Path], out_dir: Path, notebook: Path):
         values.update(ward=checked_params.ward, baseline_year=checked_params.baseline_year)
         jobs.append(WardJob(slug=slug, params_file=path, parameters=values, out_dir=out_dir, notebook=notebook,
                             title=f"{checked_params.name} {checked_params.year} — báo cáo",
-                            fingerprint=fingerprint(notebook, path, studies[key].data_dir)))
-    return jobs, failures, studies, checked
+                            fingerprint=fingerprint(notebook, path, build)))
+    return jobs, failures, builds, checked
+
+
+def _index_rows(results: list[WardResult], checked: dict, builds: dict) -> list[dict]:
+    """One index row per ward, its headline figures read from the build its page used."""
+    from wardstudy.report.format import fmt_period
+    from wardstudy.report.tables import headline
+
+    rows = []
+    for r in results:
+        row = {"slug": r.slug, "ok": r.ok, "message": r.message, "headline": {}, "name": None, "year": None,
+               "baseline_year": None, "note": ""}
+        if r.slug in checked:
+            p, key = checked[r.slug]
+            row.update(name=p.name, year=p.year, baseline_year=p.baseline_year)
+            if r.ok:
+                build = builds[key]
+                row["headline"] = headline(build.read("values", ward=p.ward, year=p.year,
+                                                      baseline_year=p.baseline_year))
+                compared = build.read("comparisons", ward=p.ward, year=p.year, baseline_year=p.baseline_year,
+                                      category="social_order")
+                if len(compared) and int(compared["months"].iloc[0]) < 12:
+                    row["note"] = (f"so sánh {fmt_period(compared['months_compared'].iloc[0], p.year)} với cùng kỳ "
+                                   f"{p.baseline_year}")
+        rows.append(row)
+    return rows
 
 
 def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | None = None,
@@ -353,14 +306,14 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
     """
     from tqdm import tqdm
 
-    from wardstudy import indicators, report
-    from wardstudy.export import indicators_csv_text
+    from wardstudy.pipeline.export import indicators_csv_text
+    from wardstudy.report.pages import index_html
 
     start = time.perf_counter()
     out_dir = (Path(out) if out is not None else paths.reports_dir()).resolve()
     notebook = paths.notebooks_dir() / "ward_report.ipynb"
     files = discover(params_dir, wards)
-    planned, failures, studies, checked = _preflight(files, out_dir, notebook)
+    planned, failures, builds, checked = _preflight(files, out_dir, notebook)
     for failure in failures:
         echo(f"{failure.slug}: {failure.message}")
         # A ward that cannot even start has no page either; drop a stale one.
@@ -395,25 +348,14 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
                         bar.write(f"{job.slug}: FAILED {result.message}")
                     results.append(result)
 
-    # The index and the CSV come from the data the wards were checked against.
+    # The index and the CSV come from the builds the wards' pages read.
     order = {path.stem: i for i, path in enumerate(files)}
     results.sort(key=lambda r: order.get(r.slug, len(order)))
-    tables = {key: indicators.all_indicators(study) for key, study in studies.items()}
-    rows = []
-    for r in results:
-        row = {"slug": r.slug, "ok": r.ok, "message": r.message, "headline": {}, "name": None, "year": None}
-        if r.slug in checked:
-            p, key = checked[r.slug]
-            row.update(name=p.name, year=p.year)
-            if r.ok:
-                row["headline"] = report.headline(tables[key], p.ward, p.year)
-        rows.append(row)
+    rows = _index_rows(results, checked, builds)
     used = {checked[r.slug][1] for r in results if r.slug in checked} or {None}
-    main_key = None if None in used else sorted(used, key=str)[0]
-    # The indicators were computed above for the headlines; write those, not a second pass.
-    atomic_write_text(out_dir / "indicators.csv", indicators_csv_text(tables[main_key]))
-    is_synthetic = any(studies[k].is_synthetic for k in used)
-    _publish(out_dir / "index.html",
-             index_html(rows, is_synthetic, datetime.now().strftime("%Y-%m-%d %H:%M")))
-    os.chmod(out_dir / "indicators.csv", 0o644)
+    main = builds[None if None in used else sorted(used, key=str)[0]]
+    atomic_write_text(out_dir / "indicators.csv", indicators_csv_text(main.read("indicators")))
+    is_synthetic = any(builds[k].is_synthetic for k in used)
+    atomic_write_text(out_dir / "index.html", index_html(rows, is_synthetic, int(main.manifest["n_criteria"]),
+                                                         main.manifest["inputs"][:12]))
     return RunSummary(out_dir=out_dir, results=results, seconds=time.perf_counter() - start)

@@ -34,12 +34,14 @@ from pathlib import Path
 import pandas as pd
 
 from wardstudy import paths
-from wardstudy.names import WardResolver
-from wardstudy.schemas import NO_VALUE as _NO
-from wardstudy.schemas import TABLES, Context, Problem, validate_table
+from wardstudy.data.contract import INDICATOR_IDS
+from wardstudy.data.months import year_of
+from wardstudy.data.names import WardResolver
+from wardstudy.data.schemas import NO_VALUE as _NO
+from wardstudy.data.schemas import TABLES, Context, Problem, validate_table
 
 __all__ = ["RECORD_TABLES", "REFERENCE_TABLES", "SUFFIXES", "StudyData", "DataError", "read_raw",
-           "read_table", "find_tables", "check", "load"]
+           "read_table", "find_tables", "check", "load", "resolve_data_dir", "display_path"]
 
 REFERENCE_TABLES = ["units", "programme", "criteria", "published"]
 RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
@@ -93,11 +95,25 @@ class StudyData:
 
     def years(self) -> list[int]:
         """The calendar years the record tables cover."""
-        return sorted(self.crimes["month"].str[:4].astype(int).unique().tolist())
+        return sorted(year_of(self.crimes["month"]).unique().tolist())
 
 
 # ---------------------------------------------------------------------------------------------
 # Reading: every cell as text (or None), indexed by its row number in the file
+
+
+def resolve_data_dir(data_dir: Path | str | None) -> Path:
+    """The absolute data folder: the shipped synthetic panel for None; a relative path is
+    taken from the project root, whichever way the library is run (the batch, papermill,
+    JupyterLab from ``notebooks/``), so ``data/synthetic`` means one folder everywhere.
+
+    >>> resolve_data_dir("data/synthetic") == paths.synthetic_dir() == resolve_data_dir(None)
+    True
+    """
+    if data_dir is None:
+        return paths.synthetic_dir()
+    folder = Path(data_dir).expanduser()
+    return (folder if folder.is_absolute() else paths.project_root() / folder).resolve()
 
 
 def display_path(path: Path) -> str:
@@ -279,17 +295,13 @@ def check(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFrame], 
     The units table is checked first: it gives the wards the other tables are checked
     against, and the criteria register gives the allowed criterion ids.
     """
-    data_dir = paths.synthetic_dir() if data_dir is None else Path(data_dir).expanduser().resolve()
+    data_dir = resolve_data_dir(data_dir)
     if not data_dir.is_dir():
-        return {}, [Problem(display_path(data_dir), None, None, _NO, "is not a folder (data folder does not exist)")]
+        # The absolute path, whatever was typed: the user sees exactly where we looked.
+        return {}, [Problem(str(data_dir), None, None, _NO, "is not a folder (data folder does not exist)")]
     found, problems = find_tables(data_dir)
     frames: dict[str, pd.DataFrame] = {}
-    context = Context()
-    try:
-        from wardstudy.indicators import INDICATOR_IDS, INDICATORS  # noqa: F401
-        context.indicator_ids = tuple(INDICATOR_IDS)
-    except ImportError:  # pragma: no cover - the indicators module is part of the package
-        pass
+    context = Context(indicator_ids=tuple(INDICATOR_IDS))
     for name in REFERENCE_TABLES + RECORD_TABLES:
         if name not in found:
             continue
@@ -319,6 +331,5 @@ def load(data_dir: Path | str | None = None) -> StudyData:
     frames, problems = check(data_dir)
     if problems:
         raise DataError(problems)
-    data_dir = paths.synthetic_dir() if data_dir is None else Path(data_dir).expanduser().resolve()
-    return StudyData(data_dir=data_dir, **frames)
+    return StudyData(data_dir=resolve_data_dir(data_dir), **frames)
 

@@ -1,7 +1,8 @@
 """Seaborn figures for the ward reports, in one consistent style.
 
-Every function takes the tidy tables of a `StudyData` (or the indicator long table) and
-column-free arguments (ward slug, years), and returns a `matplotlib.figure.Figure` that is
+Every function takes a ward's rows of the build (its monthly records, its indicator
+history, its peers' values; see `pipeline.ward.WardReport`) and a few arguments (ward
+slug, years), draws what it is given (no statistics), and returns a `matplotlib.figure.Figure` that is
 titled, has both axes labelled and shows its unit. Labels are bilingual (Vietnamese /
 English) because reviewers read Vietnamese and the method is shared with others.
 
@@ -18,6 +19,9 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from wardstudy.data.months import with_calendar
+from wardstudy.report.format import fmt_number
 
 __all__ = ["PALETTE", "HIGHLIGHT", "set_style", "monthly_crimes", "criteria_by_year", "monthly_shares",
            "project06_trend", "stocks_by_month", "unit_comparison"]
@@ -59,34 +63,40 @@ def _figure(ncols: int = 1, width: float = FIGSIZE[0], height: float = FIGSIZE[1
 
 
 def _monthly(frame: pd.DataFrame, ward: str, years: list[int]) -> pd.DataFrame:
-    rows = frame[frame["ward"] == ward].copy()
-    rows["year"] = rows["month"].astype(str).str[:4].astype(int)
-    rows["month_of_year"] = rows["month"].astype(str).str[5:7].astype(int)
+    rows = with_calendar(frame[frame["ward"] == ward])
     return rows[rows["year"].isin(years)]
 
 
-def monthly_crimes(crimes: pd.DataFrame, ward: str, year: int, baseline_year: int,
+def monthly_crimes(crimes: pd.DataFrame, comparisons: pd.DataFrame, ward: str, year: int, baseline_year: int,
                    categories=(("social_order", "Trật tự xã hội / Social order"),
                                ("high_tech", "Công nghệ cao / High-tech"))) -> Figure:
     """Cases per month of each crime category, report year beside the baseline year.
 
     One panel per category; bars per month, one colour per year. Unit: cases per month.
+    A month without records has no bar (a recorded month with no case shows 0). The
+    legend's totals are the same-period counts of `comparisons` (the months recorded in
+    both years), the same numbers as the verdict beside the figure.
 
     >>> crimes = pd.DataFrame({"ward": ["a"] * 4, "month": ["2022-01", "2023-01", "2022-02", "2023-02"],
     ...                        "category": ["social_order"] * 4, "count": [2, 1, 0, 3]})
-    >>> fig = monthly_crimes(crimes, "a", 2023, 2022)
-    >>> [ax.get_ylabel() for ax in fig.axes]
-    ['Số vụ / Cases per month', 'Số vụ / Cases per month']
+    >>> cmp = pd.DataFrame({"category": ["social_order", "high_tech"], "after": [4.0, 0.0], "before": [2.0, 0.0]})
+    >>> fig = monthly_crimes(crimes, cmp, "a", 2023, 2022)
+    >>> [ax.get_ylabel() for ax in fig.axes], fig.axes[0].get_legend().get_texts()[1].get_text()
+    (['Số vụ / Cases per month', 'Số vụ / Cases per month'], '2023 (4 vụ)')
     """
     rows = _monthly(crimes, ward, [baseline_year, year])
+    recorded = pd.MultiIndex.from_frame(rows[["year", "month_of_year"]].drop_duplicates())
+    grid = pd.MultiIndex.from_product([[baseline_year, year], MONTHS], names=["year", "month_of_year"])
     fig, axes = _figure(len(categories))
     for ax, (category, title) in zip(axes, categories):
         sub = rows[rows["category"] == category]
-        # Every month and both years present, so a month with no cases shows as a 0 bar.
-        grid = pd.MultiIndex.from_product([[baseline_year, year], MONTHS], names=["year", "month_of_year"])
-        counts = sub.groupby(["year", "month_of_year"])["count"].sum().reindex(grid, fill_value=0).reset_index()
-        totals = counts.groupby("year")["count"].sum()
-        counts["Năm / Year"] = counts["year"].map(lambda y: f"{y} ({int(totals[y])} vụ)")
+        counts = sub.groupby(["year", "month_of_year"])["count"].sum().reindex(recorded, fill_value=0)
+        counts = counts.reindex(grid).rename("count").reset_index()
+        compared = comparisons[comparisons["category"] == category]
+        totals = ({baseline_year: compared["before"].iloc[0], year: compared["after"].iloc[0]} if len(compared)
+                  else {})
+        counts["Năm / Year"] = counts["year"].map(
+            lambda y: f"{y} ({fmt_number(totals.get(y))} vụ)")
         sns.barplot(data=counts, x="month_of_year", y="count", hue="Năm / Year", ax=ax,
                     palette=[OTHERS, HIGHLIGHT])
         ax.set_title(title)
@@ -97,15 +107,18 @@ def monthly_crimes(crimes: pd.DataFrame, ward: str, year: int, baseline_year: in
     return fig
 
 
-def criteria_by_year(indicators: pd.DataFrame, ward: str, n_criteria: int = 22) -> Figure:
-    """Criteria met each year (bars) against the 22/22 target (dashed line). Unit: criteria.
+def criteria_by_year(history: pd.DataFrame, ward: str) -> Figure:
+    """Criteria met each year (bars) against the target of all criteria (dashed line).
+
+    Unit: criteria. The register's length is the rows' denominator.
 
     >>> ind = pd.DataFrame({"ward": ["a", "a"], "year": [2022, 2023], "indicator": ["criteria_met_share"] * 2,
-    ...                     "numerator": [12.0, 21.0]})
+    ...                     "numerator": [12.0, 21.0], "denominator": [22.0, 22.0]})
     >>> bool(criteria_by_year(ind, "a").axes[0].get_ylim()[1] >= 22)
     True
     """
-    rows = indicators[(indicators["ward"] == ward) & (indicators["indicator"] == "criteria_met_share")]
+    rows = history[(history["ward"] == ward) & (history["indicator"] == "criteria_met_share")]
+    n_criteria = int(rows["denominator"].max()) if len(rows) else 0
     data = pd.DataFrame({"year": rows["year"].astype(int).astype(str), "met": rows["numerator"].astype(float)})
     fig, (ax,) = _figure(1, width=7.0, height=3.8)
     sns.barplot(data=data, x="year", y="met", ax=ax, color=HIGHLIGHT)
@@ -200,21 +213,19 @@ def stocks_by_month(fire_safety: pd.DataFrame, community_models: pd.DataFrame, w
     return fig
 
 
-def unit_comparison(indicators: pd.DataFrame, units: pd.DataFrame, ward: str, year: int,
+def unit_comparison(peers: pd.DataFrame, names: dict[str, str], ward: str, year: int,
                     indicator: str = "criteria_met_share", label: str = "Tiêu chí đạt / Criteria met",
                     unit: str = "%") -> Figure:
-    """One indicator across every unit in `year`, the report's ward highlighted.
+    """One indicator across the ward's peers (its district) in `year`, the ward highlighted.
 
     Horizontal bars sorted by value; shares (``unit="%"``) are drawn in percent.
 
-    >>> ind = pd.DataFrame({"ward": ["a", "b"], "year": [2023] * 2, "indicator": ["criteria_met_share"] * 2,
-    ...                     "value": [0.5, 1.0]})
-    >>> units = pd.DataFrame({"slug": ["a", "b"], "name": ["Phường A", "Xã B"]})
-    >>> unit_comparison(ind, units, "a", 2023).axes[0].get_xlabel()
+    >>> peers = pd.DataFrame({"ward": ["a", "b"], "year": [2023] * 2, "indicator": ["criteria_met_share"] * 2,
+    ...                       "value": [0.5, 1.0]})
+    >>> unit_comparison(peers, {"a": "Phường A", "b": "Xã B"}, "a", 2023).axes[0].get_xlabel()
     'Tiêu chí đạt / Criteria met (%)'
     """
-    rows = indicators[(indicators["indicator"] == indicator) & (indicators["year"].astype(int) == int(year))]
-    names = units.set_index("slug")["name"]
+    rows = peers[(peers["indicator"] == indicator) & (peers["year"].astype(int) == int(year))]
     scale = 100.0 if unit == "%" else 1.0
     data = pd.DataFrame({"ward": rows["ward"], "name": rows["ward"].map(names).fillna(rows["ward"]),
                          "value": rows["value"].astype(float) * scale}).dropna().sort_values("value", ascending=False)
@@ -222,12 +233,11 @@ def unit_comparison(indicators: pd.DataFrame, units: pd.DataFrame, ward: str, ye
     fig, (ax,) = _figure(1, width=8.0, height=0.45 * max(len(data), 3) + 1.2)
     sns.barplot(data=data, y="name", x="value", hue="name", palette=colours, legend=False, ax=ax)
     for patch, value in zip(ax.patches, data["value"]):
-        ax.annotate(f"{value:.0f}{unit if unit == '%' else ''}", (value, patch.get_y() + patch.get_height() / 2),
+        ax.annotate(f"{fmt_number(value)}{unit if unit == '%' else ''}", (value, patch.get_y() + patch.get_height() / 2),
                     va="center", fontsize=9, xytext=(3, 0), textcoords="offset points")
     if unit == "%":
         ax.set_xlim(0, 110)
-    ax.set_title(f"{label}, {year}: so sánh các đơn vị / all units")
+    ax.set_title(f"{label}, {year}: so sánh các đơn vị cùng huyện, thành phố / units of the district")
     ax.set_xlabel(f"{label} ({unit})")
     ax.set_ylabel("Đơn vị / Unit")
     return fig
-

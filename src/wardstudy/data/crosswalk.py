@@ -14,7 +14,7 @@ silently mixes the two.
 `aggregate_to_new_units` turns old-unit monthly records into new-unit ones for analyses
 that cross the reform: counts and stocks are summed, and shares are re-computed from the
 summed numerators and denominators by the ordinary indicator functions
-(`new_unit_indicators`), never averaged. A new unit whose predecessors are not all in
+(`wardstudy.indicators.new_unit_indicators`), never averaged. A new unit whose predecessors are not all in
 the data (Phong Quang: Đôn Phong is outside the shipped units) is incomplete: refused,
 dropped or kept, as asked.
 
@@ -31,8 +31,7 @@ import pandas as pd
 
 from wardstudy import paths
 
-__all__ = ["REFORM_DATE", "CrosswalkError", "load_crosswalk", "unit_at", "aggregate_to_new_units",
-           "new_unit_indicators"]
+__all__ = ["REFORM_DATE", "CrosswalkError", "load_crosswalk", "unit_at", "aggregate_to_new_units"]
 
 REFORM_DATE = "2025-07-01"
 REFORM_MONTH = "2025-07"
@@ -48,7 +47,7 @@ def load_crosswalk(path: Path | str | None = None) -> pd.DataFrame:
     Columns: old_code, old_name, old_slug, old_valid_to, new_code, new_name, new_slug,
     new_type, new_province_code, new_province, new_valid_from, source. Codes are text.
     """
-    from wardstudy.data import DataError, read_raw
+    from wardstudy.data.read import DataError, read_raw
 
     path = Path(path) if path is not None else paths.reference_dir() / "crosswalk_2025.csv"
     frame = read_raw(path).reset_index(drop=True)
@@ -138,26 +137,3 @@ def aggregate_to_new_units(
         if incomplete == "drop":
             out = out[complete]
     return out.drop(columns="_part").reset_index(drop=True)
-
-
-def new_unit_indicators(study, incomplete: Literal["error", "drop", "keep"] = "drop") -> pd.DataFrame:
-    """Every monthly indicator of a `StudyData` on the new units (export-contract columns).
-
-    Record tables are aggregated with `aggregate_to_new_units`, then the ordinary indicator
-    functions run on them, so shares come from summed numerators and denominators.
-    ``criteria_met_share`` is left out: criteria are assessed per ward police, and a share
-    of a merged unit's criteria has no meaning.
-    """
-    from wardstudy.indicators import INDICATORS
-
-    crosswalk = load_crosswalk()
-    tables = study.tables()
-    parts = []
-    aggregated: dict[str, pd.DataFrame] = {}
-    for indicator, (table, function) in INDICATORS.items():
-        if table == "criteria_assessments":
-            continue
-        if table not in aggregated:
-            aggregated[table] = aggregate_to_new_units(tables[table], crosswalk, incomplete)
-        parts.append(function(aggregated[table]))
-    return pd.concat(parts, ignore_index=True).sort_values(["ward", "year"], kind="stable").reset_index(drop=True)

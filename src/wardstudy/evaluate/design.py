@@ -1,0 +1,238 @@
+"""The impact design: one programme ward against the units not yet treated, and its results.
+
+Prepares the study's tables for the methods of `wardstudy.evaluate` and runs them: numbers
+only (the report layer words them). The comparison set for a ward that entered the
+programme in year g, reported for year Y >= g, is bounded: it is drawn from the ward's own
+district (`donor_pool`), never the whole country, and among those units:
+
+* the ward itself, treated from January of g;
+* every unit not treated by the end of Y: never-treated units and later cohorts, whose
+  data are used only up to Y, so that no treated period of theirs enters the comparison
+  (the "not-yet-treated" design);
+* other programme wards already treated by Y are left out.
+
+Outcome: social-order crimes per 1,000 residents, with the Project 06 count of eligible
+residents as the population (the only yearly population in the records; it is an
+assumption and the report says so).
+
+Three designs, each honest about its limits: difference-in-differences with a
+randomisation test (the analytic standard error ignores the single treated ward's own
+variance), synthetic control on quarterly rates with an in-space placebo test, and an
+interrupted time series of the ward's own monthly counts (no control group, so a
+city-wide change would show up as an effect). With J comparison units the smallest
+attainable randomisation p-value is 1 / (J + 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from wardstudy.data.months import with_calendar
+from wardstudy.evaluate.did import did_permutation_test, staggered_did
+from wardstudy.evaluate.its import interrupted_time_series
+from wardstudy.evaluate.poisson import baseline_sensitivity, poisson_change
+from wardstudy.evaluate.synth import placebo_test
+
+__all__ = ["ImpactDesign", "donor_pool", "impact_design", "social_order_rates", "impact_estimates",
+           "ESTIMATE_COLUMNS", "published_change_sensitivity", "evaluable_ward_years", "impact_results",
+           "design_from_rows"]
+
+PER = 1000.0  # rates per 1,000 residents
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class ImpactDesign:
+    """Who is compared with whom, for one ward and report year."""
+
+    ward: str
+    cohort: int | None  # the ward's programme entry year, None if it never entered
+    year: int
+    controls: list[str]
+    excluded: list[str]  # programme wards already treated by `year`
+
+    @property
+    def evaluable(self) -> bool:
+        return self.cohort is not None and self.cohort <= self.year and len(self.controls) >= 2
+
+    @property
+    def min_p_value(self) -> float:
+        """The smallest p a randomisation test over these units can give: 1 / (J + 1)."""
+        return 1 / (len(self.controls) + 1)
+
+
+def donor_pool(units: pd.DataFrame, ward: str, by: str = "district_code") -> pd.DataFrame:
+    """The units a ward may be compared with: those of its own district (itself included).
+
+    >>> units = pd.DataFrame({"slug": ["a", "b", "c"], "district_code": ["1", "1", "2"]})
+    >>> donor_pool(units, "a")["slug"].tolist()
+    ['a', 'b']
+    """
+    group = units.loc[units["slug"] == ward, by]
+    return units[units[by].isin(group)] if len(group) else units.iloc[:0]
+
+
+def impact_design(programme: pd.DataFrame, units: pd.DataFrame, ward: str, year: int) -> ImpactDesign:
+    """The comparison set for `ward` in `year` among `units` (see the module docstring).
+
+    Pass the ward's `donor_pool`, not the whole country.
+
+    >>> programme = pd.DataFrame({"ward": ["a", "b"], "cohort_year": [2023, 2024]})
+    >>> units = pd.DataFrame({"slug": ["a", "b", "c", "d"]})
+    >>> d = impact_design(programme, units, "a", 2023)
+    >>> d.controls, d.excluded
+    (['b', 'c', 'd'], [])
+    >>> impact_design(programme, units, "a", 2024).excluded
+    ['b']
+    """
+    cohorts = dict(zip(programme["ward"], programme["cohort_year"].astype(int)))
+    others = [u for u in units["slug"] if u != ward]
+    excluded = [u for u in others if cohorts.get(u, np.inf) <= year]
+    controls = [u for u in others if u not in excluded]
+    return ImpactDesign(ward, cohorts.get(ward), year, controls, excluded)
+
+
+def social_order_rates(crimes: pd.DataFrame, project06: pd.DataFrame, design: ImpactDesign,
+                       freq: str = "Y") -> pd.DataFrame:
+    """Social-order crimes and rate per 1,000 residents for the design's units, by period.
+
+    freq: "Y" (year), "Q" (quarter) or "M" (month). Periods run up to the end of the report
+    year. Columns: ward, period (int year, or a float year + fraction), year, month_of_year
+    (for "M"), count, residents (mean eligible residents over the period), rate, cohort
+    (entry year for the ward, 0 for comparison units).
+    """
+    wards = [design.ward, *design.controls]
+    so = crimes[(crimes["category"] == "social_order") & crimes["ward"].isin(wards)]
+    counts = so.groupby(["ward", "month"], as_index=False)["count"].sum()
+    people = project06.loc[project06["ward"].isin(wards), ["ward", "month", "eligible_residents"]]
+    monthly = with_calendar(people.merge(counts, on=["ward", "month"], how="left").fillna({"count": 0}))
+    monthly = monthly[monthly["year"] <= design.year]
+    if freq == "Y":
+        monthly["period"] = monthly["year"]
+    elif freq == "Q":
+        monthly["period"] = monthly["year"] + ((monthly["month_of_year"] - 1) // 3) / 4
+    elif freq == "M":
+        monthly["period"] = monthly["year"] + (monthly["month_of_year"] - 1) / 12
+    else:
+        raise ValueError(f'freq must be "Y", "Q" or "M", got {freq!r}')
+    keys = ["ward", "period"] + (["year", "month_of_year"] if freq == "M" else [])
+    out = monthly.groupby(keys, as_index=False).agg(count=("count", "sum"),
+                                                    residents=("eligible_residents", "mean"))
+    out["rate"] = out["count"] / out["residents"] * PER
+    out["cohort"] = np.where(out["ward"] == design.ward, design.cohort, 0)
+    return out
+
+
+# What each estimate is. "difference": cases per 1,000 residents a year (negative = fewer
+# crimes than the comparison predicts); "rate_ratio": after / before.
+ESTIMATE_COLUMNS = ["method", "estimate", "scale", "ci_low", "ci_high", "p_value", "min_p_value",
+                    "n_assignments"]
+
+
+def _did(yearly: pd.DataFrame, design: ImpactDesign) -> dict:
+    result = staggered_did(yearly, unit="ward", time="period", cohort="cohort", outcome="rate")
+    cell = result[(result["group"] == design.cohort) & (result["time"] == design.year)].iloc[0]
+    perm = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
+                                n_permutations=5000)
+    return {"method": "did", "estimate": cell["att"], "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
+            "p_value": perm.p_value, "min_p_value": perm.min_p_value, "n_assignments": perm.n_assignments}
+
+
+def _synth(quarterly: pd.DataFrame, design: ImpactDesign) -> dict:
+    test = placebo_test(quarterly, unit="ward", time="period", outcome="rate", treated=design.ward,
+                        treatment_time=float(design.cohort), donors=design.controls)
+    fit = test.results[design.ward]
+    post_gap = float(fit.gaps[fit.gaps.index >= design.cohort].mean()) * 4  # per quarter -> per year
+    return {"method": "synth", "estimate": post_gap, "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
+            "p_value": test.p_value, "min_p_value": test.min_p_value, "n_assignments": len(test.results)}
+
+
+def _its(monthly: pd.DataFrame, design: ImpactDesign) -> dict:
+    own = monthly[monthly["ward"] == design.ward].sort_values("period").assign(
+        t=lambda d: np.arange(len(d)), post=lambda d: (d["year"] >= design.cohort).astype(int))
+    its = interrupted_time_series(own, count="count", time="t", post="post", offset="residents",
+                                  season="month_of_year", family="quasipoisson")
+    return {"method": "its", "estimate": its.step.rate_ratio, "scale": "rate_ratio",
+            "ci_low": its.step.ci_low, "ci_high": its.step.ci_high, "p_value": its.step.p_value,
+            "min_p_value": np.nan, "n_assignments": np.nan}
+
+
+def impact_estimates(crimes: pd.DataFrame, project06: pd.DataFrame, design: ImpactDesign) -> pd.DataFrame:
+    """Each design's estimate for the ward's social-order crime rate, with its inference.
+
+    Rows: "did" (difference-in-differences, randomisation p), "synth" (synthetic control
+    on quarterly rates, placebo p), "its" (the ward's own monthly series, quasi-Poisson).
+    Columns `ESTIMATE_COLUMNS`. Empty when the design is not evaluable.
+    """
+    if not design.evaluable:
+        return pd.DataFrame(columns=ESTIMATE_COLUMNS)
+    rows = [
+        _did(social_order_rates(crimes, project06, design, "Y"), design),
+        _synth(social_order_rates(crimes, project06, design, "Q"), design),
+        _its(social_order_rates(crimes, project06, design, "M"), design),
+    ]
+    return pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
+
+
+def published_change_sensitivity(published: pd.DataFrame, alpha: float = ALPHA,
+                                 example_baseline: int = 20) -> pd.DataFrame:
+    """For each published change in social-order crimes (only the difference is known): the
+    largest baseline at which it would be significant, and an example baseline's exact p.
+
+    Columns: ward, year, difference, max_significant_baseline (NaN if none),
+    example_baseline, example_after, example_p_value (NaN when the example is impossible).
+
+    >>> pub = pd.DataFrame({"ward": ["a"], "year": [2023], "indicator": ["social_order_crime_change"],
+    ...                     "value": [-7.0]})
+    >>> published_change_sensitivity(pub)[["difference", "max_significant_baseline", "example_after"]]
+       difference  max_significant_baseline  example_after
+    0        -7.0                       8.0           13.0
+    """
+    rows = published[published["indicator"] == "social_order_crime_change"]
+    records = []
+    for ward, year, difference in zip(rows["ward"], rows["year"].astype(int), rows["value"].astype(float)):
+        after = example_baseline + difference
+        p = poisson_change(after, example_baseline).p_value if after >= 0 else np.nan
+        records.append((ward, year, difference, baseline_sensitivity(difference, alpha=alpha).max_significant_baseline,
+                        example_baseline, after, p))
+    return pd.DataFrame(records, columns=["ward", "year", "difference", "max_significant_baseline",
+                                          "example_baseline", "example_after", "example_p_value"])
+
+
+def evaluable_ward_years(programme: pd.DataFrame, years: list[int]) -> list[tuple[str, int]]:
+    """(ward, year) for every programme ward and every year of the data from its cohort on.
+
+    >>> evaluable_ward_years(pd.DataFrame({"ward": ["a"], "cohort_year": [2023]}), [2022, 2023, 2024])
+    [('a', 2023), ('a', 2024)]
+    """
+    return [(w, y) for w, g in zip(programme["ward"], programme["cohort_year"].astype(int)) for y in years if y >= g]
+
+
+def impact_results(study, ward_years: list[tuple[str, int]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Designs and estimates for the given (ward, year)s (default: every evaluable one).
+
+    Returns (designs, estimates): designs has one row per ward, year and unit with its
+    role ("treated", "control", "excluded") and the ward's cohort; estimates has ward,
+    year and `ESTIMATE_COLUMNS`. Each ward's design is drawn from its `donor_pool`.
+    """
+    ward_years = evaluable_ward_years(study.programme, study.years()) if ward_years is None else ward_years
+    designs, estimates = [], []
+    for ward, year in ward_years:
+        design = impact_design(study.programme, donor_pool(study.units, ward), ward, year)
+        roles = [(ward, "treated")] + [(u, "control") for u in design.controls] + \
+                [(u, "excluded") for u in design.excluded]
+        designs += [(ward, year, design.cohort, unit, role) for unit, role in roles]
+        estimates.append(impact_estimates(study.crimes, study.project06, design).assign(ward=ward, year=year))
+    designs = pd.DataFrame(designs, columns=["ward", "year", "cohort", "unit", "role"])
+    keyed = ["ward", "year", *ESTIMATE_COLUMNS]
+    estimates = (pd.concat(estimates, ignore_index=True)[keyed] if estimates else pd.DataFrame(columns=keyed))
+    return designs, estimates
+
+
+def design_from_rows(rows: pd.DataFrame, ward: str, year: int, cohort: int | None) -> ImpactDesign:
+    """Rebuild an `ImpactDesign` from its rows in the `impact_results` designs table."""
+    return ImpactDesign(ward, cohort, year, rows.loc[rows["role"] == "control", "unit"].tolist(),
+                        rows.loc[rows["role"] == "excluded", "unit"].tolist())

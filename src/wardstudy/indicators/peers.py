@@ -1,0 +1,85 @@
+"""A ward among its peers: its indicators against a baseline year, and its rank.
+
+Peers are the units a ward is ranked against: by default those of the same district
+(``units.district_code``; the city for Bắc Kạn), never the whole country. Everything is
+computed once for every ward, year and baseline year, with one groupby, so a ward's
+page only reads its rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from wardstudy.data.contract import CONTRACT_COLUMNS
+from wardstudy.indicators.registry import COMPARATIVE_IDS, REGISTRY
+from wardstudy.indicators.same_period import comparison_rows
+
+__all__ = ["VALUE_COLUMNS", "indicator_values", "peer_ranks"]
+
+VALUE_COLUMNS = ["ward", "year", "baseline_year", "indicator", "value", "numerator", "denominator",
+                 "ci_low", "ci_high"]
+
+
+def indicator_values(indicators: pd.DataFrame, comparisons: pd.DataFrame) -> pd.DataFrame:
+    """Every ward-year's indicators as read against each baseline year it can be compared with.
+
+    indicators: the export (`registry.all_indicators`); comparisons: the social-order rows
+    of `same_period_comparison` for the (year, baseline_year) pairs wanted. Indicators that
+    do not depend on the baseline repeat for each baseline; comparative ones (the change
+    and the rate ratio) come from the comparison with that baseline.
+
+    >>> ind = pd.DataFrame({"ward": ["a"], "year": [2023], "indicator": ["tips_handled_share"],
+    ...                     "value": [0.9], "numerator": [9.0], "denominator": [10.0],
+    ...                     "ci_low": [np.nan], "ci_high": [np.nan]})
+    >>> cmp = pd.DataFrame({"ward": ["a", "a"], "year": [2023, 2023], "baseline_year": [2021, 2022],
+    ...                     "after": [5.0, 5.0], "before": [9.0, 7.0], "difference": [-4.0, -2.0],
+    ...                     "rate_ratio": [5 / 9, 5 / 7], "ci_low": [0.1, 0.2], "ci_high": [1.5, 2.3]})
+    >>> got = indicator_values(ind, cmp)
+    >>> got[got["indicator"] == "social_order_crime_change"][["baseline_year", "value"]].to_numpy().tolist()
+    [[2021.0, -4.0], [2022.0, -2.0]]
+    """
+    pairs = comparisons[["ward", "year", "baseline_year"]].drop_duplicates()
+    steady = indicators[~indicators["indicator"].isin(COMPARATIVE_IDS)].merge(pairs, on=["ward", "year"])
+    changing = [comparison_rows(comparisons, i).assign(indicator=i) for i in COMPARATIVE_IDS]
+    out = pd.concat([steady, *changing], ignore_index=True).reindex(columns=VALUE_COLUMNS)
+    order = {name: i for i, name in enumerate(REGISTRY)}
+    out = out.sort_values(["ward", "year", "baseline_year", "indicator"], kind="stable",
+                          key=lambda s: s.map(order) if s.name == "indicator" else s)
+    return out.astype({"year": int, "baseline_year": int}).reset_index(drop=True)
+
+
+def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_code") -> pd.DataFrame:
+    """Rank of each ward among its peers, per year, baseline year and ranked indicator.
+
+    Rank 1 is the best: highest for shares and stocks, lowest where the registry says
+    lower is better (crimes, changes). Ties share the best rank ("min"). Shares are ranked
+    as a reader sees them, rounded to 0.1 percentage point, so units shown with the same
+    figure share a rank rather than being ordered by invisible digits.
+    Adds: peer_group, rank, n_peers, peer_min, peer_median, peer_max. Wards without a
+    value are left out of their group's ranking.
+
+    >>> units = pd.DataFrame({"slug": ["a", "b", "c"], "district_code": ["1", "1", "1"]})
+    >>> v = pd.DataFrame({"ward": ["a", "b", "c"], "year": [2023] * 3, "baseline_year": [2022] * 3,
+    ...                   "indicator": ["tips_handled_share"] * 3, "value": [0.9, 1.0, 0.8]})
+    >>> peer_ranks(v, units)[["ward", "rank", "n_peers"]].to_numpy().tolist()
+    [['a', 2, 3], ['b', 1, 3], ['c', 3, 3]]
+    """
+    ranked = [i for i, spec in REGISTRY.items() if spec.ranked]
+    rows = values[values["indicator"].isin(ranked) & values["value"].notna()]
+    rows = rows.assign(peer_group=rows["ward"].map(dict(zip(units["slug"], units[by].astype(str)))))
+    kind = rows["indicator"].map({i: spec.kind for i, spec in REGISTRY.items()})
+    lower = rows["indicator"].map({i: spec.lower_is_better for i, spec in REGISTRY.items()}).astype(bool)
+    shown = np.where(kind.isin(["share", "criteria"]), rows["value"].round(3), rows["value"])
+    # One ascending rank for every indicator: negate where higher is better.
+    score = pd.Series(np.where(lower, shown, -shown), index=rows.index)
+    keys = ["peer_group", "year", "baseline_year", "indicator"]
+    groups = rows.assign(score=score).groupby(keys)
+    out = rows.assign(
+        rank=groups["score"].rank(method="min").astype(int),
+        n_peers=groups["value"].transform("size").astype(int),
+        peer_min=groups["value"].transform("min"),
+        peer_median=groups["value"].transform("median"),
+        peer_max=groups["value"].transform("max"),
+    )
+    return out.reset_index(drop=True)

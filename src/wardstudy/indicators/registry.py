@@ -1,0 +1,178 @@
+"""The indicator registry: the one place that knows everything about an indicator.
+
+For each id of the export contract: the tables it reads, the function that computes it,
+its kind (how it is shown and ranked), its unit and labels in Vietnamese and English,
+whether lower is better, its target and where that target comes from, and whether it
+is a headline (shown on the index) or ranked among peers. Labels, tables, targets,
+rankings and the index are generated from here.
+
+Targets. Only the criteria target comes from the article's direction (every criterion,
+every year); the article reports 100% for tips and procedures as results Đức Xuân
+achieved, not as targets, so using 100% as every ward's bar is this project's own
+assumption, as is "fewer social-order crimes than the same period".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import pandas as pd
+
+from wardstudy.data.contract import INDICATOR_IDS
+from wardstudy.data.crosswalk import aggregate_to_new_units, load_crosswalk
+from wardstudy.indicators import compute
+
+__all__ = ["ARTICLE", "Target", "Indicator", "REGISTRY", "HEADLINE_IDS", "RANKED_IDS", "TARGET_IDS",
+           "COMPARATIVE_IDS", "LOWER_IS_BETTER", "all_indicators", "new_unit_indicators"]
+
+ARTICLE = "Báo Bắc Kạn 29/01/2024"
+PROJECT = "project"  # a target that is this project's assumption
+
+
+@dataclass(frozen=True)
+class Target:
+    """A bar an indicator is judged against: ``value comparison target``.
+
+    value: for shares a fraction; for "all criteria" 1.0 (of the register, whatever its
+    length). basis: "article" (the source says so) or "project" (our assumption).
+    """
+
+    value: float
+    comparison: str  # ">=" or "<"
+    text_vi: str
+    text_en: str
+    basis: str
+    basis_vi: str
+    basis_en: str
+
+    def met(self, value: float) -> bool | None:
+        """True/False, or None when there is no value to judge.
+
+        >>> Target(1.0, ">=", "", "", "project", "", "").met(0.9999999999)
+        True
+        """
+        if value is None or pd.isna(value):
+            return None
+        # Shares come from integer counts, so a 1e-9 tolerance only absorbs float rounding.
+        if self.comparison == ">=":
+            return bool(value >= self.value - 1e-9)
+        return bool(value < self.value)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of the contract and everything the reports need to know about it.
+
+    kind: "criteria" (met/total), "share" (fraction 0-1), "count" (cases or items),
+    "change" (difference in cases against the same period), "ratio" (rate ratio).
+    comparative: computed against a baseline year (changes with the report's baseline).
+    """
+
+    id: str
+    tables: tuple[str, ...]
+    function: Callable[..., pd.DataFrame]
+    kind: str
+    unit_vi: str
+    unit_en: str
+    label_vi: str
+    label_en: str
+    lower_is_better: bool = False
+    headline: bool = False
+    ranked: bool = False
+    comparative: bool = False
+    target: Target | None = None
+
+    def label(self, lang: str = "vi") -> str:
+        return self.label_vi if lang == "vi" else self.label_en
+
+    def unit(self, lang: str = "vi") -> str:
+        return self.unit_vi if lang == "vi" else self.unit_en
+
+
+_ASSUMED_100 = Target(1.0, ">=", "100%", "100%", PROJECT,
+                      f"Giả định của dự án (mức Đức Xuân đạt năm 2023 theo {ARTICLE})",
+                      f"Project assumption (the level Đức Xuân reached in 2023, per {ARTICLE})")
+
+_SPECS = [
+    Indicator("criteria_met_share", ("criteria_assessments", "criteria"), compute.criteria_met_share, "criteria",
+              "tiêu chí", "criteria", "Tiêu chí đạt", "Criteria met", headline=True, ranked=True,
+              target=Target(1.0, ">=", "{n}/{n} tiêu chí mỗi năm", "{n}/{n} criteria every year", "article",
+                            f"Định hướng trong bài báo ({ARTICLE}): hoàn thành 100% tiêu chí mỗi năm",
+                            f"Direction in the article ({ARTICLE}): all criteria met every year")),
+    Indicator("social_order_crimes", ("crimes",), compute.social_order_crimes, "count", "vụ", "cases",
+              "Tội phạm về TTXH (vụ)", "Social-order crimes (cases)", lower_is_better=True, ranked=True),
+    Indicator("social_order_crime_change", ("crimes",), compute.social_order_crime_change, "change", "vụ", "cases",
+              "TTXH so với cùng kỳ (vụ)", "Social-order change vs same period (cases)", lower_is_better=True,
+              headline=True, ranked=True, comparative=True,
+              target=Target(0.0, "<", "giảm so với cùng kỳ", "fewer than the same period", PROJECT,
+                            "Giả định của dự án (các tỉnh báo cáo mức giảm so với cùng kỳ)",
+                            "Project assumption (provinces report falls against the same period)")),
+    Indicator("social_order_crime_rate_ratio", ("crimes",), compute.social_order_crime_rate_ratio, "ratio",
+              "lần", "ratio", "TTXH: tỷ số so với cùng kỳ", "Social-order rate ratio", lower_is_better=True,
+              comparative=True),
+    Indicator("tips_handled_share", ("tips",), compute.tips_handled_share, "share", "%", "%",
+              "Tin báo, tố giác được giải quyết", "Crime reports and tips handled", headline=True, ranked=True,
+              target=_ASSUMED_100),
+    Indicator("procedures_online_share", ("procedures",), compute.procedures_online_share, "share", "%", "%",
+              "Thủ tục hành chính trực tuyến", "Procedures done online", headline=True, ranked=True,
+              target=_ASSUMED_100),
+    Indicator("procedures_on_time_share", ("procedures",), compute.procedures_on_time_share, "share", "%", "%",
+              "Thủ tục giải quyết đúng hạn", "Procedures resolved on time", headline=True, ranked=True,
+              target=_ASSUMED_100),
+    Indicator("procedures_early_share", ("procedures",), compute.procedures_early_share, "share", "%", "%",
+              "Thủ tục giải quyết trước hạn", "Procedures resolved early"),
+    Indicator("fire_safety_groups", ("fire_safety",), compute.fire_safety_groups, "count", "tổ", "groups",
+              "Tổ liên gia an toàn PCCC", "Fire-safety inter-household groups"),
+    Indicator("public_firefighting_points", ("fire_safety",), compute.public_firefighting_points, "count", "điểm",
+              "points", "Điểm chữa cháy công cộng", "Public firefighting points"),
+    Indicator("chip_id_coverage", ("project06",), compute.chip_id_coverage, "share", "%", "%",
+              "Đề án 06: CCCD gắn chip / dân số đủ điều kiện", "Chip-based ID coverage", ranked=True),
+    Indicator("vneid_level2_share", ("project06",), compute.vneid_level2_share, "share", "%", "%",
+              "Đề án 06: tài khoản VNeID mức 2", "Level-2 VNeID accounts", ranked=True),
+    Indicator("community_models_active", ("community_models",), compute.community_models_active, "count",
+              "mô hình", "models", "Mô hình tự quản, cộng đồng", "Community models active"),
+    Indicator("high_tech_crimes", ("crimes",), compute.high_tech_crimes, "count", "vụ", "cases",
+              "Tội phạm công nghệ cao (vụ)", "High-tech crimes (cases)", lower_is_better=True),
+]
+REGISTRY: dict[str, Indicator] = {spec.id: spec for spec in _SPECS}
+# The registry is the contract, no more and no less, in the contract's order.
+assert list(REGISTRY) == INDICATOR_IDS, "the registry must list the export contract's ids in order"
+
+HEADLINE_IDS = [i for i, spec in REGISTRY.items() if spec.headline]
+RANKED_IDS = [i for i, spec in REGISTRY.items() if spec.ranked]
+TARGET_IDS = [i for i, spec in REGISTRY.items() if spec.target is not None]
+COMPARATIVE_IDS = [i for i, spec in REGISTRY.items() if spec.comparative]
+LOWER_IS_BETTER = {i for i, spec in REGISTRY.items() if spec.lower_is_better}
+
+
+def _ordered(frame: pd.DataFrame) -> pd.DataFrame:
+    order = {name: i for i, name in enumerate(INDICATOR_IDS)}
+    return frame.sort_values(["ward", "year", "indicator"], kind="stable",
+                             key=lambda s: s.map(order) if s.name == "indicator" else s).reset_index(drop=True)
+
+
+def all_indicators(data, skip: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Every indicator for every ward and year, in the contract's columns.
+
+    data: a `StudyData` or a dict of its tables by name. Rows are ordered by ward, year,
+    then the contract's order of ids.
+    """
+    tables = data if isinstance(data, dict) else data.tables()
+    parts = [spec.function(*(tables[t] for t in spec.tables)) for spec in REGISTRY.values() if spec.id not in skip]
+    return _ordered(pd.concat(parts, ignore_index=True))
+
+
+def new_unit_indicators(study, incomplete: str = "drop") -> pd.DataFrame:
+    """Every monthly indicator of a `StudyData` on the new units of July 2025.
+
+    Record tables are aggregated with `data.crosswalk.aggregate_to_new_units`, then the
+    ordinary indicator functions run on them, so shares come from summed numerators and
+    denominators. ``criteria_met_share`` is left out: criteria are assessed per ward
+    police, and a share of a merged unit's criteria has no meaning.
+    """
+    crosswalk = load_crosswalk()
+    tables = study.tables()
+    needed = {t for spec in REGISTRY.values() if spec.id != "criteria_met_share" for t in spec.tables}
+    aggregated = {t: aggregate_to_new_units(tables[t], crosswalk, incomplete) for t in sorted(needed)}
+    return all_indicators(aggregated, skip=("criteria_met_share",))

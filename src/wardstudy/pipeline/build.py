@@ -1,0 +1,187 @@
+"""The study build: everything a report shows, computed once per run and cached on disk.
+
+A build loads and checks the data once, then computes every indicator of the export
+contract, every same-period comparison, every ward's values against each baseline year
+ranked among its peers, the criteria not met, the published figures beside the
+recomputed ones and the impact results of every programme ward. It writes them as
+parquet files, with a manifest of the hashes of its inputs (the data tables, the
+reference tables and the package source), into ``.wardstudy-build/<key>/`` at the
+project root, one folder per data folder.
+
+`ensure_build` reuses a build whose inputs are unchanged and makes one otherwise; a
+ward's notebook, the index and the export all read the same build, so they show the same
+numbers, and a ward's notebook reads only its own rows (`Build.read` with a filter), so
+its cost does not grow with the number of units. A build is written into a temporary
+folder and renamed into place: a half-made build is never read.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from wardstudy import paths
+from wardstudy.data import StudyData, load, resolve_data_dir
+from wardstudy.files import atomic_write_text, sha256_files
+
+__all__ = ["BUILD_FORMAT", "BUILD_DIR", "Build", "build_folder", "input_hash", "ensure_build", "make_build"]
+
+BUILD_FORMAT = 1  # bump when the tables of a build change shape
+BUILD_DIR = ".wardstudy-build"
+RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
+                 "criteria_assessments"]
+REFERENCE = ["units", "programme", "criteria", "published"]
+
+
+def build_folder(data_dir: Path | str | None) -> Path:
+    """Where the build of a data folder lives: one folder per (resolved) data folder."""
+    import hashlib
+
+    key = hashlib.sha256(str(resolve_data_dir(data_dir)).encode("utf-8")).hexdigest()[:16]
+    return paths.project_root() / BUILD_DIR / key
+
+
+def input_hash(data_dir: Path | str | None) -> str:
+    """SHA-256 over everything a build is made from: the tables of the data folder and of
+    ``data/reference`` (CSV and xlsx), the package source and the build format."""
+    folder = resolve_data_dir(data_dir)
+    tables = [f for d in (folder, paths.reference_dir()) if d.is_dir() for f in d.iterdir()
+              if f.suffix in {".csv", ".xlsx"}]
+    package = Path(__file__).resolve().parents[1]
+    source = [f for f in package.rglob("*") if f.is_file() and f.suffix in {".py", ".j2", ".json"}]
+    return sha256_files(tables) + sha256_files(source, root=package)[:16] + f"-{BUILD_FORMAT}"
+
+
+@dataclass(frozen=True)
+class Build:
+    """A finished build on disk: its folder and its manifest."""
+
+    path: Path
+    manifest: dict
+
+    @classmethod
+    def open(cls, path: Path) -> "Build":
+        return cls(Path(path), json.loads((Path(path) / "manifest.json").read_text(encoding="utf-8")))
+
+    @property
+    def is_synthetic(self) -> bool:
+        return bool(self.manifest["is_synthetic"])
+
+    @property
+    def years(self) -> list[int]:
+        return list(self.manifest["years"])
+
+    @property
+    def data_dir(self) -> Path:
+        return Path(self.manifest["data_dir"])
+
+    def read(self, table: str, **equal) -> pd.DataFrame:
+        """One table of the build, only the rows whose columns equal the given values.
+
+        ``build.read("values", ward="duc-xuan", year=2023)`` reads one ward's rows; the
+        filter is applied while reading (row groups of other wards are skipped).
+        """
+        filters = [(column, "in", list(value)) if isinstance(value, (list, tuple, set)) else (column, "==", value)
+                   for column, value in equal.items()]
+        return pd.read_parquet(self.path / f"{table}.parquet", filters=filters or None)
+
+
+def _write(folder: Path, name: str, frame: pd.DataFrame) -> None:
+    # Sorted by ward, with modest row groups, so a filtered read of one ward skips the rest.
+    if "ward" in frame.columns:
+        frame = frame.sort_values("ward", kind="stable")
+    frame.reset_index(drop=True).to_parquet(folder / f"{name}.parquet", index=False, row_group_size=20_000)
+
+
+def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
+    """Compute every table of the build from checked data and write it into `folder`."""
+    from wardstudy.evaluate.design import impact_results, published_change_sensitivity
+    from wardstudy.indicators.compute import unmet_criteria
+    from wardstudy.indicators.peers import indicator_values, peer_ranks
+    from wardstudy.indicators.reconcile import reconcile
+    from wardstudy.indicators.registry import all_indicators
+    from wardstudy.indicators.same_period import same_period_comparison, year_pairs
+
+    indicators = all_indicators(study)
+    pairs = year_pairs(study.years())
+    comparisons = pd.concat([same_period_comparison(study.crimes, category, pairs)
+                             for category in ("social_order", "high_tech")], ignore_index=True)
+    values = indicator_values(indicators, comparisons[comparisons["category"] == "social_order"])
+    ranks = peer_ranks(values, study.units)
+    values = values.merge(ranks[["ward", "year", "baseline_year", "indicator", "peer_group", "rank", "n_peers",
+                                 "peer_min", "peer_median", "peer_max"]],
+                          on=["ward", "year", "baseline_year", "indicator"], how="left")
+    values["peer_group"] = values["ward"].map(dict(zip(study.units["slug"], study.units["district_code"].astype(str))))
+    designs, estimates = impact_results(study)
+    tables = {
+        "indicators": indicators,
+        "comparisons": comparisons,
+        "values": values,
+        "unmet_criteria": unmet_criteria(study.criteria_assessments, study.criteria),
+        "reconciled": reconcile(indicators, study.published),
+        "impact_designs": designs,
+        "impact_estimates": estimates,
+        "sensitivity": published_change_sensitivity(study.published),
+        **{name: getattr(study, name) for name in REFERENCE + RECORD_TABLES},
+    }
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in tables.items():
+        _write(folder, name, frame)
+    manifest = {
+        "format": BUILD_FORMAT,
+        "inputs": inputs,
+        "data_dir": str(study.data_dir),
+        "is_synthetic": study.is_synthetic,
+        "years": study.years(),
+        "n_units": len(study.units),
+        "n_criteria": len(study.criteria),
+        "tables": sorted(tables),
+    }
+    atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    return Build(folder, manifest)
+
+
+def _fresh(folder: Path, inputs: str) -> Build | None:
+    try:
+        build = Build.open(folder)
+    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+        return None
+    return build if build.manifest.get("inputs") == inputs else None
+
+
+def ensure_build(data_dir: Path | str | None = None, study: StudyData | None = None,
+                 force: bool = False) -> Build:
+    """The up-to-date build of `data_dir`: reused when its inputs are unchanged, else made.
+
+    Raises `data.DataError` (every problem at once) when the data cannot be loaded.
+    `study`: the data already loaded and checked (saves reading them again).
+    """
+    folder = build_folder(data_dir)
+    inputs = input_hash(data_dir)
+    if not force and (build := _fresh(folder, inputs)) is not None:
+        return build
+    study = load(data_dir) if study is None else study
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        make_build(study, staging, inputs)
+        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+        if folder.exists():
+            os.replace(folder, old)
+        try:
+            os.replace(staging, folder)
+        except OSError:  # another process put its build in place first: use theirs
+            if (build := _fresh(folder, inputs)) is None:
+                raise
+            return build
+        finally:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return Build.open(folder)
