@@ -1,8 +1,14 @@
 """Shared test fixtures."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# Study builds made by the tests (and by the notebooks they run, which inherit the
+# environment) go to a folder of this session, not the project's own cache.
+os.environ.setdefault("WARDSTUDY_BUILD_DIR", tempfile.mkdtemp(prefix="wardstudy-build-"))
 
 # ../shared/benchmarks relative to the project root: public data with published results,
 # read in place and never copied into the repository.

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from wardstudy import batch, paths
+from wardstudy import paths
+from wardstudy.pipeline import batch
 
 BIN = Path(sys.executable).parent
 # A tag that makes the browser fetch something: <script src>, <link href>, <img src>.
@@ -34,7 +35,7 @@ def test_discover_names_a_ward_without_a_params_file(tmp_path):
 
 
 def test_every_shipped_params_file_validates():
-    from wardstudy import params
+    from wardstudy.pipeline import params
 
     files = sorted(paths.params_dir().glob("*.yaml"))
     assert {f.stem for f in files} == {"duc-xuan", "xuat-hoa", "song-cau", "phung-chi-kien",

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wardstudy.evaluate import baseline_sensitivity, poisson_change
-from wardstudy.exact import rate_ratio_p_value
+from wardstudy.indicators.exact import rate_ratio_p_value
 
 
 def test_matches_r_poisson_test_eba1977_example():

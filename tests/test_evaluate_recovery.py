@@ -16,7 +16,7 @@ import pytest
 
 from wardstudy.evaluate import (aggregate_did, interrupted_time_series, poisson_change,
                                 staggered_did, synthetic_control)
-from wardstudy.synthetic import CRIME_CATEGORIES, UNIT_SIZE, PlantedEffects, generate_panel
+from wardstudy.data.synthetic import CRIME_CATEGORIES, UNIT_SIZE, PlantedEffects, generate_panel
 
 RATIO = 0.70
 PROGRAMME = {"duc-xuan": 2023, "xuat-hoa": 2024, "song-cau": 2024}

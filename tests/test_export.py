@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from wardstudy import export
+from wardstudy import files
+from wardstudy.pipeline import export
 from wardstudy.cli import app
 from wardstudy.indicators import CONTRACT_COLUMNS
 
@@ -40,6 +41,6 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
     target.write_text("old", encoding="utf-8")
 
     with pytest.raises(TypeError):
-        export.atomic_write_text(target, 12345)  # not text: fails mid-write
+        files.atomic_write_bytes(target, 12345)  # not bytes: fails mid-write, after the temporary file exists
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["indicators.csv"]

@@ -1,4 +1,4 @@
-"""The impact section's design and wording, and its behaviour when nothing was planted."""
+"""The impact design, its results and their wording, and its behaviour when nothing was planted."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wardstudy import impact
+from wardstudy.evaluate import design as impact
+from wardstudy.report import tables, wording
 from wardstudy.evaluate import did_permutation_test, poisson_change
-from wardstudy.synthetic import PlantedEffects, generate_panel
+from wardstudy.data.synthetic import PlantedEffects, generate_panel
 
 PROGRAMME = pd.DataFrame({"ward": ["duc-xuan", "xuat-hoa", "song-cau"], "cohort_year": [2023, 2024, 2024]})
 
@@ -24,7 +25,7 @@ def test_design_uses_not_yet_treated_wards_and_drops_those_already_treated(study
 def test_a_ward_outside_the_programme_is_not_evaluated(study):
     design = impact.impact_design(study.programme, study.units, "huyen-tung", 2024)
     assert not design.evaluable
-    assert impact.impact_table(study.crimes, study.project06, design).empty
+    assert impact.impact_estimates(study.crimes, study.project06, design).empty
 
 
 def test_rates_are_cases_per_1000_mean_residents_up_to_the_report_year():
@@ -44,17 +45,16 @@ def test_rates_are_cases_per_1000_mean_residents_up_to_the_report_year():
 
 def test_conclusion_says_when_the_design_cannot_reach_significance(study):
     design = impact.impact_design(study.programme, study.units, "xuat-hoa", 2024)
-    table = impact.impact_table(study.crimes, study.project06, design).set_index("method")
+    table = impact.impact_estimates(study.crimes, study.project06, design).set_index("method")
     did = table.iloc[0]
     assert did["min_p_value"] == pytest.approx(1 / 6)  # 5 comparison units + the ward
-    assert did["conclusion"].startswith("không thể kết luận")
-    its = table.iloc[2]
-    assert its["ci_low"] < its["estimate"] < its["ci_high"]
+    assert wording.impact_conclusion(did).startswith("không thể kết luận")
 
 
 def test_published_minus_seven_is_significant_only_for_baselines_up_to_8(study):
-    assert impact.published_change_sensitivity(study.published, "duc-xuan", 2023) == (-7.0, 8.0)
-    assert impact.published_change_sensitivity(study.published, "xuat-hoa", 2024) is None
+    got = impact.published_change_sensitivity(study.published).set_index(["ward", "year"])
+    assert got.loc[("duc-xuan", 2023), ["difference", "max_significant_baseline"]].tolist() == [-7.0, 8.0]
+    assert ("xuat-hoa", 2024) not in got.index
 
 
 @pytest.fixture(scope="module")
@@ -90,15 +90,18 @@ def test_did_randomisation_p_is_not_small_more_often_than_nominal_without_an_eff
 
 
 def test_sensitivity_text_states_the_threshold_and_a_worked_example():
-    text = impact.sensitivity_text(-7, 8)
+    pub = pd.DataFrame({"ward": ["a", "b"], "year": [2023, 2023], "indicator": ["social_order_crime_change"] * 2,
+                        "value": [-7.0, -1.0]})
+    rows = impact.published_change_sensitivity(pub).to_dict("records")
+    text = wording.sensitivity_text(rows[0])
     assert "từ 8 vụ trở xuống" in text
     assert "20 vụ còn 13 vụ, p = 0,30" in text  # FACTS.md: 20 -> 13 gives p of about 0.3
-    assert "có thể chỉ do ngẫu nhiên" in impact.sensitivity_text(-1, float("nan"))
+    assert "có thể chỉ do ngẫu nhiên" in wording.sensitivity_text(rows[1])
 
 
 def test_display_table_says_why_a_single_ward_has_no_interval(study):
     design = impact.impact_design(study.programme, study.units, "duc-xuan", 2023)
-    shown = impact.display_table(impact.impact_table(study.crimes, study.project06, design))
+    shown = tables.impact_table(impact.impact_estimates(study.crimes, study.project06, design))
     assert shown.index[0].startswith("Khác biệt kép")
     assert "không ước lượng được sai số" in shown.iloc[0]["Khoảng tin cậy 95%"]
     assert shown.iloc[0]["p nhỏ nhất có thể"] == "1/8 = 0,125"  # 7 comparison units + the ward

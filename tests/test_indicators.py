@@ -58,10 +58,18 @@ def test_all_handled_has_upper_bound_one_and_lower_bound_below_one():
 
 
 def test_criteria_share_counts_unassessed_criteria_as_unmet():
+    register = pd.DataFrame({"criterion_id": [f"C{i:02d}" for i in range(1, 23)]})
     df = pd.DataFrame({"ward": "a", "year": 2023, "criterion_id": ["C01", "C02", "C03"], "met": [1, 1, 0]})
-    got = ind.criteria_met_share(df).iloc[0]
+    got = ind.criteria_met_share(df, register).iloc[0]
     assert got["value"] == pytest.approx(2 / 22)
     assert (got["numerator"], got["denominator"]) == (2, 22)
+
+
+def test_criteria_share_denominator_is_the_registers_length():
+    register = pd.DataFrame({"criterion_id": [f"C{i:02d}" for i in range(1, 21)]})  # a 20-criterion scheme
+    df = pd.DataFrame({"ward": "a", "year": 2024, "criterion_id": register["criterion_id"], "met": [1] * 19 + [0]})
+    got = ind.criteria_met_share(df, register).iloc[0]
+    assert (got["numerator"], got["denominator"], got["value"]) == (19, 20, pytest.approx(0.95))
 
 
 def test_crime_counts_sum_one_category_and_give_garwood_interval():
@@ -95,13 +103,22 @@ def test_change_compares_with_the_same_months_of_the_previous_year():
     assert got.loc[0, "value"] == (2 + 1) - (5 + 6)
 
 
-def test_change_is_missing_when_the_previous_year_lacks_a_month():
+def test_change_compares_only_the_months_both_years_have():
+    # February 2022 is missing: the same period is January alone, 2 against 5 (not 3 against 5).
     df = monthly([
         ("a", "2022-01", "social_order", 5),
         ("a", "2023-01", "social_order", 2), ("a", "2023-02", "social_order", 1),
     ], ["category", "count"])
     got = ind.social_order_crime_change(df)
-    assert np.isnan(got.loc[0, "value"])
+    assert got.loc[0, "value"] == -3
+    compared = ind.same_period_comparison(df).iloc[0]
+    assert (compared["months"], compared["months_compared"], compared["partial"]) == (1, "1", True)
+
+
+def test_change_cannot_be_compared_without_a_common_month():
+    df = monthly([("a", "2022-03", "social_order", 5), ("a", "2023-01", "social_order", 2)],
+                 ["category", "count"])
+    assert np.isnan(ind.social_order_crime_change(df).loc[0, "value"])
 
 
 def test_change_first_year_has_no_row_and_other_wards_are_independent():
@@ -141,8 +158,8 @@ def test_project06_coverage_uses_year_end_stock_not_the_sum_of_months():
 
 
 def test_every_indicator_returns_the_contract_columns(study):
-    for name, (table, function) in ind.INDICATORS.items():
-        got = function(getattr(study, table))
+    for name, spec in ind.REGISTRY.items():
+        got = spec.function(*(getattr(study, table) for table in spec.tables))
         assert list(got.columns) == ind.CONTRACT_COLUMNS, name
         assert set(got["indicator"]) == {name}
 

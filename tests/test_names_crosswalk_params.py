@@ -12,9 +12,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from wardstudy import crosswalk, data, params, paths
+from wardstudy import data, indicators, paths
+from wardstudy.data import crosswalk
+from wardstudy.pipeline import params
 from wardstudy.cli import app
-from wardstudy.names import UnknownWard, WardResolver, fold, nfc, strip_diacritics
+from wardstudy.data.names import UnknownWard, WardResolver, fold, nfc, strip_diacritics
 
 runner = CliRunner()
 UNITS = pd.read_csv(paths.reference_dir() / "units.csv", dtype=str)
@@ -181,7 +183,7 @@ def test_incomplete_new_unit_is_refused_unless_dropped():
 
 
 def test_new_unit_indicators_cover_the_complete_new_units():
-    table = crosswalk.new_unit_indicators(data.load())
+    table = indicators.new_unit_indicators(data.load())
     assert set(table["ward"]) == {"duc-xuan-2025", "bac-kan-2025"}
     assert "criteria_met_share" not in set(table["indicator"])
 

@@ -2,21 +2,22 @@
 
 import pytest
 
-from wardstudy import plots
-from wardstudy.indicators import all_indicators
+from wardstudy.pipeline import open_ward
+from wardstudy.report import plots
 
 
 @pytest.fixture(scope="module")
-def figures(study):
+def figures():
     plots.set_style()
-    table = all_indicators(study)
+    w = open_ward("duc-xuan", 2023)  # the ward's slice of the build, as the notebook reads it
+    r = w.records
     return {
-        "criteria": plots.criteria_by_year(table, "duc-xuan"),
-        "crimes": plots.monthly_crimes(study.crimes, "duc-xuan", 2023, 2022),
-        "shares": plots.monthly_shares(study.tips, study.procedures, "duc-xuan", 2023),
-        "project06": plots.project06_trend(study.project06, "duc-xuan", [2022, 2023]),
-        "stocks": plots.stocks_by_month(study.fire_safety, study.community_models, "duc-xuan", [2022, 2023]),
-        "units": plots.unit_comparison(table, study.units, "duc-xuan", 2023),
+        "criteria": plots.criteria_by_year(w.history, "duc-xuan"),
+        "crimes": plots.monthly_crimes(r["crimes"], w.comparisons, "duc-xuan", 2023, 2022),
+        "shares": plots.monthly_shares(r["tips"], r["procedures"], "duc-xuan", 2023),
+        "project06": plots.project06_trend(r["project06"], "duc-xuan", [2022, 2023]),
+        "stocks": plots.stocks_by_month(r["fire_safety"], r["community_models"], "duc-xuan", [2022, 2023]),
+        "units": plots.unit_comparison(w.peers, w.peer_names, "duc-xuan", 2023),
     }
 
 

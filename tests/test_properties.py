@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 from hypothesis import given, settings, strategies as st
 
-from wardstudy import exact, indicators as ind
+from wardstudy import indicators as ind
+from wardstudy.indicators import exact
 
 counts = st.integers(min_value=0, max_value=400)
 

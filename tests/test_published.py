@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wardstudy import indicators, reconcile
+from wardstudy import indicators
+from wardstudy.indicators import reconcile
 
 # Báo Bắc Kạn, 29 January 2024 (see data/reference/published.csv for the source row by row).
 PUBLISHED_DUC_XUAN_2023 = {

@@ -1,55 +1,67 @@
-"""The report's display helpers, against hand-worked values."""
+"""The report's display helpers (format, wording, tables, pages), against hand-worked values."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from wardstudy import report
 from wardstudy.evaluate import poisson_change
+from wardstudy.report import format as fmt
+from wardstudy.report import pages, tables, wording
+
+
+def _comparison(after, before):
+    """A same-period comparison row for `after` against `before` over 12 months."""
+    change = poisson_change(after, before)
+    return {"after": after, "before": before, "rate_ratio": change.rate_ratio if before else np.nan,
+            "ci_low": change.ci_low, "ci_high": change.ci_high, "p_value": change.p_value, "months": 12,
+            "months_compared": "1–12", "year": 2023}
 
 
 def test_verdict_calls_a_fall_from_20_to_13_possible_chance():
     # Conditional on 33 cases, 13 ~ Binomial(33, 1/2): two-sided p = 0.296 (R: poisson.test(c(13, 20))).
-    text = report.verdict(poisson_change(13, 20), lang="en")
+    text = wording.crime_verdict(_comparison(13, 20), lang="en")
     assert text.startswith("fell from 20 to 13 cases (−7)")
     assert "p = 0.30" in text
     assert text.endswith("could be chance")
-    assert report.verdict(poisson_change(13, 20)).endswith("có thể chỉ do ngẫu nhiên")
+    assert wording.crime_verdict(_comparison(13, 20)).endswith("có thể chỉ do ngẫu nhiên")
 
 
 def test_verdict_calls_a_fall_from_20_to_5_unlikely_chance_without_claiming_a_cause():
     # 5 of 25 under Binomial(25, 1/2): P(X <= 5) = 68406 / 2**25 = 0.00204; two-sided 0.0041.
-    text = report.verdict(poisson_change(5, 20), lang="en")
+    text = wording.crime_verdict(_comparison(5, 20), lang="en")
     assert "p = 0.0041" in text
     assert "unlikely to be chance" in text and "not shown to be caused" in text
     assert "could be chance" not in text
 
 
 def test_verdict_with_no_cases_in_either_period_says_there_is_nothing_to_judge():
-    assert report.verdict(poisson_change(0, 0), lang="en") == "no cases in either period: nothing to judge"
+    assert wording.crime_verdict(_comparison(0, 0), lang="en") == "no cases in either period: nothing to judge"
 
 
 def test_verdict_for_a_rise_says_rose():
-    assert report.verdict(poisson_change(9, 6), lang="en").startswith("rose from 6 to 9 cases (+3)")
+    assert wording.crime_verdict(_comparison(9, 6), lang="en").startswith("rose from 6 to 9 cases (+3)")
 
 
 @pytest.mark.parametrize("value, expected", [(1.0, "100%"), (0.2, "20%"), (21 / 22, "95,5%"), (0.9999, "100,0%"),
                                              (np.nan, "—")])
 def test_fmt_share_uses_decimal_comma_and_keeps_99_99_from_showing_as_100(value, expected):
-    assert report.fmt_share(value) == expected
+    assert fmt.fmt_share(value) == expected
 
 
 def test_fmt_number_groups_thousands_with_dots():
-    assert report.fmt_number(1340) == "1.340"
-    assert report.fmt_number(-7) == "−7"
+    assert fmt.fmt_number(1340) == "1.340"
+    assert fmt.fmt_number(-7) == "−7"
 
 
 def test_criteria_status_counts_unassessed_criteria_as_unmet():
     register = pd.DataFrame({"criterion_id": [f"C{i:02d}" for i in range(1, 23)]})
     rows = pd.DataFrame({"ward": "w", "year": 2023, "criterion_id": [f"C{i:02d}" for i in range(1, 22)],
                          "met": [1] * 20 + [0]})
-    status = report.criteria_status(rows, register, "w", 2023)
-    assert (status.met, status.total, status.unmet) == (20, 22, ["C21", "C22"])
+    from wardstudy.indicators.compute import unmet_criteria
+
+    unmet = unmet_criteria(rows, register)["criterion_id"].tolist()
+    assert unmet == ["C21", "C22"]
+    assert wording.criteria_status_text(22 - len(unmet), 22, unmet) == "20/22 tiêu chí đạt; chưa đạt: C21, C22"
 
 
 def _indicators(rows):
@@ -64,7 +76,7 @@ def test_targets_table_judges_each_target_and_names_its_basis():
         ("a", 2024, "procedures_online_share", 1.0, 50, 50),
         ("a", 2024, "social_order_crime_change", 2.0, np.nan, np.nan),
     ])
-    table = report.targets_table(ind, "a", 2024)
+    table = tables.targets_table(ind, 22)
     status = table["Đạt?"].to_dict()
     assert status["Tiêu chí đạt"] == "✓ đạt"
     assert status["Tin báo, tố giác được giải quyết"] == "✗ chưa đạt"   # 99% < 100%
@@ -76,36 +88,48 @@ def test_targets_table_judges_each_target_and_names_its_basis():
     assert basis["Tin báo, tố giác được giải quyết"].startswith("Giả định của dự án")
 
 
+def _rank(ind, ward, indicator):
+    """The rank shown on `ward`'s page: peers ranked by the indicator layer, shown by the table."""
+    from wardstudy.indicators.peers import peer_ranks
+
+    units = pd.DataFrame({"slug": sorted(set(ind["ward"])), "district_code": "1"})
+    ranked = peer_ranks(ind.assign(baseline_year=2023), units)
+    return tables.ranking_table(ranked[ranked["ward"] == ward], [indicator])["Hạng"].iloc[0]
+
+
 def test_ranking_puts_fewest_crimes_first_and_ties_share_a_rank():
     ind = _indicators([("a", 2024, "social_order_crimes", 12, np.nan, np.nan),
                        ("b", 2024, "social_order_crimes", 7, np.nan, np.nan),
                        ("c", 2024, "social_order_crimes", 7, np.nan, np.nan),
                        ("d", 2024, "social_order_crimes", 20, np.nan, np.nan)])
-    ranks = report.ranking_table(ind, "a", 2024, ["social_order_crimes"])
-    assert ranks["Hạng"].iloc[0] == "3/4"
-    assert report.ranking_table(ind, "b", 2024, ["social_order_crimes"])["Hạng"].iloc[0] == "1/4"
+    assert _rank(ind, "a", "social_order_crimes") == "3/4"
+    assert _rank(ind, "b", "social_order_crimes") == "1/4"
 
 
-def test_period_counts_sets_a_part_year_against_the_same_months():
-    crimes = pd.DataFrame({"ward": "a", "category": "social_order",
-                           "month": ["2022-01", "2022-02", "2022-03", "2023-01", "2023-02"],
-                           "count": [4, 6, 100, 3, 2]})
-    assert report.period_counts(crimes, "a", 2023, 2022) == (5, 10, [1, 2])
+def test_duc_xuan_2023_on_the_shipped_data_shows_21_of_22_and_a_fall_of_7():
+    from wardstudy.pipeline import open_ward
+
+    w = open_ward("duc-xuan", 2023)
+    assert tables.headline(w.values)["Tiêu chí đạt"] == "21/22 (95,5%)"
+    change = w.comparison("social_order")
+    assert change["after"] - change["before"] == -7
+    assert "có thể chỉ do ngẫu nhiên" in wording.crime_verdict(change)
 
 
-def test_duc_xuan_2023_on_the_shipped_data_shows_21_of_22_and_a_fall_of_7(study):
-    from wardstudy.indicators import all_indicators
-
-    table = all_indicators(study)
-    assert report.headline(table, "duc-xuan", 2023)["Tiêu chí đạt"] == "21/22 (95,5%)"
-    change = report.crime_change(study.crimes, "duc-xuan", 2023, 2022)
-    assert change.after - change.before == -7
-    assert "có thể chỉ do ngẫu nhiên" in report.verdict(change)
+def test_a_part_year_verdict_names_the_months_compared():
+    row = {**_comparison(5, 10), "months": 2, "months_compared": "1–2"}
+    assert "(chỉ so sánh các tháng có số liệu ở cả hai năm: 01–02/2023)" in wording.crime_verdict(row)
 
 
-def test_banner_only_for_synthetic_data(study):
-    assert "DỮ LIỆU TỔNG HỢP" in report.banner(study).data
-    assert report.banner_html(False) == ""
+def test_p_value_is_never_shown_below_the_smallest_attainable():
+    assert fmt.fmt_p(0.125, min_p=0.125) == "p = 1/8 = 0,125"   # not "p = 0,12"
+    assert fmt.fmt_p(1 / 9, min_p=1 / 9, lang="en") == "p = 1/9 = 0.112"
+    assert fmt.fmt_p(0.0031) == "p = 0,0031" and fmt.fmt_p(0.0031, lang="en") == "p = 0.0031"
+
+
+def test_banner_only_for_synthetic_data():
+    assert "DỮ LIỆU TỔNG HỢP" in pages.banner_html(True)
+    assert pages.banner_html(False) == ""
 
 
 def test_ranking_ties_shares_that_read_the_same():
@@ -113,4 +137,4 @@ def test_ranking_ties_shares_that_read_the_same():
     ind = _indicators([("a", 2024, "chip_id_coverage", 0.9796, np.nan, np.nan),
                        ("b", 2024, "chip_id_coverage", 0.9804, np.nan, np.nan),
                        ("c", 2024, "chip_id_coverage", 0.90, np.nan, np.nan)])
-    assert report.ranking_table(ind, "a", 2024, ["chip_id_coverage"])["Hạng"].iloc[0] == "1/3"
+    assert _rank(ind, "a", "chip_id_coverage") == "1/3"

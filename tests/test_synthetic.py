@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from wardstudy import paths, synthetic
+from wardstudy import paths
+from wardstudy.data import synthetic
 from wardstudy.cli import app
 from typer.testing import CliRunner
 

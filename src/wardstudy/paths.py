@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 
 __all__ = ["project_root", "data_dir", "reference_dir", "synthetic_dir", "params_dir",
-           "notebooks_dir", "reports_dir"]
+           "notebooks_dir", "reports_dir", "build_cache_dir"]
 
 
 def project_root() -> Path:
@@ -46,3 +46,10 @@ def notebooks_dir() -> Path:
 
 def reports_dir() -> Path:
     return project_root() / "reports"
+
+
+def build_cache_dir() -> Path:
+    """Where study builds are cached: ``.wardstudy-build/`` at the root, or
+    ``WARDSTUDY_BUILD_DIR`` (the tests point it at a temporary folder)."""
+    override = os.environ.get("WARDSTUDY_BUILD_DIR")
+    return Path(override).resolve() if override else project_root() / ".wardstudy-build"

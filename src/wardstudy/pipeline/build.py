@@ -6,7 +6,7 @@ ranked among its peers, the criteria not met, the published figures beside the
 recomputed ones and the impact results of every programme ward. It writes them as
 parquet files, with a manifest of the hashes of its inputs (the data tables, the
 reference tables and the package source), into ``.wardstudy-build/<key>/`` at the
-project root, one folder per data folder.
+project root (`paths.build_cache_dir`), one folder per data folder.
 
 `ensure_build` reuses a build whose inputs are unchanged and makes one otherwise; a
 ward's notebook, the index and the export all read the same build, so they show the same
@@ -30,10 +30,9 @@ from wardstudy import paths
 from wardstudy.data import StudyData, load, resolve_data_dir
 from wardstudy.files import atomic_write_text, sha256_files
 
-__all__ = ["BUILD_FORMAT", "BUILD_DIR", "Build", "build_folder", "input_hash", "ensure_build", "make_build"]
+__all__ = ["BUILD_FORMAT", "Build", "build_folder", "input_hash", "ensure_build", "make_build"]
 
 BUILD_FORMAT = 1  # bump when the tables of a build change shape
-BUILD_DIR = ".wardstudy-build"
 RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
                  "criteria_assessments"]
 REFERENCE = ["units", "programme", "criteria", "published"]
@@ -44,7 +43,7 @@ def build_folder(data_dir: Path | str | None) -> Path:
     import hashlib
 
     key = hashlib.sha256(str(resolve_data_dir(data_dir)).encode("utf-8")).hexdigest()[:16]
-    return paths.project_root() / BUILD_DIR / key
+    return paths.build_cache_dir() / key
 
 
 def input_hash(data_dir: Path | str | None) -> str:

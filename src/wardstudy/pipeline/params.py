@@ -26,7 +26,7 @@ from wardstudy import data as data_module
 from wardstudy.data.names import UnknownWard, WardResolver
 
 __all__ = ["PARAMETERS", "ReportParams", "ParameterError", "load_params_file", "check_keys", "validate",
-           "required_keys"]
+           "required_keys", "validate_file"]
 
 # key -> (accepted types, what to write); the only keys a params file may hold.
 PARAMETERS = {
@@ -106,7 +106,7 @@ def check_keys(values: dict, source: str = "parameters") -> None:
 
 
 def validate(ward, year, baseline_year=None, data_dir=None, source: str = "parameters", *,
-             units: pd.DataFrame, years: list[int]) -> ReportParams:
+             units: pd.DataFrame | None = None, years: list[int] | None = None) -> ReportParams:
     """Return the checked parameters, or raise `ParameterError` naming what is wrong.
 
     ward: a unit slug (``duc-xuan``), GSO code or name in any spelling, resolved to the
@@ -114,11 +114,14 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     year before); data_dir: a folder of record tables or None for the shipped synthetic
     panel. `source` names where the values came from (a params file) in messages.
     `units` and `years` are what the data hold (from the study's build): the ward must
-    be a unit, both years must be in the data.
+    be a unit, both years must be in the data. Without them, the build of `data_dir` is
+    made or reused to find them (a data problem is then a `ParameterError`).
     """
     values = {"ward": ward, "year": year, "baseline_year": baseline_year,
               "data_dir": None if data_dir is None else str(data_dir)}
     check_keys(values, source)
+    if units is None or years is None:
+        units, years = _units_and_years(data_dir, source)
     baseline_year = year - 1 if baseline_year is None else baseline_year
     slug = _resolve(ward, units, source)
     for key, value in {"year": year, "baseline_year": baseline_year}.items():
@@ -130,6 +133,17 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     return ReportParams(ward=slug, year=year, baseline_year=baseline_year,
                         data_dir=None if data_dir is None else data_module.resolve_data_dir(data_dir),
                         name=row["name"], code=row["code"])
+
+
+def _units_and_years(data_dir, source: str) -> tuple[pd.DataFrame, list[int]]:
+    from wardstudy.pipeline.build import ensure_build
+
+    try:
+        build = ensure_build(data_dir)
+    except data_module.DataError as err:
+        raise ParameterError(f"{source}: the data in {data_module.resolve_data_dir(data_dir)} have "
+                             f"{len(err.problems)} problem(s):\n" + "\n".join(err.problems)) from None
+    return build.read("units"), build.years
 
 
 def _resolve(ward, units: pd.DataFrame, source: str) -> str:
@@ -148,3 +162,12 @@ def required_keys(values: dict, source: str) -> None:
     if missing:
         raise ParameterError(f"{source}: key(s) {', '.join(missing)} missing "
                              "(a params file needs at least ward and year)")
+
+
+def validate_file(path: Path | str, **overrides) -> ReportParams:
+    """Load a params file and validate it against its data (the build of its data_dir);
+    every message names the file."""
+    shown = data_module.display_path(Path(path))
+    values = {**load_params_file(path), **overrides}
+    required_keys(values, shown)
+    return validate(source=shown, **values)

@@ -14,12 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from wardstudy import data as data_module
 from wardstudy import paths
 from wardstudy.pipeline.build import Build, ensure_build
-from wardstudy.pipeline.params import ParameterError, ReportParams, check_keys, validate
+from wardstudy.pipeline.params import ReportParams, check_keys, validate
 
-__all__ = ["WardReport", "open_ward", "open_build"]
+__all__ = ["WardReport", "open_ward", "read_ward"]
 
 
 @dataclass
@@ -73,16 +72,6 @@ class WardReport:
         return (folder.relative_to(root) if folder.is_relative_to(root) else folder).as_posix()
 
 
-def open_build(data_dir=None, source: str = "parameters") -> Build:
-    """The up-to-date build of `data_dir`; a data problem is a `ParameterError` naming `source`."""
-    try:
-        return ensure_build(data_dir)
-    except data_module.DataError as err:
-        shown = data_module.resolve_data_dir(data_dir)
-        raise ParameterError(f"{source}: the data in {shown} have {len(err.problems)} problem(s):\n"
-                             + "\n".join(err.problems)) from None
-
-
 def open_ward(ward, year, baseline_year=None, data_dir=None, source: str = "parameters") -> WardReport:
     """Check a report's parameters and read its ward's slice of the (made or reused) build.
 
@@ -90,9 +79,8 @@ def open_ward(ward, year, baseline_year=None, data_dir=None, source: str = "para
     """
     check_keys({"ward": ward, "year": year, "baseline_year": baseline_year,
                 "data_dir": None if data_dir is None else str(data_dir)}, source)
-    build = open_build(data_dir, source)
-    p = validate(ward, year, baseline_year, data_dir, source, units=build.read("units"), years=build.years)
-    return read_ward(build, p)
+    p = validate(ward, year, baseline_year, data_dir, source)
+    return read_ward(ensure_build(data_dir), p)
 
 
 def read_ward(build: Build, p: ReportParams) -> WardReport:

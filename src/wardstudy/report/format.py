@@ -110,11 +110,12 @@ def fmt_p(p, min_p=None, lang: str = "vi") -> str:
 
 
 def _floor_p_text(min_p: float, lang: str) -> str:
-    """The smallest attainable p in decimals, with enough digits not to round below it."""
-    for digits in range(2, 7):
-        if round(min_p, digits) >= min_p - 1e-12:
+    """The smallest attainable p in decimals: exact when it has at most 3 (1/8 = 0,125),
+    else rounded *up* at 3 (1/9 = 0,112), so it never reads below the true floor."""
+    for digits in (2, 3):
+        if abs(round(min_p, digits) - min_p) < 1e-12:
             return _p_text(round(min_p, digits), digits, lang)
-    return _p_text(min_p, 6, lang)
+    return _p_text(math.ceil(min_p * 1000) / 1000, 3, lang)
 
 
 def fmt_fraction(numerator, denominator, lang: str = "vi") -> str:
