@@ -527,7 +527,7 @@ def rules_markdown() -> str:
     }
     lines = []
     for table in TABLES.values():
-        lines += [f"### `{table.name}`", "", table.doc, "",
+        lines += [f"### Table `{table.name}`", "", table.doc, "",
                   "| column | type and rule | unit | required | meaning |", "|---|---|---|---|---|"]
         for name, spec in table.columns.items():
             rule = kinds[spec.kind]

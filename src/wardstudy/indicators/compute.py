@@ -22,29 +22,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wardstudy.data.contract import CONTRACT_COLUMNS
+from wardstudy.data.contract import CONTRACT_COLUMNS, INDICATOR_IDS
 from wardstudy.data.months import year_of
 from wardstudy.indicators.exact import clopper_pearson, poisson_count_interval
 from wardstudy.indicators.same_period import comparison_rows, same_period_comparison
 
-__all__ = [
-    "criteria_met_share",
-    "social_order_crimes",
-    "high_tech_crimes",
-    "crime_counts",
-    "social_order_crime_change",
-    "social_order_crime_rate_ratio",
-    "tips_handled_share",
-    "procedures_online_share",
-    "procedures_on_time_share",
-    "procedures_early_share",
-    "fire_safety_groups",
-    "public_firefighting_points",
-    "chip_id_coverage",
-    "vneid_level2_share",
-    "community_models_active",
-    "unmet_criteria",
-]
+# One function per contract id, named after it, plus two helpers.
+__all__ = [*INDICATOR_IDS, "crime_counts", "unmet_criteria"]
 
 KEYS = ["ward", "year"]
 
