@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: setup reports test lab lock data clean
+.PHONY: setup reports build test lab lock data clean
 
 setup: $(STAMP)
 
@@ -22,8 +22,13 @@ $(STAMP): requirements.lock pyproject.toml
 reports: $(STAMP)
 	$(BIN)/wardstudy run --jobs $(JOBS) $(if $(FORCE),--force)
 
-## make test: the whole test suite
+## make build: the study build cache for the shipped data (reused when inputs are unchanged)
+build: $(STAMP)
+	$(BIN)/wardstudy build
+
+## make test: the import-linter contracts (pyproject.toml), then the whole test suite
 test: $(STAMP)
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 ## make lab: JupyterLab on notebooks/ with the project kernel
@@ -40,4 +45,4 @@ data: $(STAMP)
 	$(BIN)/wardstudy generate
 
 clean:
-	rm -rf reports .pytest_cache
+	rm -rf reports .pytest_cache .wardstudy-build

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["year_of", "month_of_year", "with_calendar", "month_range"]
+__all__ = ["year_of", "month_of_year", "first_day", "with_calendar", "month_range"]
 
 
 def year_of(months: pd.Series) -> pd.Series:
@@ -28,6 +28,15 @@ def month_of_year(months: pd.Series) -> pd.Series:
     [1, 12]
     """
     return months.astype(str).str[5:7].astype(int)
+
+
+def first_day(months: pd.Series) -> pd.Series:
+    """The first day of each ``YYYY-MM`` month, as a datetime (for time axes).
+
+    >>> first_day(pd.Series(["2023-02"])).dt.strftime("%Y-%m-%d").tolist()
+    ['2023-02-01']
+    """
+    return pd.to_datetime(months.astype(str), format="%Y-%m")
 
 
 def with_calendar(frame: pd.DataFrame, column: str = "month") -> pd.DataFrame:

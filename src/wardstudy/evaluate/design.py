@@ -37,8 +37,7 @@ from wardstudy.evaluate.poisson import baseline_sensitivity, poisson_change
 from wardstudy.evaluate.synth import placebo_test
 
 __all__ = ["ImpactDesign", "donor_pool", "impact_design", "social_order_rates", "impact_estimates",
-           "ESTIMATE_COLUMNS", "published_change_sensitivity", "evaluable_ward_years", "impact_results",
-           "design_from_rows"]
+           "ESTIMATE_COLUMNS", "published_change_sensitivity", "evaluable_ward_years", "impact_results"]
 
 PER = 1000.0  # rates per 1,000 residents
 ALPHA = 0.05
@@ -231,8 +230,3 @@ def impact_results(study, ward_years: list[tuple[str, int]] | None = None) -> tu
     estimates = (pd.concat(estimates, ignore_index=True)[keyed] if estimates else pd.DataFrame(columns=keyed))
     return designs, estimates
 
-
-def design_from_rows(rows: pd.DataFrame, ward: str, year: int, cohort: int | None) -> ImpactDesign:
-    """Rebuild an `ImpactDesign` from its rows in the `impact_results` designs table."""
-    return ImpactDesign(ward, cohort, year, rows.loc[rows["role"] == "control", "unit"].tolist(),
-                        rows.loc[rows["role"] == "excluded", "unit"].tolist())

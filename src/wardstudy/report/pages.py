@@ -12,20 +12,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from wardstudy.report.format import fmt_period
 
-__all__ = ["HTML", "banner_html", "header_html", "index_html"]
+__all__ = ["banner_html", "header_html", "index_html"]
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     return Environment(loader=PackageLoader("wardstudy.report", "templates"),
                        autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
-
-
-def HTML(text: str):
-    """An IPython HTML display object (imported lazily: the library works without IPython)."""
-    from IPython.display import HTML as _HTML
-
-    return _HTML(text)
 
 
 def banner_html(is_synthetic: bool) -> str:

@@ -20,7 +20,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-from wardstudy.data.months import with_calendar
+from wardstudy.data.months import first_day, with_calendar
 from wardstudy.report.format import fmt_number
 
 __all__ = ["PALETTE", "HIGHLIGHT", "set_style", "monthly_crimes", "criteria_by_year", "monthly_shares",
@@ -173,9 +173,9 @@ def project06_trend(project06: pd.DataFrame, ward: str, years: list[int]) -> Fig
     rows = _monthly(project06, ward, years).sort_values("month")
     eligible = rows["eligible_residents"].where(rows["eligible_residents"] > 0)
     data = pd.concat([
-        pd.DataFrame({"month": pd.to_datetime(rows["month"]), "share": 100 * rows["chip_ids_issued"] / eligible,
+        pd.DataFrame({"month": first_day(rows["month"]), "share": 100 * rows["chip_ids_issued"] / eligible,
                       "Chỉ số": "CCCD gắn chip / Chip-based ID"}),
-        pd.DataFrame({"month": pd.to_datetime(rows["month"]), "share": 100 * rows["vneid_level2_accounts"] / eligible,
+        pd.DataFrame({"month": first_day(rows["month"]), "share": 100 * rows["vneid_level2_accounts"] / eligible,
                       "Chỉ số": "VNeID mức 2 / Level-2 VNeID"}),
     ], ignore_index=True)
     fig, (ax,) = _figure(1)
@@ -195,11 +195,11 @@ def stocks_by_month(fire_safety: pd.DataFrame, community_models: pd.DataFrame, w
     fire = _monthly(fire_safety, ward, years)
     models = _monthly(community_models, ward, years)
     data = pd.concat([
-        pd.DataFrame({"month": pd.to_datetime(fire["month"]), "n": fire["fire_safety_groups"],
+        pd.DataFrame({"month": first_day(fire["month"]), "n": fire["fire_safety_groups"],
                       "Chỉ số": "Tổ liên gia PCCC / Fire-safety groups"}),
-        pd.DataFrame({"month": pd.to_datetime(fire["month"]), "n": fire["public_firefighting_points"],
+        pd.DataFrame({"month": first_day(fire["month"]), "n": fire["public_firefighting_points"],
                       "Chỉ số": "Điểm chữa cháy / Firefighting points"}),
-        pd.DataFrame({"month": pd.to_datetime(models["month"]), "n": models["models_active"],
+        pd.DataFrame({"month": first_day(models["month"]), "n": models["models_active"],
                       "Chỉ số": "Mô hình cộng đồng / Community models"}),
     ], ignore_index=True)
     fig, (ax,) = _figure(1)
