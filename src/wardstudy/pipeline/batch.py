@@ -171,6 +171,12 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook_path, as_version=4)
+    # papermill gives the cell it injects a random id; a fixed one keeps a rerun's page (and
+    # notebook) byte-identical.
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.id = "injected-parameters"
+    atomic_write_text(notebook_path, nbformat.writes(nb) + "\n")
     nb.metadata["title"] = title
     exporter = HTMLExporter(
         template_name=TEMPLATE_NAME,
@@ -184,13 +190,34 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
     return atomic_write_text(html_path, body)
 
 
+# A kernel started while another one is starting can lose the race for its ports
+# (jupyter_client picks free ports, then the kernel binds them): it dies before it
+# replies. Nothing of the notebook has run then, so starting it again is safe.
+KERNEL_START_ATTEMPTS = 3
+
+
+def _execute(notebook: Path, out_nb: Path, parameters: dict) -> None:
+    """Run the notebook with papermill; retry only a kernel that died while starting."""
+    import papermill
+
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(str(notebook), str(out_nb), parameters=parameters,
+                                       kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
+                                       cwd=str(paths.notebooks_dir()))
+            return
+        except RuntimeError as err:
+            if "Kernel died before replying to kernel_info" not in str(err) or attempt == KERNEL_START_ATTEMPTS:
+                raise
+            time.sleep(0.5 * attempt)
+
+
 def run_ward(job: WardJob) -> WardResult:
     """Execute one ward's notebook and export its HTML. Never raises: failures are results.
 
     The kernel's own stderr (start-up chatter) goes to a temporary file rather than the
     terminal, and its tail is added to the message when the kernel itself failed.
     """
-    import papermill
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
@@ -202,9 +229,7 @@ def run_ward(job: WardJob) -> WardResult:
     with tempfile.TemporaryFile() as kernel_log:
         os.dup2(kernel_log.fileno(), 2)
         try:
-            papermill.execute_notebook(str(job.notebook), str(out_nb), parameters=job.parameters,
-                                       kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-                                       cwd=str(paths.notebooks_dir()))
+            _execute(job.notebook, out_nb, job.parameters)
             export_html(out_nb, html, job.title)
             failed_nb.unlink(missing_ok=True)
             atomic_write_text(_stamp(job.out_dir, job.slug), job.fingerprint + "\n")
