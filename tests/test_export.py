@@ -7,7 +7,6 @@ import pytest
 from typer.testing import CliRunner
 
 from wardstudy import files
-from wardstudy.pipeline import export
 from wardstudy.cli import app
 from wardstudy.indicators import CONTRACT_COLUMNS
 

@@ -31,7 +31,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
-from wardstudy.data.names import UnknownWard, WardResolver
+from wardstudy.data.names import WardResolver
 
 __all__ = ["PERIOD_START", "PERIOD_END", "CRIME_CATEGORIES", "Col", "Table", "TABLES", "Problem", "NO_VALUE",
            "Context", "validate_table", "problems_table", "rules_markdown"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from wardstudy.data.contract import CONTRACT_COLUMNS
 from wardstudy.indicators.registry import COMPARATIVE_IDS, REGISTRY
 from wardstudy.indicators.same_period import comparison_rows
 
@@ -21,13 +20,15 @@ VALUE_COLUMNS = ["ward", "year", "baseline_year", "indicator", "value", "numerat
                  "ci_low", "ci_high"]
 
 
-def indicator_values(indicators: pd.DataFrame, comparisons: pd.DataFrame) -> pd.DataFrame:
-    """Every ward-year's indicators as read against each baseline year it can be compared with.
+def indicator_values(indicators: pd.DataFrame, comparisons: pd.DataFrame,
+                     pairs: list[tuple[int, int]]) -> pd.DataFrame:
+    """Every ward-year's indicators as read against each baseline year it is reported with.
 
     indicators: the export (`registry.all_indicators`); comparisons: the social-order rows
-    of `same_period_comparison` for the (year, baseline_year) pairs wanted. Indicators that
-    do not depend on the baseline repeat for each baseline; comparative ones (the change
-    and the rate ratio) come from the comparison with that baseline.
+    of `same_period_comparison` for `pairs`, the (year, baseline_year) pairs wanted.
+    Indicators that do not depend on the baseline repeat for each baseline; comparative ones
+    (the change and the rate ratio) come from the comparison with that baseline, and are
+    absent where the two years cannot be compared.
 
     >>> ind = pd.DataFrame({"ward": ["a"], "year": [2023], "indicator": ["tips_handled_share"],
     ...                     "value": [0.9], "numerator": [9.0], "denominator": [10.0],
@@ -35,12 +36,14 @@ def indicator_values(indicators: pd.DataFrame, comparisons: pd.DataFrame) -> pd.
     >>> cmp = pd.DataFrame({"ward": ["a", "a"], "year": [2023, 2023], "baseline_year": [2021, 2022],
     ...                     "after": [5.0, 5.0], "before": [9.0, 7.0], "difference": [-4.0, -2.0],
     ...                     "rate_ratio": [5 / 9, 5 / 7], "ci_low": [0.1, 0.2], "ci_high": [1.5, 2.3]})
-    >>> got = indicator_values(ind, cmp)
+    >>> got = indicator_values(ind, cmp, [(2023, 2021), (2023, 2022)])
     >>> got[got["indicator"] == "social_order_crime_change"][["baseline_year", "value"]].to_numpy().tolist()
     [[2021.0, -4.0], [2022.0, -2.0]]
+    >>> len(got[got["indicator"] == "tips_handled_share"])
+    2
     """
-    pairs = comparisons[["ward", "year", "baseline_year"]].drop_duplicates()
-    steady = indicators[~indicators["indicator"].isin(COMPARATIVE_IDS)].merge(pairs, on=["ward", "year"])
+    baselines = pd.DataFrame(pairs, columns=["year", "baseline_year"], dtype=int)
+    steady = indicators[~indicators["indicator"].isin(COMPARATIVE_IDS)].merge(baselines, on="year")
     changing = [comparison_rows(comparisons, i).assign(indicator=i) for i in COMPARATIVE_IDS]
     out = pd.concat([steady, *changing], ignore_index=True).reindex(columns=VALUE_COLUMNS)
     order = {name: i for i, name in enumerate(REGISTRY)}

@@ -111,7 +111,7 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
     pairs = year_pairs(study.years())
     comparisons = pd.concat([same_period_comparison(study.crimes, category, pairs)
                              for category in ("social_order", "high_tech")], ignore_index=True)
-    values = indicator_values(indicators, comparisons[comparisons["category"] == "social_order"])
+    values = indicator_values(indicators, comparisons[comparisons["category"] == "social_order"], pairs)
     ranks = peer_ranks(values, study.units)
     values = values.merge(ranks[["ward", "year", "baseline_year", "indicator", "peer_group", "rank", "n_peers",
                                  "peer_min", "peer_median", "peer_max"]],

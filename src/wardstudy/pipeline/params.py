@@ -17,7 +17,7 @@ names where the values came from (the file), the key and the fix:
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd

@@ -10,7 +10,6 @@ has, so a ward's notebook costs the same with 8 units or with 10,000.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pandas as pd
 
