@@ -121,3 +121,86 @@ def test_unknown_control_group_is_refused():
     with pytest.raises(ValueError, match="control_group"):
         staggered_did(_toy([1, 2], [2023, 0]), unit="ward", time="year", cohort="cohort",
                       outcome="y", control_group="everyone")
+
+
+def _wards(rows):
+    """rows: (ward, cohort, residents, counts per year from 2022); rate per 1,000 residents."""
+    out = [(w, 2022 + i, g, n, c) for w, g, n, counts in rows for i, c in enumerate(counts)]
+    frame = pd.DataFrame(out, columns=["ward", "year", "cohort", "residents", "count"])
+    return frame.assign(rate=frame["count"] / frame["residents"] * 1000)
+
+
+def test_standardised_statistic_is_the_att_over_its_poisson_se():
+    # Hand calculation, rates per 1,000: a 5 -> 15 (2,000 residents), b 10 -> 10 (1,000),
+    # c 5 -> 10 (4,000). a treated: ATT = 10 - (0 + 5) / 2 = 7.5. Var of a rate per 1,000
+    # = own rate * 1,000 / residents: a 2 * 10 / 2 = 10 (own rate 40 / 4,000), b 2 * 10 / 4 = 5,
+    # c 2 * 7.5 / 4 / 4 = 0.9375 -> z = 7.5 / sqrt(15.9375). b treated: ATT -7.5, var 20 +
+    # 2 * 5 / 4 + 0.9375 = 23.4375; c treated: ATT 0.
+    data = _wards([("a", 2023, 2000, [10, 30]), ("b", 0, 1000, [10, 10]), ("c", 0, 4000, [20, 40])])
+    res = did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate",
+                               statistic="standardised", count="count", residents="residents")
+    assert res.observed == pytest.approx(7.5 / np.sqrt(15.9375))
+    assert res.att == pytest.approx(7.5)  # the ATT the test is about, per 1,000
+    np.testing.assert_allclose(sorted(res.distribution), [-7.5 / np.sqrt(23.4375), 0, 7.5 / np.sqrt(15.9375)],
+                               atol=1e-12)
+    assert res.exact and res.n_assignments == 3 and res.p_value == pytest.approx(1 / 3)
+    # The unweighted difference ties a with b (|7.5| both): p = 2/3.
+    assert did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate").p_value == \
+        pytest.approx(2 / 3)
+
+
+def test_standardised_statistic_does_not_depend_on_the_rate_scale():
+    data = _wards([("a", 2023, 2000, [10, 30]), ("b", 0, 1000, [10, 10]), ("c", 0, 4000, [20, 40])])
+    kw = dict(unit="ward", time="year", cohort="cohort", outcome="rate", statistic="standardised", count="count")
+    per_person = did_permutation_test(data, residents="residents", **kw)
+    per_1000 = did_permutation_test(data.assign(thousands=data["residents"] / 1000), residents="thousands", **kw)
+    assert per_person.observed == pytest.approx(per_1000.observed)
+
+
+def test_at_time_tests_the_att_of_that_year_not_the_average():
+    # a: 0, 4, 10; controls 0, 1, 2 and 0, 3, 4 (2022-2024, a treated from 2023, base 2022).
+    # ATT(2023, 2023) = 4 - 2 = 2, ATT(2023, 2024) = 10 - 3 = 7, simple aggregate 4.5.
+    # For 2024, b treated: 2 - (10 + 4) / 2 = -5; c treated: 4 - (10 + 2) / 2 = -2.
+    data = _wards([("a", 2023, 1000, [0, 4, 10]), ("b", 0, 1000, [0, 1, 2]), ("c", 0, 1000, [0, 3, 4])])
+    kw = dict(unit="ward", time="year", cohort="cohort", outcome="count")
+    assert did_permutation_test(data, **kw).observed == pytest.approx(4.5)
+    res = did_permutation_test(data, at_time=2024, **kw)
+    assert res.observed == pytest.approx(7) and res.att == pytest.approx(7) and res.at_time == 2024
+    assert sorted(np.round(res.distribution, 9)) == [-5, -2, 7]
+    assert res.p_value == pytest.approx(1 / 3) and "year=2024" in res.note
+
+
+def test_test_and_table_are_about_the_same_estimate_for_duc_xuan_2024(study):
+    # The table shows ATT(2023, 2024) (-0.853 on the shipped data); the test used to be of the
+    # average of 2023 and 2024 (-1.466).
+    from wardstudy.evaluate import design as impact
+
+    design = impact.impact_design(study.programme, impact.donor_pool(study.units, "duc-xuan"), "duc-xuan", 2024)
+    yearly = impact.social_order_rates(study.crimes, study.project06, design, "Y")
+    shown = staggered_did(yearly, unit="ward", time="period", cohort="cohort", outcome="rate")
+    shown = shown.set_index(["group", "time"]).loc[(2023, 2024), "att"]
+    res = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
+                               statistic="standardised", count="count", residents="residents", at_time=2024,
+                               n_permutations=5000)
+    assert res.att == pytest.approx(shown, abs=1e-12)
+    assert np.sign(res.observed) == np.sign(shown)
+    assert res.exact and res.n_assignments == len(design.controls) + 1
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(statistic="standardised"), 'needs the count and residents columns'),
+    (dict(statistic="standardised", count="count", residents="people"), 'column "people" not found'),
+    (dict(statistic="ratio"), "statistic must be one of"),
+    (dict(at_time=2030), "at_time=2030 is not a period of the data"),
+])
+def test_permutation_test_refuses_what_it_cannot_compute(kwargs, message):
+    data = _wards([("a", 2023, 1000, [1, 2]), ("b", 0, 1000, [1, 1]), ("c", 0, 1000, [2, 1])])
+    with pytest.raises(ValueError, match=message):
+        did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate", **kwargs)
+
+
+def test_standardised_statistic_refuses_a_negative_count():
+    data = _wards([("a", 2023, 1000, [1, 2]), ("b", 0, 1000, [1, -1]), ("c", 0, 1000, [2, 1])])
+    with pytest.raises(ValueError, match=r'column "count": -1 for ward=\'b\', year=2023 must be a count'):
+        did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate",
+                             statistic="standardised", count="count", residents="residents")

@@ -3,8 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
+from wardstudy.data.months import with_calendar
 from wardstudy.evaluate import interrupted_time_series
+from wardstudy.evaluate.its import months_since_start
+from wardstudy.evaluate.worlds import poisson_world
 
 
 @pytest.fixture(scope="module")
@@ -61,3 +65,77 @@ def test_refuses_fractional_counts():
     data.loc[5, "n"] = 2.5
     with pytest.raises(ValueError, match='row 5, column "n"'):
         interrupted_time_series(data, count="n", time="t", post="post")
+
+
+def test_negative_binomial_on_overdispersed_counts_is_fitted_as_asked(sicily):
+    nb = interrupted_time_series(sicily, count="aces", time="time", post="smokban", offset="stdpop",
+                                 season="month", family="negativebinomial")
+    assert (nb.family, nb.family_used, nb.note) == ("negativebinomial", "negativebinomial", "")
+    assert nb.params["alpha"] > 0
+
+
+def _poisson_world_series(seed, rate_per_1000):
+    """One ward of 6,000 residents, Poisson counts (no overdispersion), programme from 2023."""
+    world = poisson_world(seed, [6000], rate_per_1000=rate_per_1000)
+    d = with_calendar(world["crimes"].merge(world["project06"], on=["ward", "month"]))
+    return d.assign(t=np.arange(len(d)), post=(d["year"] >= 2023).astype(int))
+
+
+NB_KW = dict(count="count", time="t", post="post", offset="eligible_residents", season="month_of_year")
+
+
+def test_negative_binomial_on_poisson_counts_falls_back_to_poisson_and_says_so():
+    # 10 cases a month (6,000 residents at 20 per 1,000 a year). Before the fix this series
+    # gave a NaN interval and p-value: the NB dispersion went to 0 and its Hessian broke.
+    d = _poisson_world_series(3, rate_per_1000=20.0)
+    nb = interrupted_time_series(d, family="negativebinomial", **NB_KW)
+    step = [nb.step.rate_ratio, nb.step.ci_low, nb.step.ci_high, nb.step.p_value]
+    assert np.isfinite(step).all(), step
+    assert (nb.family, nb.family_used) == ("negativebinomial", "poisson")
+    assert "not overdispersed" in nb.note
+    # Why the boundary: d loglik / d alpha at alpha = 0 is 1/2 sum((y - mu)^2 - y) at the
+    # Poisson fit, here negative, so alpha's maximum likelihood estimate is 0.
+    pois = interrupted_time_series(d, family="poisson", **NB_KW)
+    assert (((d["count"] - pois.fitted) ** 2 - d["count"]).sum()) < 0
+    assert nb.step == pois.step
+
+
+def test_negative_binomial_on_sparse_poisson_counts_never_returns_nan():
+    # 1.5 cases a month; before the fix about a third of such series came back NaN.
+    for seed in range(30):
+        nb = interrupted_time_series(_poisson_world_series(seed, rate_per_1000=3.0),
+                                     family="negativebinomial", **NB_KW)
+        step = [nb.step.rate_ratio, nb.step.ci_low, nb.step.ci_high, nb.step.p_value]
+        assert np.isfinite(step).all(), (seed, step)
+        assert (nb.family_used == "poisson") == (nb.note != ""), seed
+
+
+@pytest.mark.filterwarnings("ignore:Perfect separation")  # the toy fit is exact on purpose
+def test_underdispersed_series_gets_the_poisson_step_and_interval_by_hand():
+    # 12 months of 10 cases, then 12 of 5: the Poisson fit is exact (mu = y), so
+    # sum((y - mu)^2 - y) = -180 < 0 and the NB reduces to Poisson. By hand, with weights
+    # mu: the common slope has variance 1 / (10 * 143 + 5 * 143) (143 = sum of squared
+    # deviations of 12 consecutive months), each segment's level 1 / (12 * mu), and the
+    # step is the level difference minus 12 months of slope:
+    # var(b2) = 1/120 + 1/60 + 12**2 / 2145.
+    df = pd.DataFrame({"t": range(24), "post": [0] * 12 + [1] * 12, "n": [10] * 12 + [5] * 12})
+    nb = interrupted_time_series(df, count="n", time="t", post="post", family="negativebinomial")
+    se = np.sqrt(1 / 120 + 1 / 60 + 144 / 2145)
+    assert nb.family_used == "poisson"
+    assert nb.step.rate_ratio == pytest.approx(0.5, rel=1e-6)
+    assert nb.step.ci_low == pytest.approx(0.5 * np.exp(-1.959964 * se), rel=1e-5)
+    assert nb.step.ci_high == pytest.approx(0.5 * np.exp(1.959964 * se), rel=1e-5)
+    assert nb.step.p_value == pytest.approx(2 * stats.norm.sf(np.log(2) / se), rel=1e-4)
+
+
+def test_poisson_and_quasipoisson_say_they_were_fitted_as_asked():
+    data = _simulated(step=1.0)
+    for family in ("poisson", "quasipoisson"):
+        its = interrupted_time_series(data, count="n", time="t", post="post", family=family)
+        assert (its.family_used, its.note) == (family, "")
+
+
+def test_months_since_start_counts_calendar_months_not_rows():
+    # 2021-01 is month 0, so 2022-09 is 12 + 8 = 20, whatever rows are missing in between.
+    assert months_since_start([2021, 2021, 2022], [1, 5, 9]).tolist() == [0, 4, 20]
+    assert months_since_start([2022, 2024], [9, 1], start=(2021, 1)).tolist() == [20, 36]

@@ -117,3 +117,59 @@ def test_synthetic_control_refuses_unknown_treated_unit():
     df = pd.DataFrame({"u": list("aabb"), "t": [1, 2] * 2, "y": [1.0, 2.0, 1.0, 2.0]})
     with pytest.raises(ValueError, match="'z' is not in column"):
         synthetic_control(df, unit="u", time="t", outcome="y", treated="z", treatment_time=2)
+
+
+def _long(series: dict, times) -> pd.DataFrame:
+    return pd.DataFrame([(u, t, float(y)) for u, ys in series.items() for t, y in zip(times, ys)],
+                        columns=["u", "t", "y"])
+
+
+def test_placebos_have_the_treated_unit_among_their_donors():
+    # ADH 2010: each placebo is fitted from all the other units, the treated one included.
+    # Treated from t = 2. b (0, 1): of a (1, 5) and c (2, 3) the nearest mix to 0 is a alone,
+    # gaps -1 then 1 - 5 = -4, ratio 4. c (2, 3): nearest is a, gaps 1 then 3 - 5 = -2, ratio 2.
+    # (Without a among its donors, b would be fitted by c: gaps -2, -2, ratio 1.)
+    df = _long({"a": [1, 5], "b": [0, 1], "c": [2, 3]}, [1, 2])
+    res = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2)
+    assert set(res.results["b"].weights.index) == {"a", "c"}
+    assert res.results["b"].weights["a"] == pytest.approx(1)
+    assert res.ratios["b"] == pytest.approx(4)
+    assert res.ratios["c"] == pytest.approx(2)
+    assert res.p_value == pytest.approx(1 / 3)  # a's pre-period fit is perfect (b/2 + c/2): it ranks first
+
+
+def test_every_unit_gets_the_same_statistic_whichever_unit_is_treated():
+    # The design is then a true permutation test: the J + 1 statistics do not depend on which
+    # unit is labelled treated, only the rank read off does. (Leaving the treated unit out of
+    # the placebos' donors breaks this: its fit has one donor more.)
+    rng = np.random.default_rng(3)
+    df = _long({u: 10 + rng.normal(size=12) for u in "abcdef"}, range(12))
+    first = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=8)
+    other = placebo_test(df, unit="u", time="t", outcome="y", treated="d", treatment_time=8)
+    pd.testing.assert_series_equal(first.ratios.sort_index(), other.ratios.sort_index(), rtol=1e-9)
+    assert {u: len(r.weights) for u, r in first.results.items()} == dict.fromkeys("abcdef", 5)
+
+
+def test_a_perfect_pre_period_fit_is_ranked_by_its_post_gap_not_divided_by_zero():
+    # 10 units, 2 pre-periods, 1 post. a = (0, 0 | 3), b = (0, 0 | 0): each is the other's only
+    # exact match (every other unit is constant at 1..8), so both fits have pre RMSPE exactly 0
+    # and post RMSPE 3. The ratio's denominator is then the floor, 1e-6 x the outcome's RMS:
+    # sqrt((3^2 + 3 x (1^2 + ... + 8^2)) / 30) = sqrt(20.7). The constant units' synthetic
+    # controls put less than all their weight on a, so their post gaps are < 3 (c8, at the
+    # edge of the hull: fitted by c7, gaps 1, 1, 1, ratio 1). a and b tie first: p = 2 / 10.
+    series = {"a": [0, 0, 3], "b": [0, 0, 0], **{f"c{v}": [v, v, v] for v in range(1, 9)}}
+    res = placebo_test(_long(series, [1, 2, 3]), unit="u", time="t", outcome="y", treated="a", treatment_time=3)
+    assert res.results["a"].pre_rmspe == 0
+    assert res.floor == pytest.approx(1e-6 * np.sqrt(20.7))
+    assert res.ratios["a"] == pytest.approx(3 / (1e-6 * np.sqrt(20.7)))
+    assert res.ratios["b"] == pytest.approx(res.ratios["a"])
+    assert res.ratios["c8"] == pytest.approx(1)
+    assert np.isfinite(res.ratios).all()
+    assert res.p_value == pytest.approx(2 / 10)
+    assert res.min_p_value == pytest.approx(1 / 10)
+
+
+def test_placebo_test_refuses_a_panel_with_no_period_after_treatment():
+    df = _long({"a": [1, 2], "b": [0, 1], "c": [2, 3]}, [1, 2])
+    with pytest.raises(ValueError, match="no y value from treatment_time 3 on"):
+        placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=3)

@@ -67,7 +67,7 @@ def build(
     from wardstudy.pipeline.build import ensure_build
 
     try:
-        made = ensure_build(data_dir, force=force)
+        made = ensure_build(data_dir, force=force, impact=True)
     except data.DataError as err:
         typer.echo(str(err), err=True)
         raise typer.Exit(1) from None

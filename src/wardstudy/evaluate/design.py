@@ -34,10 +34,11 @@ from wardstudy.data.months import with_calendar
 from wardstudy.evaluate.did import did_permutation_test, staggered_did
 from wardstudy.evaluate.its import interrupted_time_series
 from wardstudy.evaluate.poisson import baseline_sensitivity, poisson_change
+from wardstudy.evaluate.power import minimum_detectable_effect
 from wardstudy.evaluate.synth import placebo_test
 
 __all__ = ["ImpactDesign", "donor_pool", "impact_design", "social_order_rates", "impact_estimates",
-           "ESTIMATE_COLUMNS", "published_change_sensitivity", "evaluable_ward_years", "impact_results"]
+           "ESTIMATE_COLUMNS", "DETECTABLE_COLUMNS", "detectable_effects", "published_change_sensitivity", "evaluable_ward_years", "impact_results"]
 
 PER = 1000.0  # rates per 1,000 residents
 ALPHA = 0.05
@@ -63,15 +64,23 @@ class ImpactDesign:
         return 1 / (len(self.controls) + 1)
 
 
-def donor_pool(units: pd.DataFrame, ward: str, by: str = "district_code") -> pd.DataFrame:
+def donor_pool(units: pd.DataFrame, ward: str, by: str = "district_code", same_type: bool = False) -> pd.DataFrame:
     """The units a ward may be compared with: those of its own district (itself included).
 
-    >>> units = pd.DataFrame({"slug": ["a", "b", "c"], "district_code": ["1", "1", "2"]})
-    >>> donor_pool(units, "a")["slug"].tolist()
-    ['a', 'b']
+    same_type: only units of the ward's own type (phường with phường, xã with xã), so an
+    urban ward is not set against rural communes; off by default because a district often
+    has too few units of one type.
+
+    >>> units = pd.DataFrame({"slug": ["a", "b", "c", "d"], "district_code": ["1", "1", "2", "1"],
+    ...                       "type": ["phường", "phường", "phường", "xã"]})
+    >>> donor_pool(units, "a")["slug"].tolist(), donor_pool(units, "a", same_type=True)["slug"].tolist()
+    (['a', 'b', 'd'], ['a', 'b'])
     """
-    group = units.loc[units["slug"] == ward, by]
-    return units[units[by].isin(group)] if len(group) else units.iloc[:0]
+    own = units.loc[units["slug"] == ward]
+    if own.empty:
+        return units.iloc[:0]
+    pool = units[units[by].isin(own[by])]
+    return pool[pool["type"].isin(own["type"])] if same_type else pool
 
 
 def impact_design(programme: pd.DataFrame, units: pd.DataFrame, ward: str, year: int) -> ImpactDesign:
@@ -101,14 +110,56 @@ def social_order_rates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Im
     freq: "Y" (year), "Q" (quarter) or "M" (month). Periods run up to the end of the report
     year. Columns: ward, period (int year, or a float year + fraction), year, month_of_year
     (for "M"), count, residents (mean eligible residents over the period), rate, cohort
-    (entry year for the ward, 0 for comparison units).
+    (entry year for the ward, 0 for comparison units), residents_carried (months of the
+    period whose residents figure was carried from a neighbouring month, see below).
+
+    Every recorded crime is counted. The months of a ward are those with a crimes record or
+    a Project 06 residents figure; a month with residents but no crimes record counts 0
+    cases, and a month with neither is left out (unknown, not zero). A month with crimes
+    but no residents figure takes the ward's latest earlier figure (or, before its first
+    figure, its earliest one): the eligible population changes slowly, so this moves the
+    rate little, whereas dropping the month would drop its crimes. Such months are named in
+    a warning and counted in `residents_carried`. A ward with crimes and no residents figure
+    at all has no rate: ValueError naming it.
+
+    >>> crimes = pd.DataFrame({"ward": ["a"] * 4, "month": ["2022-01", "2022-02", "2022-03", "2022-04"],
+    ...                        "category": ["social_order"] * 4, "count": [1, 2, 3, 4]})
+    >>> people = pd.DataFrame({"ward": ["a", "a"], "month": ["2022-01", "2022-04"],
+    ...                        "eligible_residents": [1000, 2000]})
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True):
+    ...     got = social_order_rates(crimes, people, ImpactDesign("a", 2023, 2022, [], []))
+    >>> got[["ward", "period", "count", "residents", "rate", "residents_carried"]]
+      ward  period  count  residents  rate  residents_carried
+    0    a    2022     10     1250.0   8.0                  2
     """
+    import warnings  # here, not at the top of the module, to keep this change to this function
+
     wards = [design.ward, *design.controls]
     so = crimes[(crimes["category"] == "social_order") & crimes["ward"].isin(wards)]
     counts = so.groupby(["ward", "month"], as_index=False)["count"].sum()
     people = project06.loc[project06["ward"].isin(wards), ["ward", "month", "eligible_residents"]]
-    monthly = with_calendar(people.merge(counts, on=["ward", "month"], how="left").fillna({"count": 0}))
+    monthly = (people.merge(counts, on=["ward", "month"], how="outer")
+               .fillna({"count": 0}).sort_values(["ward", "month"], ignore_index=True))
+    unknown = monthly["eligible_residents"].isna()
+    residents = monthly.groupby("ward")["eligible_residents"]
+    monthly["eligible_residents"] = residents.ffill()
+    monthly["eligible_residents"] = monthly.groupby("ward")["eligible_residents"].bfill()
+    monthly["residents_carried"] = unknown.astype(int)
+    monthly = with_calendar(monthly)
     monthly = monthly[monthly["year"] <= design.year]
+    none = monthly.loc[monthly["eligible_residents"].isna()]
+    if not none.empty:
+        ward = none["ward"].iloc[0]
+        months = ", ".join(none.loc[none["ward"] == ward, "month"])
+        raise ValueError(f'project06: ward "{ward}" has no eligible_residents figure in any month, but crimes '
+                         f"has social-order records for it ({months}); add its residents to compute a rate")
+    carried = monthly[monthly["residents_carried"] == 1]
+    if not carried.empty:
+        listed = "; ".join(f"{w}: {', '.join(m)}" for w, m in carried.groupby("ward")["month"])
+        warnings.warn(f"project06 has no eligible_residents for months with crime records ({listed}); "
+                      f"each takes its ward's latest earlier figure (its earliest, before the first)",
+                      stacklevel=2)
     if freq == "Y":
         monthly["period"] = monthly["year"]
     elif freq == "Q":
@@ -119,10 +170,11 @@ def social_order_rates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Im
         raise ValueError(f'freq must be "Y", "Q" or "M", got {freq!r}')
     keys = ["ward", "period"] + (["year", "month_of_year"] if freq == "M" else [])
     out = monthly.groupby(keys, as_index=False).agg(count=("count", "sum"),
-                                                    residents=("eligible_residents", "mean"))
+                                                    residents=("eligible_residents", "mean"),
+                                                    residents_carried=("residents_carried", "sum"))
     out["rate"] = out["count"] / out["residents"] * PER
     out["cohort"] = np.where(out["ward"] == design.ward, design.cohort, 0)
-    return out
+    return out[[*keys, "count", "residents", "rate", "cohort", "residents_carried"]]
 
 
 # What each estimate is. "difference": cases per 1,000 residents a year (negative = fewer
@@ -134,8 +186,11 @@ ESTIMATE_COLUMNS = ["method", "estimate", "scale", "ci_low", "ci_high", "p_value
 def _did(yearly: pd.DataFrame, design: ImpactDesign) -> dict:
     result = staggered_did(yearly, unit="ward", time="period", cohort="cohort", outcome="rate")
     cell = result[(result["group"] == design.cohort) & (result["time"] == design.year)].iloc[0]
+    # The test is of the estimate shown (ATT(g, Y), not the average over g..Y), with the
+    # size-robust standardised statistic: wards of 2,900 and 9,000 residents are exchangeable.
     perm = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
-                                n_permutations=5000)
+                                statistic="standardised", count="count", residents="residents",
+                                at_time=design.year, n_permutations=5000)
     return {"method": "did", "estimate": cell["att"], "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
             "p_value": perm.p_value, "min_p_value": perm.min_p_value, "n_assignments": perm.n_assignments}
 
@@ -150,8 +205,13 @@ def _synth(quarterly: pd.DataFrame, design: ImpactDesign) -> dict:
 
 
 def _its(monthly: pd.DataFrame, design: ImpactDesign) -> dict:
+    from wardstudy.evaluate.its import months_since_start  # here to keep this change to this function
+
+    # t: months since the series start, from the month itself (a missing month is a gap,
+    # not a shift of every later month)
     own = monthly[monthly["ward"] == design.ward].sort_values("period").assign(
-        t=lambda d: np.arange(len(d)), post=lambda d: (d["year"] >= design.cohort).astype(int))
+        t=lambda d: months_since_start(d["year"], d["month_of_year"]),
+        post=lambda d: (d["year"] >= design.cohort).astype(int))
     its = interrupted_time_series(own, count="count", time="t", post="post", offset="residents",
                                   season="month_of_year", family="quasipoisson")
     return {"method": "its", "estimate": its.step.rate_ratio, "scale": "rate_ratio",
@@ -168,12 +228,38 @@ def impact_estimates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Impa
     """
     if not design.evaluable:
         return pd.DataFrame(columns=ESTIMATE_COLUMNS)
-    rows = [
-        _did(social_order_rates(crimes, project06, design, "Y"), design),
-        _synth(social_order_rates(crimes, project06, design, "Q"), design),
-        _its(social_order_rates(crimes, project06, design, "M"), design),
-    ]
+    rows = [run(social_order_rates(crimes, project06, design, freq), design) for freq, run in _METHODS.values()]
     return pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
+
+
+# Each method with the period its rates are taken over (yearly, quarterly, monthly).
+_METHODS = {"did": ("Y", _did), "synth": ("Q", _synth), "its": ("M", _its)}
+
+DETECTABLE_COLUMNS = ["method", "mde_rate_ratio", "mde_level", "mde_power", "mde_floor", "units_needed"]
+
+
+def detectable_effects(crimes: pd.DataFrame, project06: pd.DataFrame, design: ImpactDesign,
+                       n_simulations: int = 50, seed: int = 0) -> pd.DataFrame:
+    """Each method's minimum detectable effect for this design (`power.minimum_detectable_effect`).
+
+    Simulated worlds keep the design's units, residents and pre-period levels; each is
+    analysed by the method exactly as the real data. Columns `DETECTABLE_COLUMNS`:
+    mde_rate_ratio (the smallest fall found with 80% power; NaN if none down to mde_floor),
+    mde_level (the level it is judged at), units_needed (for a randomisation test that
+    cannot reach 0.05). Empty when the design is not evaluable.
+    """
+    if not design.evaluable:
+        return pd.DataFrame(columns=DETECTABLE_COLUMNS)
+    rows = []
+    for method, (freq, run) in _METHODS.items():
+        def analyse(crimes_sim, project06_sim, freq=freq, run=run):
+            result = run(social_order_rates(crimes_sim, project06_sim, design, freq), design)
+            return result["p_value"], result["min_p_value"]
+
+        found = minimum_detectable_effect(analyse, crimes, project06, design.ward, design.controls, design.cohort,
+                                          design.year, method=method, n_simulations=n_simulations, seed=seed)
+        rows.append((method, found.rate_ratio, found.level, found.power, found.floor, found.units_needed))
+    return pd.DataFrame(rows, columns=DETECTABLE_COLUMNS)
 
 
 def published_change_sensitivity(published: pd.DataFrame, alpha: float = ALPHA,
@@ -210,23 +296,30 @@ def evaluable_ward_years(programme: pd.DataFrame, years: list[int]) -> list[tupl
     return [(w, y) for w, g in zip(programme["ward"], programme["cohort_year"].astype(int)) for y in years if y >= g]
 
 
-def impact_results(study, ward_years: list[tuple[str, int]] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_type: bool = False,
+                   detectable: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Designs and estimates for the given (ward, year)s (default: every evaluable one).
 
     Returns (designs, estimates): designs has one row per ward, year and unit with its
     role ("treated", "control", "excluded") and the ward's cohort; estimates has ward,
-    year and `ESTIMATE_COLUMNS`. Each ward's design is drawn from its `donor_pool`.
+    year, `ESTIMATE_COLUMNS` and, with `detectable`, each method's minimum detectable
+    effect (`detectable_effects`). Each ward's design is drawn from its `donor_pool`
+    (`same_type`: only units of the ward's type).
     """
     ward_years = evaluable_ward_years(study.programme, study.years()) if ward_years is None else ward_years
     designs, estimates = [], []
     for ward, year in ward_years:
-        design = impact_design(study.programme, donor_pool(study.units, ward), ward, year)
+        design = impact_design(study.programme, donor_pool(study.units, ward, same_type=same_type), ward, year)
         roles = [(ward, "treated")] + [(u, "control") for u in design.controls] + \
                 [(u, "excluded") for u in design.excluded]
         designs += [(ward, year, design.cohort, unit, role) for unit, role in roles]
-        estimates.append(impact_estimates(study.crimes, study.project06, design).assign(ward=ward, year=year))
+        found = impact_estimates(study.crimes, study.project06, design)
+        if detectable and not found.empty:
+            found = found.merge(detectable_effects(study.crimes, study.project06, design), on="method", how="left")
+        estimates.append(found.assign(ward=ward, year=year))
     designs = pd.DataFrame(designs, columns=["ward", "year", "cohort", "unit", "role"])
-    keyed = ["ward", "year", *ESTIMATE_COLUMNS]
-    estimates = (pd.concat(estimates, ignore_index=True)[keyed] if estimates else pd.DataFrame(columns=keyed))
+    keyed = ["ward", "year", *ESTIMATE_COLUMNS] + (DETECTABLE_COLUMNS[1:] if detectable else [])
+    estimates = (pd.concat(estimates, ignore_index=True).reindex(columns=keyed) if estimates
+                 else pd.DataFrame(columns=keyed))
     return designs, estimates
 

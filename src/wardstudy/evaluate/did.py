@@ -10,7 +10,10 @@ outcome-regression estimators of the paper all reduce to the difference of mean 
 with the "varying" base period b = t - 1 before treatment and b = g - 1 from g on.
 Standard errors come from the influence function, as R ``did`` with ``bstrap = FALSE``.
 With a single ward in a cohort that variance ignores the treated ward's own noise, so
-:func:`did_permutation_test` offers randomisation inference across units instead.
+:func:`did_permutation_test` offers randomisation inference across units instead: about
+the simple aggregate or, with ``at_time``, the ATT(g, t) of one period, on the ATT itself
+or (``statistic="standardised"``) on the ATT of rates divided by its Poisson standard
+error, which keeps the test's level when the units differ in size.
 """
 
 from __future__ import annotations
@@ -286,10 +289,19 @@ def aggregate_did(result: pd.DataFrame, kind: str = "simple") -> DidAggregate:
 
 # --- randomisation inference ---------------------------------------------------------
 
+_STATISTICS = ("difference", "standardised")
+
 
 @dataclass(frozen=True)
 class PermutationResult:
-    """Randomisation test of the simple aggregate ATT across units."""
+    """Randomisation test of an aggregate ATT across units.
+
+    observed: the test statistic for the real assignment (the aggregate ATT itself for
+    ``statistic="difference"``, that ATT divided by its Poisson standard error for
+    ``"standardised"``); att: the aggregate ATT the test is about, in the units of the
+    outcome (with `at_time` = t and one treated cohort g, the ATT(g, t) of
+    :func:`staggered_did`); distribution: the statistic under every reassignment drawn.
+    """
 
     observed: float
     p_value: float
@@ -298,16 +310,103 @@ class PermutationResult:
     min_p_value: float
     distribution: np.ndarray = field(repr=False)
     note: str = ""
+    statistic: str = "difference"
+    att: float = np.nan
+    at_time: float | None = None
 
 
-def _simple_att(panel: _Panel, cohort: np.ndarray, control_group: str) -> float:
-    frame, _ = _attgt_core(panel, cohort, control_group, with_influence=False)
-    post = frame[frame["group"] <= frame["time"]].dropna(subset=["att"])
-    if post.empty:
+@dataclass(frozen=True)
+class _Counts:
+    """Counts and their population at risk, units x times, in the order of a `_Panel`."""
+
+    count: np.ndarray
+    residents: np.ndarray
+
+
+def _aggregate_coefficients(panel: _Panel, cohort: np.ndarray, control_group: str,
+                            at_time: float | None) -> np.ndarray | None:
+    """A (units x times) such that the aggregate ATT = sum(A * y) for any outcome y.
+
+    Each ATT(g, t) is a mean change of cohort g minus a mean change of its controls, so it
+    is linear in the outcome; the aggregate is the cohort-size-weighted mean of the
+    post-treatment cells (t >= g), restricted to t = at_time when it is given, as
+    ``aggregate_did(kind="simple")``. Cells without treated or control units are left out;
+    None when no cell is left.
+    """
+    groups, sizes = np.unique(cohort[np.isfinite(cohort)], return_counts=True)
+    coef = np.zeros_like(panel.y)
+    total = 0.0
+    for g, ti, base in _cells(panel.times, groups):
+        t = panel.times[ti]
+        if t < g or (at_time is not None and t != at_time):
+            continue
+        treated = cohort == g
+        control = _control_mask(cohort, g, t, control_group)
+        if not treated.any() or not control.any():
+            continue
+        w = float(sizes[np.searchsorted(groups, g)])
+        coef[treated, ti] += w / treated.sum()
+        coef[treated, base] -= w / treated.sum()
+        coef[control, ti] -= w / control.sum()
+        coef[control, base] += w / control.sum()
+        total += w
+    return coef / total if total else None
+
+
+def _standardised(coef: np.ndarray, counts: _Counts) -> float:
+    """The aggregate ATT of the rates count / residents over its Poisson se under no effect.
+
+    Var(rate_kt) = mu_kt / residents_kt^2, with mu_kt estimated by unit k's own rate over
+    the periods the ATT compares (pooled, so the estimate does not move with the count
+    being tested) times residents_kt.
+    """
+    used = coef != 0
+    rate = counts.count / counts.residents
+    own = (np.where(used, counts.count, 0).sum(axis=1)
+           / np.where(used, counts.residents, 0).sum(axis=1).clip(min=np.finfo(float).tiny))
+    var = float((coef**2 * own[:, None] / counts.residents).sum())
+    att = float((coef * rate).sum())
+    return att / math.sqrt(var) if var > 0 else 0.0  # var = 0: every count compared is 0
+
+
+def _statistic(panel: _Panel, counts: _Counts | None, cohort: np.ndarray, control_group: str,
+               at_time: float | None) -> float:
+    coef = _aggregate_coefficients(panel, cohort, control_group, at_time)
+    if coef is None:
         return np.nan
-    sizes = pd.Series(cohort).value_counts()
-    w = post["group"].map(sizes).to_numpy(float)
-    return float(post["att"].to_numpy() @ w / w.sum())
+    if counts is None:
+        return float((coef * panel.y).sum())
+    return _standardised(coef, counts)
+
+
+def _counts_panel(data, panel, unit, time, count, residents) -> _Counts:
+    if count is None or residents is None:
+        raise ValueError('statistic="standardised" needs the count and residents columns: '
+                         'pass count="..." and residents="..."')
+    for col in (count, residents):
+        if col not in data.columns:
+            raise ValueError(f'column "{col}" not found; columns are {list(data.columns)}')
+    # _wide_panel has checked one row per unit and period; place the rows in its grid.
+    row = pd.Index(panel.units).get_indexer(data[unit])
+    col = pd.Index(panel.times).get_indexer(data[time].to_numpy(float))
+    kept = row >= 0  # units treated in the first period were dropped
+    wide = {}
+    for name in (count, residents):
+        grid = np.full(panel.y.shape, np.nan)
+        grid[row[kept], col[kept]] = data[name].to_numpy(float)[kept]
+        wide[name] = grid
+    c, n = wide[count], wide[residents]
+    bad_c = ~(c >= 0) | (np.abs(c - np.round(c)) > 1e-9)
+    for name, values, bad, rule in [(count, c, bad_c, "a count (whole number >= 0)"),
+                                    (residents, n, ~(n > 0), "> 0")]:
+        if bad.any():
+            r, k = np.argwhere(bad)[0]
+            t = panel.times[k]
+            where = f"{unit}={_show(panel.units[r])}, {time}={_show(int(t) if t == round(t) else t)}"
+            if np.isnan(values[r, k]):
+                raise ValueError(f'no "{name}" for {where} (the standardised statistic needs it in every period)')
+            raise ValueError(f'column "{name}": {values[r, k]:g} for {where} must be {rule}')
+    return _Counts(c, n)
 
 
 def _all_assignments(labels: np.ndarray):
@@ -350,16 +449,51 @@ def did_permutation_test(
     n_permutations: int = 999,
     seed: int = 0,
     alternative: str = "two-sided",
+    statistic: str = "difference",
+    at_time: float | None = None,
+    count: str | None = None,
+    residents: str | None = None,
 ) -> PermutationResult:
-    """Randomisation inference for the simple aggregate ATT, permuting cohorts across units.
+    """Randomisation inference for an aggregate ATT, permuting cohorts across units.
 
-    The observed statistic is the cohort-size-weighted mean of post-treatment ATT(g, t)
-    (``aggregate_did(kind="simple")``). Under the sharp null of no effect anywhere, any
-    reassignment of the cohort labels across units was as likely. If the number of
-    distinct reassignments is at most `n_permutations` all are enumerated (exact test,
-    p = share with a statistic at least as extreme, observed included, so the smallest
-    possible p is 1 / n_assignments); otherwise `n_permutations` random ones are drawn
-    (seeded) and p = (1 + #extreme) / (1 + n_permutations).
+    Target: the cohort-size-weighted mean of the post-treatment ATT(g, t) of
+    :func:`staggered_did` (``aggregate_did(kind="simple")``), or with `at_time` = t only
+    the cells of period t: for one treated cohort g, ATT(g, t), the estimate a table shows
+    for year t. The sharp null is "no effect in those cells".
+
+    Statistic:
+
+    * ``"difference"``: that aggregate ATT of `outcome`.
+    * ``"standardised"``: the same ATT computed on the rates count / residents, divided by
+      its standard error under the null with Poisson counts,
+      z = sum(A * rate) / sqrt(sum(A^2 * own_k / residents_kt)), where A are the weights
+      that make the ATT a sum over units and periods (+1 and -1 for the treated unit's
+      period t and base period, -1/J and +1/J for each of J controls, for one treated unit)
+      and own_k the unit's own rate over the periods compared (its count and residents
+      summed over them). `count` and `residents` name the columns; residents is the
+      population at risk of the period (for years, the mean residents of the year).
+
+    Why standardise: a ward's rate has Poisson variance rate / residents, so in a ward of
+    2,900 residents an unweighted difference of rates is about 1.8 times as spread out as
+    in one of 9,000. Whichever ward is treated, its own noise dominates the statistic, so
+    a small treated ward looks extreme too often and a large one too rarely: the units are
+    not exchangeable for that statistic (Ferman & Pinto 2019, REStat 101(3), on Conley &
+    Taber-type inference with groups of unequal size). Dividing by the Poisson se, with the
+    treated unit's own noise included (what the influence-function se of a single-unit
+    cohort leaves out), gives every unit a statistic with mean 0 and variance about 1 under
+    the null, whatever its size; conditional on the unit's total over the periods compared,
+    its own part is the score statistic of the exact conditional (binomial) test of two
+    Poisson rates. The numerator is the ATT shown, so their signs always agree. Limits:
+    counts are assumed Poisson; extra-Poisson variation that grows with ward size would
+    again favour one size of ward.
+
+    Under the sharp null, any reassignment of the cohort labels across units was as likely.
+    If the number of distinct reassignments is at most `n_permutations` all are enumerated
+    (exact test, p = share with a statistic at least as extreme, observed included, so the
+    smallest possible p is 1 / n_assignments: 1 / (J + 1) for one treated unit and J
+    controls); otherwise `n_permutations` random ones are drawn (seeded) and
+    p = (1 + #extreme) / (1 + n_permutations). Reassignments for which the statistic is
+    undefined (no cell with treated and control units) are left out.
     `alternative`: "two-sided" (|stat|), "less" or "greater".
 
     >>> df = pd.DataFrame({"ward": [1, 1, 2, 2, 3, 3], "year": [1, 2] * 3,
@@ -367,13 +501,40 @@ def did_permutation_test(
     >>> r = did_permutation_test(df, unit="ward", time="year", cohort="g", outcome="y")
     >>> r.p_value, r.min_p_value, r.exact
     (0.3333333333333333, 0.3333333333333333, True)
+
+    Ward 1 goes from 10 to 20 cases, wards 2 and 3 stay at 10, all with 1,000 residents: the
+    ATT is 10 per 1,000. Among 1,000 residents the variance of a rate per 1,000 is the rate,
+    so the se is sqrt(2 * 15 + 4 * 10 / 2^2) = sqrt(40) (ward 1's own rate over both years
+    is 15; each control enters with weight 1/2) and z = 10 / sqrt(40) = 1.58.
+
+    >>> df = df.assign(cases=[10, 20, 10, 10, 10, 10], people=1000)
+    >>> r = did_permutation_test(df, unit="ward", time="year", cohort="g", outcome="y",
+    ...                          statistic="standardised", count="cases", residents="people")
+    >>> round(r.observed, 4), r.p_value
+    (1.5811, 0.3333333333333333)
     """
     if alternative not in ("two-sided", "less", "greater"):
         raise ValueError(f"alternative must be two-sided, less or greater, got {alternative!r}")
     if control_group not in _CONTROL_GROUPS:
         raise ValueError(f"control_group must be one of {_CONTROL_GROUPS}, got {control_group!r}")
+    if statistic not in _STATISTICS:
+        raise ValueError(f"statistic must be one of {_STATISTICS}, got {statistic!r}")
     panel = _wide_panel(data, unit, time, cohort, outcome)
-    observed = _simple_att(panel, panel.cohort, control_group)
+    counts = (_counts_panel(data, panel, unit, time, count, residents)
+              if statistic == "standardised" else None)
+    if at_time is not None:
+        hit = np.flatnonzero(np.isclose(panel.times, float(at_time), rtol=0, atol=1e-9))
+        if not len(hit):
+            raise ValueError(f"at_time={_show(at_time)} is not a period of the data; {time} runs "
+                             f"{_show(data[time].min())} to {_show(data[time].max())}")
+        at_time = panel.times[hit[0]]
+        at_time = int(at_time) if at_time == round(at_time) else float(at_time)  # 2024, not 2024.0
+    coef = _aggregate_coefficients(panel, panel.cohort, control_group, at_time)
+    if coef is None:
+        when = "any period" if at_time is None else f"{time}={_show(at_time)}"
+        raise ValueError(f"no ATT(g, t) to test in {when}: no cohort is treated by then, or none has controls")
+    att = float((coef * panel.y).sum())
+    observed = _statistic(panel, counts, panel.cohort, control_group, at_time)
     total = _n_assignments(panel.cohort)
     exact = total <= n_permutations
     if exact:
@@ -381,7 +542,7 @@ def did_permutation_test(
     else:
         rng = np.random.default_rng(seed)
         draws = (rng.permutation(panel.cohort) for _ in range(n_permutations))
-    dist = np.array([_simple_att(panel, c, control_group) for c in draws])
+    dist = np.array([_statistic(panel, counts, c, control_group, at_time) for c in draws])
 
     def extreme(x):
         tol = 1e-12 * max(1.0, abs(observed))
@@ -398,7 +559,8 @@ def did_permutation_test(
         p, min_p = (1 + hits.sum()) / (1 + len(hits)), 1.0 / (1 + len(hits))
     note = (f"exact over all {total} reassignments" if exact
             else f"{n_permutations} random reassignments of {total} (seed {seed})")
+    note += f"; {statistic} statistic" + ("" if at_time is None else f" for {time}={_show(at_time)}")
     if (pd.Series(panel.cohort[np.isfinite(panel.cohort)]).value_counts() == 1).any():
         note += "; a cohort has a single unit, so only this test's p-value is trustworthy"
     return PermutationResult(float(observed), float(p), int(len(hits) if exact else total),
-                             exact, float(min_p), dist, note)
+                             exact, float(min_p), dist, note, statistic, att, at_time)

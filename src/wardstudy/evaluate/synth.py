@@ -2,19 +2,20 @@
 
 A treated unit's counterfactual is a convex combination of donor units (weights >= 0,
 summing to 1) that tracks it before treatment. The gap treated - synthetic after
-treatment is the estimated effect; in-space placebos (every donor treated in turn) give
-its randomisation p-value.
+treatment is the estimated effect; in-space placebos (every unit of the pool treated in
+turn, each fitted from all the others) give its randomisation p-value.
 """
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import optimize
 
-__all__ = ["SyntheticControl", "PlaceboTest", "synthetic_control", "placebo_test"]
+__all__ = ["PlaceboTest", "SyntheticControl", "placebo_test", "synthetic_control"]
 
 
 @dataclass(frozen=True)
@@ -34,13 +35,14 @@ class SyntheticControl:
 
 @dataclass(frozen=True)
 class PlaceboTest:
-    """In-space placebo test: each unit in turn treated, donors = the others."""
+    """In-space placebo test: each unit of the pool in turn treated, donors = all the others."""
 
-    ratios: pd.Series  # post/pre RMSPE by unit, the treated one included
+    ratios: pd.Series  # post RMSPE / max(pre RMSPE, floor) by unit, the treated one included
     p_value: float  # share of units with a ratio >= the treated one's (treated counted)
     min_p_value: float  # 1 / (J + 1), the smallest p this design can give
     treated: object = None
-    results: dict = field(repr=False, default_factory=dict)
+    results: dict = field(repr=False, default_factory=dict)  # each unit's SyntheticControl
+    floor: float = 0.0  # the pre-RMSPE floor (outcome units): 1e-6 x the outcome's RMS
 
 
 # --- the inner problem: weights on the simplex ------------------------------------------
@@ -75,10 +77,26 @@ def _outcome_wide(data, unit, time, outcome) -> pd.DataFrame:
     for col in (unit, time, outcome):
         if col not in data.columns:
             raise ValueError(f'column "{col}" not found; columns are {list(data.columns)}')
-    if data.duplicated([unit, time]).any():
-        row = data[data.duplicated([unit, time])].iloc[0]
+    # data.pivot, done with codes: it is called once per fit and pandas' pivot is the slow part
+    units, unit_labels = pd.factorize(data[unit], sort=True)
+    times, time_labels = pd.factorize(data[time], sort=True)
+    for col, codes in ((unit, units), (time, times)):
+        if (codes < 0).any():
+            raise ValueError(f'column "{col}" is missing in row {int(np.argmax(codes < 0))} (counting from 0)')
+    cell = units * len(time_labels) + times
+    seen = pd.Series(cell).duplicated().to_numpy()
+    if seen.any():
+        row = data.iloc[int(np.argmax(seen))]
         raise ValueError(f"two rows for {unit}={row[unit]!r}, {time}={row[time]!r}")
-    return data.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
+    wide = np.full((len(unit_labels), len(time_labels)), np.nan)
+    wide[units, times] = data[outcome].to_numpy(float)
+    return pd.DataFrame(wide, index=pd.Index(unit_labels, name=unit), columns=pd.Index(time_labels, name=time))
+
+
+def _rms(x: np.ndarray) -> float:
+    """sqrt(mean(x^2)) over the non-missing values; NaN if there are none."""
+    x = x[~np.isnan(x)]
+    return float(np.sqrt(np.dot(x, x) / len(x))) if len(x) else float("nan")
 
 
 def _predictor_matrix(data, unit, time, predictors, default_years, units) -> pd.DataFrame:
@@ -199,11 +217,20 @@ def synthetic_control(
     >>> r.weights.round(3).to_dict(), float(r.gaps.loc[2].round(3))
     ({'b': 0.5, 'c': 0.5}, 3.0)
     """
-    wide = _outcome_wide(data, unit, time, outcome)
-    if treated not in wide.index:
+    return _fit(data, _outcome_wide(data, unit, time, outcome), unit=unit, time=time, outcome=outcome,
+                treated=treated, treatment_time=treatment_time, predictors=predictors, donors=donors,
+                predictor_years=predictor_years, optimize_years=optimize_years, n_starts=n_starts,
+                methods=methods, seed=seed)
+
+
+def _fit(data, wide, *, unit, time, outcome, treated, treatment_time, predictors, donors, predictor_years,
+         optimize_years, n_starts, methods, seed) -> SyntheticControl:
+    """:func:`synthetic_control` on `wide` (= _outcome_wide(data, unit, time, outcome)), pivoted once."""
+    row = {u: i for i, u in enumerate(wide.index)}  # positions: plain lookups, no pandas indexing
+    if treated not in row:
         raise ValueError(f"treated unit {treated!r} is not in column {unit!r}")
     donor_ids = [u for u in (wide.index if donors is None else donors) if u != treated]
-    missing = [u for u in donor_ids if u not in wide.index]
+    missing = [u for u in donor_ids if u not in row]
     if missing:
         raise ValueError(f"donor {missing[0]!r} is not in column {unit!r}")
     if len(donor_ids) < 1:
@@ -214,8 +241,9 @@ def synthetic_control(
         raise ValueError(f"no periods before treatment_time {treatment_time!r}")
     fit_times = times[pre] if optimize_years is None else np.asarray(optimize_years, dtype=float)
     fit = np.isin(times, fit_times)
-    y1 = wide.loc[treated].to_numpy(float)
-    y0 = wide.loc[donor_ids].to_numpy(float).T  # times x donors
+    values, donor_rows = wide.to_numpy(float), np.array([row[u] for u in donor_ids], dtype=int)
+    y1 = values[row[treated]]
+    y0 = values[donor_rows].T  # times x donors
     if np.isnan(y1[fit]).any() or np.isnan(y0[fit]).any():
         raise ValueError(f"{outcome} is missing in a fitting period; fill or drop that unit")
     z1, z0 = y1[fit], y0[fit]
@@ -235,45 +263,81 @@ def synthetic_control(
         v = _fit_v(x1, x0, z1, z0, n_starts, seed, methods)
         w = _weights_for_v(v, x1, x0)
         v_series = pd.Series(v, index=xm.index, name="v")
+    g = y1 - y0 @ w
     synth = pd.Series(y0 @ w, index=wide.columns, name="synthetic")
-    gaps = pd.Series(y1 - synth.to_numpy(), index=wide.columns, name="gap")
-    g = gaps.to_numpy()
+    gaps = pd.Series(g, index=wide.columns, name="gap")
     return SyntheticControl(
         treated=treated,
         treatment_time=float(treatment_time),
-        weights=pd.Series(w, index=pd.Index(donor_ids, name=unit), name="weight"),
+        weights=pd.Series(w, index=wide.index.take(donor_rows), name="weight"),
         synthetic=synth,
         gaps=gaps,
-        pre_rmspe=float(np.sqrt(np.nanmean(g[pre] ** 2))),
-        post_rmspe=float(np.sqrt(np.nanmean(g[~pre] ** 2))) if (~pre).any() else float("nan"),
+        pre_rmspe=_rms(g[pre]),
+        post_rmspe=_rms(g[~pre]),
         loss=float(np.mean(g[fit] ** 2)),
         predictor_weights=v_series,
     )
 
 
 def placebo_test(data: pd.DataFrame, *, unit: str, treated, donors=None, **kwargs) -> PlaceboTest:
-    """In-space placebo (permutation) test of a synthetic control.
+    """In-space placebo (permutation) test of a synthetic control (ADH 2010, section 2.4).
 
-    Takes the arguments of :func:`synthetic_control`. Each of the J + 1 units (treated and
-    donors) is in turn treated; a placebo's donors are the original donors minus itself
-    (the truly treated unit never serves as a donor). ratio = post RMSPE / pre RMSPE.
+    Takes the arguments of :func:`synthetic_control`. The pool is the treated unit and its J
+    donors (`donors`, default every other unit). Each of the J + 1 units is in turn treated
+    and fitted from all the other J units of the pool, the truly treated unit included, as
+    in Abadie, Diamond & Hainmueller (2010). Every unit is thus fitted by the same rule from
+    the same number of donors, so when the programme did nothing and the units are
+    exchangeable, the treated unit's rank among the J + 1 statistics is uniform and the test
+    is exact: P(p <= k / (J + 1)) <= k / (J + 1). (Leaving the treated unit out of the
+    placebos' pools gives it one donor more than any placebo, a better pre-period fit, a
+    larger ratio and too many rejections.) A real effect also moves the placebos that put
+    weight on the treated unit; that costs power, not validity.
+
+    Statistic, per unit: ratio = post RMSPE / max(pre RMSPE, floor), with the RMSPEs of
+    :func:`synthetic_control` (outcome units) and floor = 1e-6 x the root mean square of the
+    outcome over the pool's units and periods (1 if that is 0). The ratio is unit-free and
+    two-sided (a rise ranks as high as a fall). Dividing by the pre-period RMSPE sets each
+    unit's post-period gap against how well it could be fitted at all, so a small, noisy
+    unit is not ranked first for its noise alone (in simulated no-effect worlds a treated
+    ward of half its donors' size is rejected at 0.5-0.8 x the level: valid, less power;
+    tests/test_calibration_synth.py). The floor only matters for a perfect
+    pre-period fit (the solver leaves ~1e-11 of the scale; it happens when a unit matches a
+    donor exactly, or lies inside the donors' hull because there are more donors than
+    pre-periods): such units are then ranked by their post RMSPE instead of dividing by 0.
+
     p = (number of units with ratio >= the treated unit's) / (J + 1), the treated unit
-    counted, so the smallest attainable p is min_p_value = 1 / (J + 1).
+    counted and ties (within a relative 1e-9) counted against it, so the smallest attainable
+    p is min_p_value = 1 / (J + 1). ValueError if a unit has no outcome from treatment_time on.
+
+    Example: a = 1, 5; b = 0, 1; c = 2, 3 at t = 1, 2, treated from t = 2. a is matched
+    exactly by b/2 + c/2 (pre RMSPE 0; post gap 5 - 2 = 3); b's nearest mix is a (gap -1,
+    then 1 - 5 = -4: ratio 4); c's is a (gap 1, then 3 - 5 = -2: ratio 2). a's ratio is
+    3 / floor, floor = 1e-6 x sqrt(40 / 6): a ranks first of 3.
 
     >>> df = pd.DataFrame({"u": list("aabbcc"), "t": [1, 2] * 3,
     ...                    "y": [1.0, 5.0, 0.0, 1.0, 2.0, 3.0]})
     >>> r = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2)
-    >>> r.min_p_value
-    0.3333333333333333
+    >>> r.ratios.round(1).to_dict(), round(r.p_value, 3), round(r.min_p_value, 3)
+    ({'a': 1161895.0, 'b': 4.0, 'c': 2.0}, 0.333, 0.333)
     """
     all_units = pd.unique(data[unit])
-    donor_ids = [u for u in (all_units if donors is None else donors) if u != treated]
-    results = {treated: synthetic_control(data, unit=unit, treated=treated, donors=donor_ids, **kwargs)}
-    for placebo in donor_ids:
-        others = [u for u in donor_ids if u != placebo]
-        results[placebo] = synthetic_control(data, unit=unit, treated=placebo, donors=others, **kwargs)
-    ratios = pd.Series({u: r.post_rmspe / r.pre_rmspe for u, r in results.items()}, name="ratio")
+    donor_ids = [u for u in dict.fromkeys(all_units if donors is None else donors) if u != treated]
+    pool = [treated, *donor_ids]
+    args = inspect.signature(synthetic_control).bind(data, unit=unit, treated=treated, donors=donor_ids, **kwargs)
+    args.apply_defaults()
+    args = args.arguments
+    wide = _outcome_wide(data, unit, args["time"], args["outcome"])  # once, not once per unit
+    results = {}
+    for u in pool:
+        results[u] = _fit(wide=wide, **{**args, "treated": u, "donors": [v for v in pool if v != u]})
+        if not np.isfinite(results[u].post_rmspe):
+            raise ValueError(f"{unit}={u!r} has no {args['outcome']} value from treatment_time "
+                             f"{args['treatment_time']!r} on: there is no post-period gap to test")
+    values = wide.loc[pool].to_numpy(float)
+    scale = _rms(values.ravel())
+    floor = 1e-6 * scale if scale > 0 else 1.0  # scale is NaN only if the pool has no outcome at all
+    ratios = pd.Series({u: r.post_rmspe / max(r.pre_rmspe, floor) for u, r in results.items()}, name="ratio")
     ratios.index.name = unit
-    p = float(np.mean(ratios.to_numpy() >= ratios[treated] * (1 - 1e-12)))
+    p = float(np.mean(ratios.to_numpy() >= ratios[treated] * (1 - 1e-9)))
     return PlaceboTest(ratios=ratios, p_value=p, min_p_value=1.0 / len(ratios), treated=treated,
-                       results=results)
+                       results=results, floor=floor)

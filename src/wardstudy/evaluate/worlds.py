@@ -28,7 +28,8 @@ def poisson_world(seed: int, residents, *, treated: int = 0, cohort: int = 2023,
     month; rate_per_1000 is cases per 1,000 residents a year.
 
     Returns ``crimes`` (ward, month, category, count), ``project06`` (ward, month,
-    eligible_residents), ``programme`` (ward, cohort_year) and ``units`` (slug); wards are
+    eligible_residents), ``programme`` (ward, cohort_year) and ``units`` (slug, one district,
+    one type); wards are
     named ``w0``, ``w1``...; ward number `treated` is the programme ward.
 
     >>> w = poisson_world(1, [3000, 6000, 9000])
@@ -52,4 +53,4 @@ def poisson_world(seed: int, residents, *, treated: int = 0, cohort: int = 2023,
     project06 = grid.assign(eligible_residents=np.repeat(residents.astype(int), len(months)))
     return {"crimes": crimes, "project06": project06,
             "programme": pd.DataFrame({"ward": [wards[treated]], "cohort_year": [cohort]}),
-            "units": pd.DataFrame({"slug": wards})}
+            "units": pd.DataFrame({"slug": wards, "district_code": "000", "type": "phường"})}

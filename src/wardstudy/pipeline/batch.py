@@ -263,7 +263,7 @@ def _preflight(files: list[Path], out_dir: Path, notebook: Path):
     params file whose own data folder is bad fails alone.
     """
     try:
-        builds = {None: ensure_build(None)}
+        builds = {None: ensure_build(None, impact=True)}
     except data.DataError as err:
         raise DataProblem(f"the data cannot be loaded; nothing was run:\n{err}") from None
     jobs, failures, checked = [], [], {}
@@ -276,7 +276,7 @@ def _preflight(files: list[Path], out_dir: Path, notebook: Path):
             params.required_keys(values, shown)
             key = values.get("data_dir")
             if key not in builds:
-                builds[key] = ensure_build(key)
+                builds[key] = ensure_build(key, impact=True)
             build = builds[key]
             checked_params = params.validate(**values, source=shown, units=build.read("units"), years=build.years)
         except data.DataError as err:  # this file's own data_dir: only this ward fails

@@ -2,8 +2,9 @@
 
 A build loads and checks the data once, then computes every indicator of the export
 contract, every same-period comparison, every ward's values against each baseline year
-ranked among its peers, the criteria not met, the published figures beside the
-recomputed ones and the impact results of every programme ward. It writes them as
+ranked among its peers, the criteria not met and the published figures beside the
+recomputed ones; and, once a report needs them (`add_impact`), the impact results of
+every programme ward with what each design could have detected. It writes them as
 parquet files, with a manifest of the hashes of its inputs (the data tables, the
 reference tables and the package source), into ``.wardstudy-build/<key>/`` at the
 project root (`paths.build_cache_dir`), one folder per data folder.
@@ -30,7 +31,7 @@ from wardstudy import paths
 from wardstudy.data import StudyData, load, resolve_data_dir
 from wardstudy.files import atomic_write_text, sha256_files
 
-__all__ = ["BUILD_FORMAT", "Build", "build_folder", "input_hash", "ensure_build", "make_build"]
+__all__ = ["BUILD_FORMAT", "Build", "build_folder", "input_hash", "ensure_build", "make_build", "add_impact"]
 
 BUILD_FORMAT = 1  # bump when the tables of a build change shape
 RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
@@ -99,8 +100,8 @@ def _write(folder: Path, name: str, frame: pd.DataFrame) -> None:
 
 
 def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
-    """Compute every table of the build from checked data and write it into `folder`."""
-    from wardstudy.evaluate.design import impact_results, published_change_sensitivity
+    """Compute the study's tables (all but the impact results) from checked data into `folder`."""
+    from wardstudy.evaluate.design import published_change_sensitivity
     from wardstudy.indicators.compute import unmet_criteria
     from wardstudy.indicators.peers import indicator_values, peer_ranks
     from wardstudy.indicators.reconcile import reconcile
@@ -117,15 +118,12 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
                                  "peer_min", "peer_median", "peer_max"]],
                           on=["ward", "year", "baseline_year", "indicator"], how="left")
     values["peer_group"] = values["ward"].map(dict(zip(study.units["slug"], study.units["district_code"].astype(str))))
-    designs, estimates = impact_results(study)
     tables = {
         "indicators": indicators,
         "comparisons": comparisons,
         "values": values,
         "unmet_criteria": unmet_criteria(study.criteria_assessments, study.criteria),
         "reconciled": reconcile(indicators, study.published),
-        "impact_designs": designs,
-        "impact_estimates": estimates,
         "sensitivity": published_change_sensitivity(study.published),
         **{name: getattr(study, name) for name in REFERENCE + RECORD_TABLES},
     }
@@ -141,9 +139,31 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
         "n_units": len(study.units),
         "n_criteria": len(study.criteria),
         "tables": sorted(tables),
+        "impact": False,
     }
     atomic_write_text(folder / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return Build(folder, manifest)
+
+
+def add_impact(build: Build) -> Build:
+    """Add the impact results of every programme ward (designs, estimates, detectable effects).
+
+    The slow part of a build (seeded simulations for the detectable effects), so it is made
+    only when a report needs it (`ensure_build(impact=True)`), from the checked tables the
+    build already holds.
+    """
+    from wardstudy.evaluate.design import impact_results
+
+    study = StudyData(data_dir=build.data_dir, **{name: build.read(name) for name in REFERENCE + RECORD_TABLES})
+    designs, estimates = impact_results(study)
+    for name, frame in {"impact_designs": designs, "impact_estimates": estimates}.items():
+        staging = build.path / f".{name}.parquet.tmp"
+        frame.reset_index(drop=True).to_parquet(staging, index=False)
+        os.replace(staging, build.path / f"{name}.parquet")
+    manifest = {**build.manifest, "impact": True,
+                "tables": sorted({*build.manifest["tables"], "impact_designs", "impact_estimates"})}
+    atomic_write_text(build.path / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    return Build(build.path, manifest)
 
 
 def _fresh(folder: Path, inputs: str) -> Build | None:
@@ -155,16 +175,24 @@ def _fresh(folder: Path, inputs: str) -> Build | None:
 
 
 def ensure_build(data_dir: Path | str | None = None, study: StudyData | None = None,
-                 force: bool = False) -> Build:
+                 force: bool = False, impact: bool = False) -> Build:
     """The up-to-date build of `data_dir`: reused when its inputs are unchanged, else made.
 
-    Raises `data.DataError` (every problem at once) when the data cannot be loaded.
-    `study`: the data already loaded and checked (saves reading them again).
+    impact: also the impact results (what a ward's report needs; `add_impact`), made once
+    and then reused like the rest. Raises `data.DataError` (every problem at once) when the
+    data cannot be loaded. `study`: the data already loaded and checked.
     """
     folder = build_folder(data_dir)
     inputs = input_hash(data_dir)
-    if not force and (build := _fresh(folder, inputs)) is not None:
-        return build
+    build = None if force else _fresh(folder, inputs)
+    if build is None:
+        build = _make(data_dir, study, folder, inputs)
+    if impact and not build.manifest.get("impact"):
+        build = add_impact(build)
+    return build
+
+
+def _make(data_dir, study: StudyData | None, folder: Path, inputs: str) -> Build:
     study = load(data_dir) if study is None else study
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))

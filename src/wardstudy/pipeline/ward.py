@@ -79,7 +79,7 @@ def open_ward(ward, year, baseline_year=None, data_dir=None, source: str = "para
     check_keys({"ward": ward, "year": year, "baseline_year": baseline_year,
                 "data_dir": None if data_dir is None else str(data_dir)}, source)
     p = validate(ward, year, baseline_year, data_dir, source)
-    return read_ward(ensure_build(data_dir), p)
+    return read_ward(ensure_build(data_dir, impact=True), p)
 
 
 def read_ward(build: Build, p: ReportParams) -> WardReport:

@@ -17,7 +17,8 @@ import pandas as pd
 from wardstudy.indicators.registry import HEADLINE_IDS, REGISTRY, TARGET_IDS
 from wardstudy.report.format import (MISSING, fmt_fraction, fmt_interval, fmt_number, fmt_p, fmt_value,
                                      is_missing)
-from wardstudy.report.wording import ESTIMATE_UNITS, INFERENCE, METHOD_NAMES, impact_conclusion, smallest_p_text
+from wardstudy.report.wording import (ESTIMATE_UNITS, INFERENCE, METHOD_NAMES, detectable_text, impact_conclusion,
+                                     smallest_p_text)
 
 __all__ = ["indicator_table", "criteria_trend", "published_table", "ranking_table", "targets_table",
            "headline", "impact_table", "shown_value"]
@@ -28,13 +29,15 @@ _HEAD = {
            "met": "Đạt?", "basis": "Căn cứ của mục tiêu", "published": "Công bố", "computed": "Tính lại",
            "matches": "Khớp?", "source": "Nguồn", "year": "Năm", "criteria_met": "Đạt", "short": "Còn thiếu",
            "method": "Phương pháp", "estimate": "Ước lượng", "unit": "Đơn vị", "ci_long": "Khoảng tin cậy 95%",
-           "p": "Giá trị p", "min_p": "p nhỏ nhất có thể", "inference": "Suy luận", "conclusion": "Kết luận"},
+           "p": "Giá trị p", "min_p": "p nhỏ nhất có thể", "inference": "Suy luận", "conclusion": "Kết luận",
+           "detectable": "Thiết kế này phát hiện được gì"},
     "en": {"indicator": "Indicator", "value": "Value", "fraction": "Numerator / denominator", "ci": "95% CI",
            "rank": "Rank", "low": "Lowest", "median": "Median", "high": "Highest", "target": "Target",
            "met": "Met?", "basis": "Basis of the target", "published": "Published", "computed": "Recomputed",
            "matches": "Matches?", "source": "Source", "year": "Year", "criteria_met": "Met", "short": "Short",
            "method": "Method", "estimate": "Estimate", "unit": "Unit", "ci_long": "95% confidence interval",
-           "p": "p-value", "min_p": "Smallest attainable p", "inference": "Inference", "conclusion": "Conclusion"},
+           "p": "p-value", "min_p": "Smallest attainable p", "inference": "Inference", "conclusion": "Conclusion",
+           "detectable": "What this design could detect"},
 }
 _STATUS = {
     "vi": {True: "✓ đạt", False: "✗ chưa đạt", None: "— không có số liệu", "match": "✓ khớp", "differ": "✗ lệch",
@@ -177,7 +180,8 @@ def headline(values: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
 def impact_table(estimates: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The impact estimates as a reader sees them (empty when nothing was evaluated).
 
-    Differences are in cases per 1,000 residents a year; the ITS row is a rate ratio.
+    Differences are in cases per 1,000 residents a year; the ITS row is a rate ratio. With
+    the build's detectable effects, a last column says what each design could have found.
     """
     if estimates.empty:
         return pd.DataFrame()
@@ -197,4 +201,6 @@ def impact_table(estimates: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
                             for r in rows],
         head["conclusion"]: [impact_conclusion(r, lang) for r in rows],
     })
+    if "mde_rate_ratio" in estimates.columns:
+        out[head["detectable"]] = [detectable_text(r, lang) for r in rows]
     return out.set_index(head["method"])

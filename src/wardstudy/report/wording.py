@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import math
 
-from wardstudy.report.format import fmt_change, fmt_number, fmt_p, fmt_period, fmt_ratio, is_missing
+from wardstudy.report.format import fmt_change, fmt_number, fmt_p, fmt_period, fmt_ratio, fmt_share, is_missing
 
-__all__ = ["ALPHA", "crime_verdict", "impact_conclusion", "smallest_p_text", "criteria_status_text",
+__all__ = ["ALPHA", "crime_verdict", "impact_conclusion", "detectable_text", "multiple_tests_note", "smallest_p_text",
+           "criteria_status_text",
            "design_text", "sensitivity_text", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
 
 ALPHA = 0.05
@@ -32,6 +33,12 @@ _CATALOGUE = {
         "cannot": "không thể kết luận: với thiết kế này, giá trị p nhỏ nhất có thể đạt là {smallest} (> {alpha})",
         "significant": "khác biệt khó là ngẫu nhiên (p < {alpha})",
         "maybe_chance": "có thể chỉ do ngẫu nhiên",
+        "untestable": "không kiểm định được (không tính được giá trị p)",
+        "detectable": "phát hiện được mức giảm từ {fall} trở lên (tỷ số {rr}) với xác suất 80%, ở mức ý nghĩa {level}",
+        "undetectable": "kể cả khi giảm {fall}, xác suất phát hiện chưa tới 80% (mức ý nghĩa {level})",
+        "needs_units": "; để đạt p < 0,05 cần ít nhất {n} đơn vị so sánh",
+        "multiple": ("Ba thiết kế là ba phép kiểm định trên cùng một số liệu: chỉ nên kết luận khi các thiết kế "
+                     "cùng chiều; không chọn riêng thiết kế có p nhỏ nhất."),
         "criteria": "{met}/{total} tiêu chí đạt",
         "criteria_unmet": "; chưa đạt: {ids}",
         "criteria_all": "; đạt toàn bộ",
@@ -50,6 +57,12 @@ _CATALOGUE = {
         "cannot": "cannot tell: with this design the smallest attainable p-value is {smallest} (> {alpha})",
         "significant": "unlikely to be chance (p < {alpha})",
         "maybe_chance": "could be chance",
+        "untestable": "cannot be tested (no p-value could be computed)",
+        "detectable": "detects a fall of {fall} or more (rate ratio {rr}) with 80% probability, at level {level}",
+        "undetectable": "even a fall of {fall} is detected with less than 80% probability (level {level})",
+        "needs_units": "; reaching p < 0.05 needs at least {n} comparison units",
+        "multiple": ("The three designs are three tests on the same data: conclude only where they agree; "
+                     "do not pick the design with the smallest p."),
         "criteria": "{met}/{total} criteria met",
         "criteria_unmet": "; not met: {ids}",
         "criteria_all": "; all met",
@@ -123,14 +136,52 @@ def impact_conclusion(row, lang: str = "vi") -> str:
 
     >>> impact_conclusion({"p_value": 0.125, "min_p_value": 0.125})
     'không thể kết luận: với thiết kế này, giá trị p nhỏ nhất có thể đạt là 1/8 = 0,125 (> 0,05)'
+    >>> impact_conclusion({"p_value": float("nan"), "min_p_value": float("nan")}, lang="en")
+    'cannot be tested (no p-value could be computed)'
     """
     words = _CATALOGUE[lang]
     alpha = fmt_number(ALPHA, 2, lang)
+    if is_missing(row["p_value"]):
+        return words["untestable"]
     if not is_missing(row["min_p_value"]) and row["min_p_value"] > ALPHA:
         return words["cannot"].format(smallest=smallest_p_text(row["min_p_value"], lang), alpha=alpha)
-    if not is_missing(row["p_value"]) and row["p_value"] < ALPHA:
+    if row["p_value"] < ALPHA:
         return words["significant"].format(alpha=alpha)
     return words["maybe_chance"]
+
+
+def detectable_text(row, lang: str = "vi") -> str:
+    """What a design could have detected (a row with `evaluate.design.DETECTABLE_COLUMNS`).
+
+    >>> detectable_text({"mde_rate_ratio": 0.55, "mde_level": 0.125, "mde_floor": 0.25, "units_needed": 19})
+    'phát hiện được mức giảm từ 45% trở lên (tỷ số 0,55) với xác suất 80%, ở mức ý nghĩa 0,125; để đạt p < 0,05 cần ít nhất 19 đơn vị so sánh'
+    >>> detectable_text({"mde_rate_ratio": float("nan"), "mde_level": 0.05, "mde_floor": 0.25,
+    ...                  "units_needed": float("nan")}, lang="en")
+    'even a fall of 75% is detected with less than 80% probability (level 0.05)'
+    """
+    words = _CATALOGUE[lang]
+    level = _floor_level(row["mde_level"], lang)
+    if is_missing(row["mde_rate_ratio"]):
+        text = words["undetectable"].format(fall=fmt_share(1 - row["mde_floor"], 0, lang), level=level)
+    else:
+        text = words["detectable"].format(fall=fmt_share(1 - row["mde_rate_ratio"], 0, lang),
+                                          rr=fmt_ratio(row["mde_rate_ratio"], lang), level=level)
+    if not is_missing(row.get("units_needed")):
+        text += words["needs_units"].format(n=int(row["units_needed"]))
+    return text
+
+
+def _floor_level(level, lang: str) -> str:
+    return smallest_p_text(level, lang).split(" = ")[-1] if level > ALPHA else fmt_number(ALPHA, 2, lang)
+
+
+def multiple_tests_note(lang: str = "vi") -> str:
+    """The caution that goes under the impact table: three designs, three tests, one data set.
+
+    >>> multiple_tests_note("en").startswith("The three designs are three tests")
+    True
+    """
+    return _CATALOGUE[lang]["multiple"]
 
 
 def criteria_status_text(met: int, total: int, unmet: list[str], lang: str = "vi") -> str:
@@ -172,12 +223,14 @@ def design_text(ward: str, cohort, year: int, controls: list[str], excluded: lis
                 f"Không đủ đơn vị so sánh ({len(controls)}) để đánh giá tác động.")
     smallest = smallest_p_text(1 / (len(controls) + 1), lang)
     if en:
-        text = (f"The ward joined in January {cohort}. It is compared with the {len(controls)} units of its "
+        text = (f"The ward joined the programme in {cohort} (programme.csv gives only the year; the report "
+                f"assumes it started in January {cohort}). It is compared with the {len(controls)} units of its "
                 f"district not in the programme by the end of {year}: {listed}.")
         text += f" Left out because already in the programme: {left_out}." if excluded else ""
         return text + f" Smallest p-value a permutation test can give: {smallest}."
-    text = (f"Phường tham gia từ tháng 1/{cohort}. So sánh với {len(controls)} đơn vị cùng huyện/thành phố chưa "
-            f"tham gia tính đến hết năm {year}: {listed}.")
+    text = (f"Phường tham gia chương trình năm {cohort} (danh sách chỉ ghi năm; báo cáo giả định bắt đầu từ "
+            f"tháng 1/{cohort}). So sánh với {len(controls)} đơn vị cùng huyện/thành phố chưa tham gia tính đến hết "
+            f"năm {year}: {listed}.")
     text += f" Loại khỏi nhóm so sánh vì đã tham gia: {left_out}." if excluded else ""
     return text + f" Giá trị p nhỏ nhất mà kiểm định hoán vị có thể đạt: {smallest}."
 
