@@ -29,3 +29,17 @@ def study():
     from wardstudy import data
 
     return data.load()
+
+
+@pytest.fixture(scope="session")
+def page_text():
+    """The visible text of an HTML page, tags removed and spaces collapsed (figures are PNGs)."""
+    import html
+    import re
+
+    def read(path) -> str:
+        text = re.sub(r"<style.*?</style>|<script.*?</script>", "", Path(path).read_text(encoding="utf-8"),
+                      flags=re.S)
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+    return read

@@ -176,3 +176,19 @@ def test_a_forced_rerun_writes_the_same_bytes(batch_run):
     first, second = forced_run(), forced_run()
     for name, content in first.items():
         assert second[name] == content, name
+
+
+@pytest.mark.slow
+def test_duc_xuan_page_says_for_each_design_its_result_and_what_it_could_have_detected(batch_run, page_text):
+    _, out, _ = batch_run
+    text = page_text(out / "duc-xuan.html")
+    impact = text[text.index("8. Đánh giá tác động"):text.index("9. Số liệu đã công bố")]
+    for method in ["Khác biệt kép", "Đối chứng tổng hợp", "Chuỗi thời gian ngắt quãng"]:
+        assert method in impact
+    # Each of the three rows ends with what the design could detect, at its own level.
+    assert impact.count("phát hiện được mức giảm") + impact.count("xác suất phát hiện chưa tới 80%") == 3
+    # 7 comparison units: the randomisation designs cannot go below 1/8 and would need 19 units.
+    assert impact.count("cần ít nhất 19 đơn vị so sánh") == 2
+    assert "p nhỏ nhất có thể" in impact and "1/8 = 0,125" in impact
+    assert "ba phép kiểm định trên cùng một số liệu" in impact.lower()
+    assert "giả định bắt đầu từ tháng 1/2023" in impact

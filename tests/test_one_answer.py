@@ -5,8 +5,6 @@ indicators.csv read the same build.
 """
 
 import csv
-import html
-import re
 import shutil
 
 import pandas as pd
@@ -16,12 +14,6 @@ from wardstudy import paths
 from wardstudy.pipeline import batch, open_ward
 
 pytestmark = pytest.mark.slow
-
-
-def page_text(path) -> str:
-    """The visible text of a page, tags removed (figures are PNGs)."""
-    text = re.sub(r"<style.*?</style>|<script.*?</script>", "", path.read_text(encoding="utf-8"), flags=re.S)
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +35,7 @@ def runs(tmp_path_factory):
     return out, partial
 
 
-def test_a_partial_baseline_gives_one_change_on_the_page_the_index_and_the_export(runs):
+def test_a_partial_baseline_gives_one_change_on_the_page_the_index_and_the_export(runs, page_text):
     out, partial = runs
     change = open_ward("duc-xuan", 2023, data_dir=partial).comparison("social_order")
     # Hand count on the shipped panel: 19 cases in 2022 and 12 in 2023; months 1-10 alone differ.
@@ -64,7 +56,7 @@ def test_a_partial_baseline_gives_one_change_on_the_page_the_index_and_the_expor
     assert value == difference
 
 
-def test_a_baseline_two_years_back_is_used_by_every_section(runs):
+def test_a_baseline_two_years_back_is_used_by_every_section(runs, page_text):
     out, _ = runs
     w = open_ward("duc-xuan", 2023, baseline_year=2021)
     change = w.comparison("social_order")
