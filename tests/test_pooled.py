@@ -53,3 +53,14 @@ def test_on_the_shipped_panel_the_planted_fall_lies_within_the_interval(study):
     assert result.ci_low <= 0.70 <= result.ci_high
     assert result.rate_ratio < 1
     assert list(result.by_cohort["level"]) == [2023, 2024]
+
+
+def test_the_pooled_design_reaches_005_and_detects_a_fall_short_of_75_percent():
+    from wardstudy.evaluate.pooled import pooled_detectable_effect
+
+    world = poisson_world(5, SIZES, rate_per_1000=6.0)
+    pooled = pooled_detectable_effect(world["crimes"], world["project06"], PROGRAMME, world["units"], 2024,
+                                      n_simulations=12, n_permutations=200)
+    # 168 placements of the cohorts: the test can reach 0.05, unlike one ward among 7 (floor 1/8).
+    assert pooled.level == 0.05 and pooled.units_needed is None
+    assert 0.25 < pooled.rate_ratio < 1

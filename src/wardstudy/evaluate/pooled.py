@@ -27,8 +27,9 @@ import pandas as pd
 
 from wardstudy.evaluate.design import ImpactDesign, donor_pool, social_order_rates
 from wardstudy.evaluate.did import aggregate_did, did_permutation_test, staggered_did
+from wardstudy.evaluate.power import DetectableEffect, minimum_detectable_effect
 
-__all__ = ["PooledEffect", "pooled_panel", "pooled_effect"]
+__all__ = ["PooledEffect", "pooled_panel", "pooled_effect", "pooled_detectable_effect"]
 
 Z95 = 1.959963984540054
 
@@ -106,3 +107,25 @@ def pooled_effect(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.D
                         p_value=test.p_value, min_p_value=test.min_p_value, n_assignments=test.n_assignments,
                         by_cohort=aggregate_did(cells, "group").table,
                         by_event_time=aggregate_did(cells, "dynamic").table)
+
+
+def pooled_detectable_effect(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.DataFrame,
+                             units: pd.DataFrame, year: int, n_simulations: int = 50, n_permutations: int = 500,
+                             seed: int = 0) -> DetectableEffect | None:
+    """The smallest fall in every programme ward that the pooled test finds with 80% power.
+
+    Seeded simulation (`power.minimum_detectable_effect`) of worlds like the pooled panel's
+    own, each analysed by `pooled_effect`'s randomisation test (with `n_permutations` draws
+    where the reassignments are more). None where `pooled_effect` is.
+    """
+    _, treated, controls = pooled_panel(crimes, project06, programme, units, year)
+    if not treated or len(controls) < 2:
+        return None
+
+    def analyse(crimes_sim, project06_sim):
+        found = pooled_effect(crimes_sim, project06_sim, programme, units, year, n_permutations=n_permutations,
+                              seed=seed)
+        return found.p_value, found.min_p_value
+
+    return minimum_detectable_effect(analyse, crimes, project06, treated, controls, None, year, method="pooled",
+                                     n_simulations=n_simulations, seed=seed)

@@ -75,7 +75,7 @@ class _Baseline:
     treated_after: np.ndarray  # the ward's months from its cohort year on
 
 
-def _baseline(crimes: pd.DataFrame, project06: pd.DataFrame, ward: str, wards: list[str], cohort: int,
+def _baseline(crimes: pd.DataFrame, project06: pd.DataFrame, treated: dict[str, int], wards: list[str],
               year: int) -> _Baseline:
     months = project06.loc[project06["ward"].isin(wards)
                            & (with_calendar(project06)["year"] <= year), ["ward", "month", "eligible_residents"]]
@@ -84,10 +84,12 @@ def _baseline(crimes: pd.DataFrame, project06: pd.DataFrame, ward: str, wards: l
     counts = months.merge(so.groupby(["ward", "month"], as_index=False)["count"].sum(), on=["ward", "month"],
                           how="left").fillna({"count": 0})
     calendar = with_calendar(counts)
-    before = (calendar["year"] < cohort).to_numpy()
+    # Each unit's level is its mean month before the first cohort: no effect can be in it.
+    before = (calendar["year"] < min(treated.values())).to_numpy()
     mean = calendar[before].groupby("ward")["count"].mean()
     expected = calendar["ward"].map(mean).fillna(0).to_numpy(dtype=float)
-    return _Baseline(months, expected, (calendar["ward"] == ward).to_numpy() & ~before)
+    entry = calendar["ward"].map(treated).to_numpy(dtype=float)  # NaN for comparison units
+    return _Baseline(months, expected, calendar["year"].to_numpy() >= np.nan_to_num(entry, nan=np.inf))
 
 
 def simulated_counts(baseline: _Baseline, rate_ratio: float, uniforms: np.ndarray) -> dict[str, pd.DataFrame]:
@@ -103,20 +105,24 @@ def simulated_counts(baseline: _Baseline, rate_ratio: float, uniforms: np.ndarra
 
 
 def minimum_detectable_effect(analyse: Callable[[pd.DataFrame, pd.DataFrame], tuple[float, float]],
-                              crimes: pd.DataFrame, project06: pd.DataFrame, ward: str, controls: list[str],
-                              cohort: int, year: int, method: str = "", power: float = 0.8,
+                              crimes: pd.DataFrame, project06: pd.DataFrame, ward: str | dict[str, int],
+                              controls: list[str], cohort: int | None, year: int, method: str = "",
+                              power: float = 0.8,
                               n_simulations: int = 50, floor: float = 0.25, steps: int = 5,
                               seed: int = 0) -> DetectableEffect:
     """The smallest true fall a method detects with `power`, by seeded simulation.
 
     analyse(crimes, project06) -> (p_value, min_p_value): the method run on a simulated
-    world, exactly as on the real data. Bisection over the rate ratio between `floor` and
+    world, exactly as on the real data. ward: the treated ward (entering in `cohort`), or
+    several as {ward: cohort} (the pooled design; `cohort` is then unused), each with the
+    same true rate ratio from January of its cohort year. Bisection over the rate ratio between `floor` and
     1 (`steps` halvings, about 0.02 apart for 5), `n_simulations` worlds each. The floor is a
     fall of 75%: beyond it, months with no case at all make the regression designs'
     Wald tests break down (a step estimated at minus infinity has no p), so a larger fall
     is not a meaningful question for a ward's monthly counts.
     """
-    baseline = _baseline(crimes, project06, ward, [ward, *controls], cohort, year)
+    treated = dict(ward) if isinstance(ward, dict) else {ward: cohort}
+    baseline = _baseline(crimes, project06, treated, [*treated, *controls], year)
     rng = np.random.default_rng(seed)
     uniforms = [rng.random(len(baseline.expected)) for _ in range(n_simulations)]
 
