@@ -192,3 +192,24 @@ def test_duc_xuan_page_says_for_each_design_its_result_and_what_it_could_have_de
     assert "p nhỏ nhất có thể" in impact and "1/8 = 0,125" in impact
     assert "ba phép kiểm định trên cùng một số liệu" in impact.lower()
     assert "giả định bắt đầu từ tháng 1/2023" in impact
+
+
+def test_workers_are_replaced_by_rounds_and_more_wards_than_workers_never_hang(monkeypatch):
+    # ProcessPoolExecutor(max_tasks_per_child=2) with 2 workers hangs on 12 tasks on Python 3.11
+    # (CPython gh-115634). Each job here is os.getpid, called in a worker: the results say which
+    # process served it.
+    import operator
+    import os
+    import threading
+
+    monkeypatch.setattr(batch, "MAX_WARDS_PER_WORKER", 2)
+    served = []
+    runner = threading.Thread(target=lambda: served.extend(
+        pid for _, pid in batch._run_in_rounds([os.getpid] * 12, 2, task=operator.call)))
+    runner.start()
+    runner.join(timeout=120)
+    assert not runner.is_alive(), "the pool hung"
+    assert len(served) == 12
+    # Rounds of 2 workers x 2 wards: 3 rounds, fresh processes each, none serving more than a round.
+    assert len(set(served)) >= 3
+    assert max(served.count(pid) for pid in set(served)) <= 4

@@ -16,9 +16,9 @@
 
 A ward whose notebook fails keeps it as ``<slug>.failed.ipynb`` (with the traceback in the
 failing cell) and has no ``<slug>.html``: a stale page from an earlier run is removed, so
-nothing that looks finished is left. Workers are replaced after `MAX_WARDS_PER_WORKER`
-wards because papermill's in-process API was measured leaking ~14 file descriptors per
-notebook. Like Quarto's freeze, a ward whose notebook, params file and build inputs (data
+nothing that looks finished is left. Workers are replaced after rounds of
+`MAX_WARDS_PER_WORKER` wards each (`_run_in_rounds`) because papermill's in-process API was
+measured leaking ~14 file descriptors per notebook. Like Quarto's freeze, a ward whose notebook, params file and build inputs (data
 and package source) are unchanged since its last successful run is skipped
 (``force=True`` reruns it).
 """
@@ -256,6 +256,32 @@ def run_ward(job: WardJob) -> WardResult:
 
 # ---------------------------------------------------------------- the run
 
+def _run_in_rounds(todo: list, workers: int, task=None):
+    """Run `task` (default `run_ward`) on each job in worker processes, yielding (job, result)
+    as each ends.
+
+    Workers are replaced by rounds: one executor serves at most workers x
+    `MAX_WARDS_PER_WORKER` wards and is shut down before the next round starts, so no worker
+    outlives a round (papermill's file-descriptor leak stays bounded).
+    ``ProcessPoolExecutor(max_tasks_per_child=...)`` would do this per worker, but on Python
+    3.11 to 3.13 it hangs once every worker has been replaced (CPython gh-115634) or breaks
+    the pool; a fresh executor per round cannot. A worker that dies fails its ward only.
+    """
+    task = run_ward if task is None else task
+    size = workers * MAX_WARDS_PER_WORKER
+    for start in range(0, len(todo), size):
+        # spawn: a clean interpreter per worker, never a fork of this process's state.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+            futures = {pool.submit(task, job): job for job in todo[start:start + size]}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    result = future.result()
+                except Exception as err:  # the worker process itself died
+                    result = WardResult(job.slug, ok=False, message=f"worker failed: {err!r}")
+                yield job, result
+
+
 def _preflight(files: list[Path], out_dir: Path, notebook: Path):
     """Check data and params before writing anything. Returns (jobs, failures, builds, checked).
 
@@ -356,22 +382,13 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
             todo.append(job)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
-        # spawn: required with max_tasks_per_child, and a clean interpreter per worker.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
-                                 max_tasks_per_child=MAX_WARDS_PER_WORKER) as pool:
-            futures = {pool.submit(run_ward, job): job for job in todo}
-            with tqdm(total=len(todo), desc="wards", unit="ward", disable=not progress) as bar:
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        result = future.result()
-                    except Exception as err:  # the worker process itself died
-                        result = WardResult(job.slug, ok=False, message=f"worker failed: {err!r}")
-                    bar.set_postfix_str(job.slug)
-                    bar.update()
-                    if not result.ok:
-                        bar.write(f"{job.slug}: FAILED {result.message}")
-                    results.append(result)
+        with tqdm(total=len(todo), desc="wards", unit="ward", disable=not progress) as bar:
+            for job, result in _run_in_rounds(todo, workers):
+                bar.set_postfix_str(job.slug)
+                bar.update()
+                if not result.ok:
+                    bar.write(f"{job.slug}: FAILED {result.message}")
+                results.append(result)
 
     # The index and the CSV come from the builds the wards' pages read.
     order = {path.stem: i for i, path in enumerate(files)}
