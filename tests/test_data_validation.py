@@ -177,11 +177,17 @@ CATALOGUE = [
      "is negative"),
 ]
 # Faults about a whole file: (id, fault, file, what the message must say)
+def emptied(name):
+    """A table truncated to 0 bytes (pandas alone says "No columns to parse from file")."""
+    return lambda folder: (folder / name).write_bytes(b"")
+
+
 FILE_FAULTS = [
     ("missing-table", delete("fire_safety.csv"), "fire_safety.csv", "is missing"),
     ("csv-and-xlsx", add_xlsx_twin("crimes"), "crimes.csv and crimes.xlsx", "ambiguous"),
     ("windows-1258", reencode("units.csv", "cp1258"), "units.csv", "is not UTF-8"),
     ("utf-16", reencode("tips.csv", "utf-16"), "tips.csv", "UTF-16"),
+    ("empty-file", emptied("crimes.csv"), "crimes.csv", "is empty"),
 ]
 
 

@@ -229,7 +229,13 @@ def read_raw(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
     workbook.
     """
     path = Path(path)
-    frame = _xlsx_frame(path) if path.suffix.lower() == ".xlsx" else _csv_frame(_decode(path, encoding))
+    if path.suffix.lower() != ".xlsx":
+        text = _decode(path, encoding)
+        if not text.strip():
+            # pandas would raise EmptyDataError: say which file, and what it needs.
+            raise DataError([Problem(display_path(path), None, None, _NO,
+                                     "is empty (a table needs at least its header row)")])
+    frame = _xlsx_frame(path) if path.suffix.lower() == ".xlsx" else _csv_frame(text)
     frame.columns = [c if c is None else str(c).strip().lstrip("\ufeff") for c in frame.columns]
     for column in frame.columns:
         cells = frame[column].astype(object)
