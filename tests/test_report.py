@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from wardstudy.evaluate import poisson_change
 from wardstudy.report import format as fmt
@@ -138,3 +140,17 @@ def test_ranking_ties_shares_that_read_the_same():
                        ("b", 2024, "chip_id_coverage", 0.9804, np.nan, np.nan),
                        ("c", 2024, "chip_id_coverage", 0.90, np.nan, np.nan)])
     assert _rank(ind, "a", "chip_id_coverage") == "1/3"
+
+
+def _shown(text: str) -> float:
+    """The number a reader sees in "p = 0,0496" or "p = 1/8 = 0,125"."""
+    return float(text.split(" = ")[-1].replace(",", "."))
+
+
+@given(p=st.floats(min_value=0.001, max_value=1.0), units=st.integers(min_value=1, max_value=40))
+def test_a_displayed_p_is_never_below_its_floor_and_reads_on_the_side_of_005_it_is(p, units):
+    floor = 1 / (units + 1)
+    p = max(p, floor)  # a randomisation test cannot give less
+    text = fmt.fmt_p(p, min_p=floor)
+    assert _shown(text) >= floor - 1e-12, text
+    assert (_shown(text) < 0.05) == (p < 0.05), text

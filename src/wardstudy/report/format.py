@@ -15,6 +15,8 @@ __all__ = ["MISSING", "is_missing", "fmt_number", "fmt_share", "fmt_p", "fmt_cha
            "fmt_interval", "fmt_value", "fmt_fraction", "fmt_period"]
 
 MISSING = "—"
+# The threshold the verdicts use (`report.wording.ALPHA`): a p below it never reads as it.
+SIGNIFICANCE = 0.05
 
 
 def is_missing(value) -> bool:
@@ -94,6 +96,8 @@ def fmt_p(p, min_p=None, lang: str = "vi") -> str:
     ('p = 0,30', 'p < 0,001', 'p = 0,031', 'p = 0,0031', 'p: —')
     >>> fmt_p(0.125, min_p=0.125), fmt_p(1 / 7 + 1 / 7, min_p=1 / 7, lang="en")
     ('p = 1/8 = 0,125', 'p = 0.29')
+    >>> fmt_p(0.0496), fmt_p(0.0504)
+    ('p = 0,0496', 'p = 0,050')
     """
     if is_missing(p):
         return "p: " + MISSING
@@ -106,6 +110,8 @@ def fmt_p(p, min_p=None, lang: str = "vi") -> str:
     digits = 2 if p >= 0.1 else 1 - math.floor(math.log10(p))
     while min_p is not None and not is_missing(min_p) and round(p, digits) < float(min_p) and digits < 6:
         digits += 1  # never show a p below what the test can give
+    while p < SIGNIFICANCE <= round(p, digits) and digits < 10:
+        digits += 1  # 0.0496 reads "0,0496", not "0,050", beside a verdict of p < 0.05
     return "p = " + _p_text(p, digits, lang)
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import math
 
-from wardstudy.report.format import fmt_change, fmt_number, fmt_p, fmt_period, fmt_ratio, fmt_share, is_missing
+from wardstudy.report.format import (SIGNIFICANCE, fmt_change, fmt_number, fmt_p, fmt_period, fmt_ratio, fmt_share,
+                                     is_missing)
 
 __all__ = ["ALPHA", "crime_verdict", "impact_conclusion", "detectable_text", "multiple_tests_note", "smallest_p_text",
            "criteria_status_text",
            "design_text", "sensitivity_text", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
 
-ALPHA = 0.05
+ALPHA = SIGNIFICANCE
 
 _CATALOGUE = {
     "vi": {
