@@ -12,13 +12,28 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from wardstudy.report.format import fmt_period
 
-__all__ = ["banner_html", "header_html", "index_html"]
+__all__ = ["banner_html", "header_html", "index_html", "escaped_markdown"]
 
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     return Environment(loader=PackageLoader("wardstudy.report", "templates"),
                        autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=True)
+
+
+def escaped_markdown(text: str):
+    """Text that carries data values (unit names, ids) as a Markdown display object, with
+    HTML special characters escaped: nbconvert passes raw HTML in Markdown through to the
+    page, so a unit named "<script>" must arrive as text, not as a tag.
+
+    >>> escaped_markdown("**Phường <b>A</b> & B**").data
+    '**Phường &lt;b&gt;A&lt;/b&gt; &amp; B**'
+    """
+    import html
+
+    from IPython.display import Markdown
+
+    return Markdown(html.escape(text, quote=False))
 
 
 def banner_html(is_synthetic: bool) -> str:
