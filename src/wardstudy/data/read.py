@@ -249,6 +249,10 @@ def read_raw(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
 
 def _check_one(name: str, raw: pd.DataFrame, shown: str, context: Context) -> tuple[pd.DataFrame, list[Problem]]:
     typed, problems = validate_table(name, raw, shown, context)
+    if raw.empty and not problems and name in RECORD_TABLES:
+        # A record table with a header and no rows would silently drop every indicator read
+        # from it. (An empty published or programme table is a study with none: allowed.)
+        problems = [Problem(shown, None, None, _NO, "has a header but no rows (a table needs at least one record)")]
     return typed.reset_index(drop=True), problems
 
 
