@@ -5,6 +5,13 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Hypothesis: reproducible examples on CI (set CI to anything), the usual random search otherwise.
+# No deadline in either: the first example of a test pays for imports and caches.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("dev", deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 # Study builds made by the tests (and by the notebooks they run, which inherit the
 # environment) go to a folder of this session, not the project's own cache.

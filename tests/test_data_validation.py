@@ -182,12 +182,21 @@ def emptied(name):
     return lambda folder: (folder / name).write_bytes(b"")
 
 
+def header_only(name):
+    """A record table cut to its header line (it would drop its indicators from the export)."""
+    def fault(folder: Path) -> None:
+        header = (folder / name).read_text(encoding="utf-8").splitlines()[0]
+        (folder / name).write_text(header + "\n", encoding="utf-8")
+    return fault
+
+
 FILE_FAULTS = [
     ("missing-table", delete("fire_safety.csv"), "fire_safety.csv", "is missing"),
     ("csv-and-xlsx", add_xlsx_twin("crimes"), "crimes.csv and crimes.xlsx", "ambiguous"),
     ("windows-1258", reencode("units.csv", "cp1258"), "units.csv", "is not UTF-8"),
     ("utf-16", reencode("tips.csv", "utf-16"), "tips.csv", "UTF-16"),
     ("empty-file", emptied("crimes.csv"), "crimes.csv", "is empty"),
+    ("header-only", header_only("tips.csv"), "tips.csv", "has a header but no rows"),
 ]
 
 
@@ -234,7 +243,13 @@ def test_every_problem_is_reported_at_once(tmp_path):
         case[1](bad)
     with pytest.raises(data.DataError) as caught:
         data.load(bad)
-    assert len(caught.value.problems) >= 5
+    # Five distinct faults in two files (crimes.csv rows 14, 20, 30, 40 and tips.csv row 9):
+    # each is reported at its own file, row and column, with its own rule.
+    places = {(Path(p.file).name, p.row, p.column) for p in caught.value.details}
+    for _id, _fault, file, row, column, what in CATALOGUE[:5]:
+        assert (file, row, column) in places, (file, row, column, sorted(places, key=str))
+        place = f'{file}, row {row}, column "{column}": '
+        assert any(place in m and what in m for m in caught.value.problems), (place, what, caught.value.problems)
 
 
 def test_shipped_data_validates(tmp_path):

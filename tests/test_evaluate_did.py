@@ -102,13 +102,28 @@ def test_permutation_test_one_sided():
     assert res.p_value == pytest.approx(1 / 5)  # the smallest change of the five
 
 
-def test_permutation_test_samples_when_too_many_assignments():
-    rng = np.random.default_rng(1)
-    data = _toy(rng.normal(size=30), [2023] * 10 + [0] * 20)
+def test_permutation_test_samples_when_too_many_assignments_and_counts_the_observed_once():
+    # 10 treated wards change by 1, 20 controls by 0: ATT = 1. A reassignment putting k of the
+    # truly treated among its 10 "treated" gives k/10 - (10 - k)/20 = (3k - 10)/20, which
+    # reaches |1| only for k = 10, the truth itself (chance 1 / C(30, 10) = 1 / 30,045,015 per
+    # draw). So none of the 199 draws is as extreme and p = (1 + 0) / (1 + 199) = 1/200.
+    data = _toy([1.0] * 10 + [0.0] * 20, [2023] * 10 + [0] * 20)
     res = did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="y",
                                n_permutations=199, seed=3)
-    assert not res.exact and len(res.distribution) == 199
-    assert 1 / 200 <= res.p_value <= 1
+    assert not res.exact and len(res.distribution) == 199 and res.n_assignments == 30045015
+    assert res.observed == pytest.approx(1.0)
+    assert res.p_value == pytest.approx(1 / 200) and res.min_p_value == pytest.approx(1 / 200)
+    assert res.distribution.max() < 1 - 1e-9 and res.distribution.min() >= -0.5 - 1e-9
+
+
+def test_sampled_permutation_p_is_one_when_every_ward_changes_alike():
+    # Every ward changes by 2: every reassignment gives ATT 0, as extreme as the observed 0,
+    # so p = (1 + 199) / (1 + 199) = 1.
+    data = _toy([2.0] * 30, [2023] * 10 + [0] * 20)
+    res = did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="y",
+                               n_permutations=199, seed=3)
+    assert not res.exact and res.observed == pytest.approx(0.0, abs=1e-12)
+    assert res.p_value == pytest.approx(1.0)
 
 
 def test_unbalanced_panel_is_refused_with_the_missing_cell():

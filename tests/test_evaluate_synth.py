@@ -62,7 +62,7 @@ def test_basque_published_weights_give_published_loss(basque):
 
 
 @pytest.mark.benchmark_data
-def test_basque_synth_solution_is_a_local_optimum_of_its_own_criterion(basque):
+def test_basque_wider_v_search_beats_the_published_loss_by_more_than_a_tenth(basque):
     # The V problem is not convex (cf. Becker & Kloessner 2018 on unreliable V searches):
     # here a wider search finds a smaller loss.v than the published 0.00886, with different
     # weights (our finding, not a published number). Reported, not hidden.
@@ -95,7 +95,6 @@ def test_prop99_placebo_test(smoking):
     assert len(res.ratios) == 39
     assert res.min_p_value == pytest.approx(1 / 39)
     assert res.p_value <= 0.1
-    assert res.p_value == pytest.approx(np.mean(res.ratios >= res.ratios["California"]))
 
 
 def test_simplex_weights_reproduce_an_exact_convex_combination():
@@ -136,6 +135,18 @@ def test_placebos_have_the_treated_unit_among_their_donors():
     assert res.ratios["b"] == pytest.approx(4)
     assert res.ratios["c"] == pytest.approx(2)
     assert res.p_value == pytest.approx(1 / 3)  # a's pre-period fit is perfect (b/2 + c/2): it ranks first
+
+
+@pytest.mark.parametrize(("treated", "p"), [("a", 1 / 3), ("b", 2 / 3), ("c", 3 / 3)])
+def test_placebo_p_is_the_treated_units_rank_among_the_ratios(treated, p):
+    # The panel of the test above, worked by hand; every unit is fitted from the two others.
+    # a (1, 5) from b (0, 1) and c (2, 3): 1 = b/2 + c/2 exactly, pre RMSPE 0, so its ratio is
+    # post gap 5 - 2 = 3 over the floor: by far the largest. b: ratio 4; c: ratio 2.
+    # Ranks from the top: a 1st, b 2nd, c 3rd of 3, so p = 1/3, 2/3, 3/3.
+    df = _long({"a": [1, 5], "b": [0, 1], "c": [2, 3]}, [1, 2])
+    res = placebo_test(df, unit="u", time="t", outcome="y", treated=treated, treatment_time=2)
+    assert res.p_value == pytest.approx(p)
+    assert res.min_p_value == pytest.approx(1 / 3)
 
 
 def test_every_unit_gets_the_same_statistic_whichever_unit_is_treated():

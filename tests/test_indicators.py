@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from wardstudy import indicators as ind
 
@@ -27,7 +28,8 @@ def test_share_is_nan_not_zero_without_cases():
     assert np.isnan(got.loc[0, "ci_low"]) and np.isnan(got.loc[0, "ci_high"])
 
 
-def test_shares_are_computed_per_ward_and_year_in_one_pass():
+def test_shares_are_summed_within_each_ward_and_year_never_across_them():
+    # a's December 2022 stays in 2022 (5/10), not pooled with January 2023 (9/10); b sums (1+3)/8.
     df = monthly([
         ("a", "2022-12", 10, 5), ("a", "2023-01", 10, 9),
         ("b", "2023-01", 4, 1), ("b", "2023-02", 4, 3),
@@ -130,15 +132,19 @@ def test_change_first_year_has_no_row_and_other_wards_are_independent():
     assert got == {("a", 2023): -3, ("b", 2024): 3}
 
 
-def test_rate_ratio_interval_matches_r_poisson_test():
-    # R: poisson.test(c(13, 20)) -> ratio 0.65, 95% CI 0.2974 to 1.3728 (equal exposures).
+def test_rate_ratio_interval_is_the_exact_conditional_clopper_pearson_interval():
+    # Equal exposures: conditional on 33 cases, 13 ~ Binomial(33, p) with ratio = p / (1 - p).
+    # Clopper-Pearson for p: Beta(0.025; 13, 21) and Beta(0.975; 14, 20) quantiles, mapped by
+    # p / (1 - p): 0.29713 to 1.37308 (the values R's poisson.test(c(13, 20)) prints rounded).
+    lo, hi = stats.beta.ppf(0.025, 13, 21), stats.beta.ppf(0.975, 14, 20)
+    assert (lo / (1 - lo), hi / (1 - hi)) == pytest.approx((0.29713, 1.37308), abs=1e-5)
     df = monthly([("a", "2022-06", "social_order", 20), ("a", "2023-06", "social_order", 13)],
                  ["category", "count"])
     got = ind.social_order_crime_rate_ratio(df).iloc[0]
     assert got["value"] == pytest.approx(0.65)
     assert (got["numerator"], got["denominator"]) == (13, 20)
-    assert got["ci_low"] == pytest.approx(0.2974, abs=1e-3)
-    assert got["ci_high"] == pytest.approx(1.3728, abs=1e-3)
+    assert got["ci_low"] == pytest.approx(0.2971, abs=1e-4)
+    assert got["ci_high"] == pytest.approx(1.3731, abs=1e-4)
 
 
 def test_stocks_take_the_last_month_of_the_year_even_when_rows_are_unsorted():
