@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
+import pandas as pd
+
 from wardstudy import data, paths
 from wardstudy.files import atomic_write_text, sha256_files
 from wardstudy.pipeline import params
@@ -322,10 +324,21 @@ def _preflight(files: list[Path], out_dir: Path, notebook: Path):
 
 
 def _index_rows(results: list[WardResult], checked: dict, builds: dict) -> list[dict]:
-    """One index row per ward, its headline figures read from the build its page used."""
+    """One index row per ward, its headline figures read from the build its page used.
+
+    Each build's rows for the run's wards are read once (not once per ward), then looked up.
+    """
     from wardstudy.report.format import fmt_period
     from wardstudy.report.tables import headline
 
+    keys = ["ward", "year", "baseline_year"]
+    shown = {}
+    for key, build in builds.items():
+        wards = sorted({p.ward for p, k in checked.values() if k == key})
+        if wards:
+            values = build.read("values", ward=wards)
+            compared = build.read("comparisons", ward=wards, category="social_order")
+            shown[key] = ({k: g for k, g in values.groupby(keys)}, compared.set_index(keys))
     rows = []
     for r in results:
         row = {"slug": r.slug, "ok": r.ok, "message": r.message, "headline": {}, "name": None, "year": None,
@@ -334,13 +347,11 @@ def _index_rows(results: list[WardResult], checked: dict, builds: dict) -> list[
             p, key = checked[r.slug]
             row.update(name=p.name, year=p.year, baseline_year=p.baseline_year)
             if r.ok:
-                build = builds[key]
-                row["headline"] = headline(build.read("values", ward=p.ward, year=p.year,
-                                                      baseline_year=p.baseline_year))
-                compared = build.read("comparisons", ward=p.ward, year=p.year, baseline_year=p.baseline_year,
-                                      category="social_order")
-                if len(compared) and int(compared["months"].iloc[0]) < 12:
-                    row["note"] = (f"so sánh {fmt_period(compared['months_compared'].iloc[0], p.year)} với cùng kỳ "
+                values, compared = shown[key]
+                at = (p.ward, p.year, p.baseline_year)
+                row["headline"] = headline(values.get(at, pd.DataFrame(columns=["indicator", "value"])))
+                if at in compared.index and int(compared.loc[at, "months"]) < 12:
+                    row["note"] = (f"so sánh {fmt_period(compared.loc[at, 'months_compared'], p.year)} với cùng kỳ "
                                    f"{p.baseline_year}")
         rows.append(row)
     return rows

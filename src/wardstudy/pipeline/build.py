@@ -114,9 +114,10 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
                              for category in ("social_order", "high_tech")], ignore_index=True)
     values = indicator_values(indicators, comparisons[comparisons["category"] == "social_order"], pairs)
     ranks = peer_ranks(values, study.units)
-    values = values.merge(ranks[["ward", "year", "baseline_year", "indicator", "peer_group", "rank", "n_peers",
+    values = values.merge(ranks[["ward", "year", "baseline_year", "indicator", "rank", "n_peers",
                                  "peer_min", "peer_median", "peer_max"]],
                           on=["ward", "year", "baseline_year", "indicator"], how="left")
+    # Every row, ranked or not, carries its ward's peer group: a ward's page reads its peers by it.
     values["peer_group"] = values["ward"].map(dict(zip(study.units["slug"], study.units["district_code"].astype(str))))
     tables = {
         "indicators": indicators,
