@@ -34,14 +34,13 @@ from wardstudy.data.months import with_calendar
 from wardstudy.evaluate.did import did_permutation_test, staggered_did
 from wardstudy.evaluate.its import interrupted_time_series
 from wardstudy.evaluate.poisson import baseline_sensitivity, poisson_change
-from wardstudy.evaluate.power import minimum_detectable_effect
+from wardstudy.evaluate.power import ALPHA, minimum_detectable_effect
 from wardstudy.evaluate.synth import placebo_test
 
 __all__ = ["ImpactDesign", "donor_pool", "impact_design", "social_order_rates", "impact_estimates",
            "ESTIMATE_COLUMNS", "DETECTABLE_COLUMNS", "detectable_effects", "published_change_sensitivity", "evaluable_ward_years", "impact_results"]
 
 PER = 1000.0  # rates per 1,000 residents
-ALPHA = 0.05
 
 
 @dataclass(frozen=True)

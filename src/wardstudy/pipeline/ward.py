@@ -87,9 +87,10 @@ def read_ward(build: Build, p: ReportParams) -> WardReport:
     unit = {k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v)
             for k, v in build.read("units", slug=p.ward).iloc[0].to_dict().items()}
     programme = build.read("programme", ward=p.ward)
-    values = build.read("values", ward=p.ward, year=p.year, baseline_year=p.baseline_year)
     group = unit["district_code"]
+    # The ward is one of its peers: one read gives both.
     peers = build.read("values", peer_group=str(group), year=p.year, baseline_year=p.baseline_year)
+    values = peers[peers["ward"] == p.ward].reset_index(drop=True)
     peer_units = build.read("units", district_code=group)
     design = build.read("impact_designs", ward=p.ward, year=p.year)
     return WardReport(
