@@ -128,21 +128,26 @@ def _months() -> pd.PeriodIndex:
     return pd.period_range(START_MONTH, END_MONTH, freq="M")
 
 
-def _grid(programme: dict[str, int]) -> pd.DataFrame:
+def _grid(programme: dict[str, int], sizes: dict[str, int]) -> pd.DataFrame:
     """Every unit x month, with the fields the generator computes from."""
     months = _months()
-    grid = pd.MultiIndex.from_product([UNITS, months], names=["ward", "period"]).to_frame(index=False)
+    grid = pd.MultiIndex.from_product([list(sizes), months], names=["ward", "period"]).to_frame(index=False)
     grid["month"] = grid["period"].astype(str)
     grid["year"] = grid["period"].dt.year
     grid["month_of_year"] = grid["period"].dt.month
     grid["t_years"] = (grid["year"] - 2021) + (grid["month_of_year"] - 1) / 12
-    grid["size"] = grid["ward"].map(UNIT_SIZE)
+    grid["size"] = grid["ward"].map(sizes)
     cohort = grid["ward"].map(programme)
     grid["treated"] = cohort.notna() & (grid["year"] >= cohort)
     grid["months_since_entry"] = np.where(
         grid["treated"], (grid["year"] - cohort) * 12 + grid["month_of_year"] - 1, -1
     )
     return grid
+
+
+def _units(grid: pd.DataFrame) -> list[str]:
+    """The grid's units in their order (the order fixes which random draw each unit gets)."""
+    return list(pd.unique(grid["ward"]))
 
 
 def _tet_season(month_of_year: pd.Series) -> np.ndarray:
@@ -227,7 +232,7 @@ def _project06(rng, grid, planted: PlantedEffects) -> pd.DataFrame:
     t = grid["t_years"].to_numpy()
     growth = 1 + 0.008 * t
     eligible = np.round(grid["size"].to_numpy() * 0.78 * growth).astype(int)
-    unit_shift = grid["ward"].map({w: rng.normal(0, 0.25) for w in UNITS}).to_numpy()
+    unit_shift = grid["ward"].map({w: rng.normal(0, 0.25) for w in _units(grid)}).to_numpy()
     chip_share = 0.45 + 0.53 * _logistic(2.6 * (t - 0.9) + unit_shift)
     vneid_share = 0.82 * _logistic(2.2 * (t - 2.1) + unit_shift)
     boost = np.where(grid["treated"], planted.vneid_level2_boost, 0.0)
@@ -255,7 +260,7 @@ def _stock_build_up(grid: pd.DataFrame, before: np.ndarray, target: int) -> np.n
 
 def _fire_safety(rng, grid, planted: PlantedEffects) -> pd.DataFrame:
     # Ordinary units set up a first group or point some time in the period, or not at all.
-    start_month = grid["ward"].map({w: int(rng.integers(0, 60)) for w in UNITS}).to_numpy()
+    start_month = grid["ward"].map({w: int(rng.integers(0, 60)) for w in _units(grid)}).to_numpy()
     month_index = ((grid["year"] - 2021) * 12 + grid["month_of_year"] - 1).to_numpy()
     base = (month_index >= start_month).astype(int)
     return grid[["ward", "month"]].assign(
@@ -265,35 +270,40 @@ def _fire_safety(rng, grid, planted: PlantedEffects) -> pd.DataFrame:
 
 
 def _community_models(rng, grid, planted: PlantedEffects) -> pd.DataFrame:
-    base = grid["ward"].map({w: int(rng.integers(1, 3)) for w in UNITS}).to_numpy()
+    base = grid["ward"].map({w: int(rng.integers(1, 3)) for w in _units(grid)}).to_numpy()
     return grid[["ward", "month"]].assign(
         models_active=_stock_build_up(grid, base, planted.community_models)
     )
 
 
 def _criteria(rng, grid, planted: PlantedEffects, programme: dict[str, int], calibrate: bool) -> pd.DataFrame:
+    units = _units(grid)
     years = np.arange(2021, 2025)
-    rows = []
-    for ward in UNITS:  # 8 units x 4 years x 22 criteria: tiny, and per-unit draws keep the seed stable
-        order = rng.permutation(N_CRITERIA)  # criteria this unit finds hardest come last
-        base_met = int(rng.integers(11, 16))
-        cohort = programme.get(ward)
-        for year in years:
-            met = min(base_met + int(year - 2021), N_CRITERIA - 2)
-            if cohort is not None and year >= cohort and planted.criteria_met >= 0:
-                met = max(met, planted.criteria_met + int(year - cohort))
-            if calibrate and ward == CALIBRATED_WARD and year == CALIBRATED_YEAR:
-                met = CALIBRATED_CRITERIA_MET
-            met = min(met, N_CRITERIA)
-            flags = np.zeros(N_CRITERIA, dtype=int)
-            flags[order[:met]] = 1
-            rows.append(pd.DataFrame({
-                "ward": ward,
-                "year": int(year),
-                "criterion_id": [f"C{i + 1:02d}" for i in range(N_CRITERIA)],
-                "met": flags,
-            }))
-    return pd.concat(rows, ignore_index=True)
+    # Per-unit draws in unit order keep the seed's tables stable whatever the number of units.
+    orders, base_met = [], []
+    for _ in units:
+        orders.append(rng.permutation(N_CRITERIA))  # criteria this unit finds hardest come last
+        base_met.append(int(rng.integers(11, 16)))
+    n_units, n_years = len(units), len(years)
+    met = np.minimum(np.add.outer(np.asarray(base_met), years - 2021), N_CRITERIA - 2)
+    cohort = np.array([programme.get(ward, np.nan) for ward in units], dtype=float)
+    if planted.criteria_met >= 0:
+        since = years[None, :] - cohort[:, None]
+        with np.errstate(invalid="ignore"):
+            in_programme = since >= 0
+        met = np.where(in_programme, np.maximum(met, planted.criteria_met + np.nan_to_num(since)), met)
+    if calibrate and CALIBRATED_WARD in units:
+        met[units.index(CALIBRATED_WARD), list(years).index(CALIBRATED_YEAR)] = CALIBRATED_CRITERIA_MET
+    met = np.minimum(met, N_CRITERIA).astype(int)
+    # rank[u, c]: position of criterion c in unit u's order; met when the position is below the count.
+    rank = np.argsort(np.asarray(orders), axis=1)
+    flags = (rank[:, None, :] < met[:, :, None]).astype(int)
+    return pd.DataFrame({
+        "ward": np.repeat(units, n_years * N_CRITERIA),
+        "year": np.tile(np.repeat(years, N_CRITERIA), n_units).astype(int),
+        "criterion_id": np.tile([f"C{i + 1:02d}" for i in range(N_CRITERIA)], n_units * n_years),
+        "met": flags.reshape(-1),
+    })
 
 
 def _calibrate_stocks(frame: pd.DataFrame, grid: pd.DataFrame, values: dict[str, int]) -> pd.DataFrame:
@@ -309,6 +319,7 @@ def generate_panel(
     planted: PlantedEffects | None = None,
     programme: dict[str, int] | None = None,
     calibrate: bool = True,
+    sizes: dict[str, int] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Generate the synthetic monthly panel; a dict of table name -> tidy DataFrame.
 
@@ -316,7 +327,9 @@ def generate_panel(
     planted: the programme effect written in (default `PlantedEffects()`; use
         `PlantedEffects.none()` for a world with no effect).
     programme: ward slug -> cohort year (default Đức Xuân 2023, Xuất Hóa and Sông Cầu 2024).
-    calibrate: pin Đức Xuân's 2023 figures to the published ones.
+    calibrate: pin Đức Xuân's 2023 figures to the published ones (when Đức Xuân is among the units).
+    sizes: unit slug -> residents, in the order the units are generated (default: the 8
+        units of Bắc Kạn city, `UNIT_SIZE`; the national panel passes every phường).
 
     Tables: crimes, tips, procedures, project06, fire_safety, community_models
     (monthly, one row per ward and month, crimes also per category) and
@@ -332,7 +345,7 @@ def generate_panel(
     planted = PlantedEffects() if planted is None else planted
     programme = {"duc-xuan": 2023, "xuat-hoa": 2024, "song-cau": 2024} if programme is None else programme
     rng = np.random.default_rng(seed)
-    grid = _grid(programme)
+    grid = _grid(programme, UNIT_SIZE if sizes is None else sizes)
     tables = {
         "crimes": _crimes(rng, grid, planted, calibrate),
         "tips": _tips(rng, grid, planted, calibrate),
