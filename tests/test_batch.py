@@ -157,9 +157,12 @@ def test_a_notebook_that_fails_is_kept_as_failed_and_its_old_page_removed(tmp_pa
     notebook = tmp_path / "broken.ipynb"
     nbformat.write(nb, notebook)
     (tmp_path / "x.html").write_text("<p>old page</p>")
-    job = batch.WardJob(slug="x", params_file=notebook, parameters={"ward": "x"}, out_dir=tmp_path,
+    job = batch.WardJob(slug="x", parameters={"ward": "x"}, out_dir=tmp_path,
                         notebook=notebook, title="x", fingerprint="0")
     result = batch.run_ward(job)
+    # The worker writes nothing itself: the main process stores what it sends back.
+    assert sorted(result.outputs) == ["x.failed.ipynb"] and (tmp_path / "x.html").exists()
+    batch.store_outputs(job, result)
     assert not result.ok
     assert "RuntimeError: criteria table is empty" in result.message
     assert (tmp_path / "x.failed.ipynb").exists() and not (tmp_path / "x.ipynb").exists()

@@ -26,10 +26,12 @@ and package source) are unchanged since its last successful run is skipped
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
@@ -37,9 +39,10 @@ from pathlib import Path
 import pandas as pd
 
 from wardstudy import data, paths
-from wardstudy.files import atomic_write_text, sha256_files
+from wardstudy.files import atomic_write_bytes, atomic_write_text, sha256_files
 from wardstudy.pipeline import params
 from wardstudy.pipeline.build import Build, ensure_build
+from wardstudy.pipeline.selection import Selection, expand
 
 __all__ = ["KERNEL_NAME", "MAX_WARDS_PER_WORKER", "WardJob", "WardResult", "RunSummary",
            "DataProblem", "read_params", "discover", "fingerprint", "export_html", "run_ward", "run"]
@@ -49,6 +52,8 @@ KERNEL_NAME = "wardstudy"
 MAX_WARDS_PER_WORKER = 4
 TEMPLATE_NAME = "wardstudy_html"
 FREEZE_DIR = ".freeze"
+# A cell of the ward notebook takes seconds; ten minutes means the kernel hangs.
+DEFAULT_TIMEOUT = 600.0
 
 
 class DataProblem(RuntimeError):
@@ -56,16 +61,36 @@ class DataProblem(RuntimeError):
 
 
 @dataclass(frozen=True)
-class WardJob:
-    """One ward to run: everything a worker process needs (picklable)."""
+class ReportRequest:
+    """One report asked for: its page name, where its values come from (shown in messages),
+    and either a params file to read or the values themselves (from a selection)."""
 
     slug: str
-    params_file: Path
+    source: str
+    params_file: Path | None = None
+    values: dict | None = None
+
+    def read(self) -> dict:
+        return read_params(self.params_file) if self.params_file is not None else dict(self.values)
+
+
+@dataclass(frozen=True)
+class WardJob:
+    """One ward to run: everything a worker needs (picklable; no path it writes to).
+
+    timeout: seconds any one cell may run before its kernel is killed and the ward fails
+    (None: no limit). capture_stderr: send the kernel's start-up chatter to a temporary
+    file (process-wide, so only where one ward runs per process).
+    """
+
+    slug: str
     parameters: dict
     out_dir: Path
     notebook: Path
     title: str
     fingerprint: str
+    timeout: float | None = DEFAULT_TIMEOUT
+    capture_stderr: bool = True
 
 
 @dataclass
@@ -79,6 +104,8 @@ class WardResult:
     skipped: bool = False
     ward: str | None = None
     year: int | None = None
+    # name -> content of the files the ward wrote, handed to the main process to store.
+    outputs: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -143,11 +170,12 @@ def discover(params_dir: Path | None = None, wards: list[str] | None = None) -> 
 
 # ---------------------------------------------------------------- freeze
 
-def fingerprint(notebook: Path, params_file: Path, build: Build) -> str:
-    """SHA-256 over the notebook, the params file and the build's inputs (data tables,
-    reference tables, package source). A change in any of them means the ward's report
-    must be rebuilt."""
-    digest = hashlib.sha256(sha256_files([Path(notebook), Path(params_file)]).encode())
+def fingerprint(notebook: Path, parameters: dict, build: Build) -> str:
+    """SHA-256 over the notebook, the report's parameters and the build's inputs (data
+    tables, reference tables, package source). A change in any of them means the ward's
+    report must be rebuilt; a comment edited in a params file does not."""
+    digest = hashlib.sha256(sha256_files([Path(notebook)]).encode())
+    digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     digest.update(build.manifest["inputs"].encode())
     return digest.hexdigest()
 
@@ -198,15 +226,19 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
 KERNEL_START_ATTEMPTS = 3
 
 
-def _execute(notebook: Path, out_nb: Path, parameters: dict) -> None:
-    """Run the notebook with papermill; retry only a kernel that died while starting."""
+def _execute(notebook: Path, out_nb: Path, parameters: dict, timeout: float | None) -> None:
+    """Run the notebook with papermill; retry only a kernel that died while starting.
+
+    `timeout` bounds each cell: nbclient then stops the kernel and raises, so a hung kernel
+    fails its ward instead of holding a worker for ever.
+    """
     import papermill
 
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
             papermill.execute_notebook(str(notebook), str(out_nb), parameters=parameters,
                                        kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-                                       cwd=str(paths.notebooks_dir()))
+                                       cwd=str(paths.notebooks_dir()), execution_timeout=timeout)
             return
         except RuntimeError as err:
             if "Kernel died before replying to kernel_info" not in str(err) or attempt == KERNEL_START_ATTEMPTS:
@@ -214,45 +246,77 @@ def _execute(notebook: Path, out_nb: Path, parameters: dict) -> None:
             time.sleep(0.5 * attempt)
 
 
-def run_ward(job: WardJob) -> WardResult:
-    """Execute one ward's notebook and export its HTML. Never raises: failures are results.
+@contextmanager
+def _kernel_stderr_to(log, capture: bool):
+    """Send fd 2 (where the kernel's start-up chatter goes) to `log` for the block."""
+    if not capture:
+        yield
+        return
+    saved = os.dup(2)
+    os.dup2(log.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
-    The kernel's own stderr (start-up chatter) goes to a temporary file rather than the
-    terminal, and its tail is added to the message when the kernel itself failed.
+
+def run_ward(job: WardJob) -> WardResult:
+    """Execute one ward's notebook and export its HTML, in a private temporary folder.
+    Never raises: failures are results.
+
+    The files made (``<slug>.ipynb`` and ``<slug>.html``, or ``<slug>.failed.ipynb`` with
+    the traceback in the failing cell) come back in `WardResult.outputs`; the main process
+    stores them (`store_outputs`), so a worker on another machine needs no shared output
+    folder and a worker killed midway leaves nothing behind. The kernel's own stderr goes
+    to a temporary file, and its tail is added to the message when the kernel failed.
     """
     from papermill.exceptions import PapermillExecutionError
 
     start = time.perf_counter()
-    out_nb = job.out_dir / f"{job.slug}.ipynb"
-    failed_nb = job.out_dir / f"{job.slug}.failed.ipynb"
-    html = job.out_dir / f"{job.slug}.html"
     result = WardResult(job.slug, ok=False, ward=job.parameters.get("ward"), year=job.parameters.get("year"))
-    saved_stderr = os.dup(2)
-    with tempfile.TemporaryFile() as kernel_log:
-        os.dup2(kernel_log.fileno(), 2)
+    with tempfile.TemporaryDirectory(prefix="wardstudy-") as work, tempfile.TemporaryFile() as kernel_log:
+        out_nb = Path(work) / f"{job.slug}.ipynb"
+        html = Path(work) / f"{job.slug}.html"
         try:
-            _execute(job.notebook, out_nb, job.parameters)
-            export_html(out_nb, html, job.title)
-            failed_nb.unlink(missing_ok=True)
-            atomic_write_text(_stamp(job.out_dir, job.slug), job.fingerprint + "\n")
+            with _kernel_stderr_to(kernel_log, job.capture_stderr):
+                _execute(job.notebook, out_nb, job.parameters, job.timeout)
+                export_html(out_nb, html, job.title)
             result.ok = True
+            result.outputs = {out_nb.name: out_nb.read_bytes(), html.name: html.read_bytes()}
         except PapermillExecutionError as err:
-            result.message = f"{err.ename}: {err.evalue.strip()} (notebook kept: {failed_nb})"
-        except Exception as err:  # kernel died, export failed...: still only this ward
+            result.message = f"{err.ename}: {err.evalue.strip()} (notebook kept: {job.slug}.failed.ipynb)"
+        except Exception as err:  # kernel died or hung, export failed...: still only this ward
             kernel_log.seek(0)
             tail = kernel_log.read().decode("utf-8", "replace").strip().splitlines()[-5:]
-            result.message = f"{type(err).__name__}: {err}" + ("\n    " + "\n    ".join(tail) if tail else "")
-        finally:
-            os.dup2(saved_stderr, 2)
-            os.close(saved_stderr)
-    if not result.ok:
-        # Nothing that looks finished: the failed notebook is kept under its own name,
-        # and an earlier run's page and freeze stamp are removed.
-        if out_nb.exists():
-            os.replace(out_nb, failed_nb)
-        html.unlink(missing_ok=True)
-        _stamp(job.out_dir, job.slug).unlink(missing_ok=True)
+            shown = f"no cell may run longer than {job.timeout:g} s" if _is_timeout(err) else str(err)
+            result.message = f"{type(err).__name__}: {shown}" + ("\n    " + "\n    ".join(tail) if tail else "")
+        if not result.ok and out_nb.exists():
+            result.outputs = {f"{job.slug}.failed.ipynb": out_nb.read_bytes()}
     result.seconds = time.perf_counter() - start
+    return result
+
+
+def _is_timeout(err: Exception) -> bool:
+    return type(err).__name__ in {"CellTimeoutError", "TimeoutError"}
+
+
+def store_outputs(job: WardJob, result: WardResult) -> WardResult:
+    """Write a ward's files into its output folder, each atomically, then its freeze stamp.
+
+    Nothing that looks finished is left from a failure: an earlier run's page, notebook and
+    stamp are removed, and the failed notebook is kept under its own name.
+    """
+    out_dir = job.out_dir
+    for name, content in result.outputs.items():
+        atomic_write_bytes(out_dir / name, content)
+    result.outputs = {}
+    if result.ok:
+        (out_dir / f"{job.slug}.failed.ipynb").unlink(missing_ok=True)
+        atomic_write_text(_stamp(out_dir, job.slug), job.fingerprint + "\n")
+    else:
+        for stale in [out_dir / f"{job.slug}.html", out_dir / f"{job.slug}.ipynb", _stamp(out_dir, job.slug)]:
+            stale.unlink(missing_ok=True)
     return result
 
 
@@ -284,30 +348,55 @@ def _run_in_rounds(todo: list, workers: int, task=None):
                 yield job, result
 
 
-def _preflight(files: list[Path], out_dir: Path, notebook: Path):
-    """Check data and params before writing anything. Returns (jobs, failures, builds, checked).
+def _run_on_cluster(todo: list, address: str, task=None):
+    """Run `task` (default `run_ward`) on each job on a Dask distributed cluster, yielding
+    (job, result) as each ends.
 
-    One build per data folder named by the params files (the shipped panel first); a
-    params file whose own data folder is bad fails alone.
+    The scheduler places the wards; a worker that dies has its ward retried elsewhere by
+    Dask, and a ward that still fails is a failed result, never a failed run. Each worker
+    needs the package, the ``wardstudy`` kernel and the data folder at the same path; the
+    files come back to this process (`WardResult.outputs`), so no shared output folder is
+    needed. Kernel stderr is not captured there: a Dask worker runs tasks in threads and
+    file descriptor 2 is shared by them.
     """
-    try:
-        builds = {None: ensure_build(None, impact=True)}
-    except data.DataError as err:
-        raise DataProblem(f"the data cannot be loaded; nothing was run:\n{err}") from None
+    from dataclasses import replace
+
+    from distributed import Client, as_completed as completed_on_cluster
+
+    task = run_ward if task is None else task
+    with Client(address) as client:
+        futures = {client.submit(task, replace(job, capture_stderr=False), key=f"ward-{job.slug}-{job.fingerprint[:8]}",
+                                 pure=False): job for job in todo}
+        for future in completed_on_cluster(futures):
+            job = futures[future]
+            try:
+                result = future.result()
+            except Exception as err:  # the ward's task failed on the cluster (e.g. KilledWorker)
+                result = WardResult(job.slug, ok=False, message=f"worker failed: {err!r}")
+            future.release()
+            yield job, result
+
+
+def _preflight(requests: list[ReportRequest], out_dir: Path, notebook: Path, builds: dict,
+               timeout: float | None = DEFAULT_TIMEOUT, lang: str = "vi"):
+    """Check data and parameters before writing anything. Returns (jobs, failures, checked).
+
+    One build per data folder named by the requests (`builds`, data_dir -> build, filled in
+    here); a request whose own data folder is bad fails alone, as does a bad params file.
+    """
     jobs, failures, checked = [], [], {}
-    for path in files:
-        slug = path.stem
-        shown = data.display_path(path)
+    for request in requests:
+        slug, shown = request.slug, request.source
         values = {}
         try:
-            values = read_params(path)
+            values = request.read()
             params.required_keys(values, shown)
             key = values.get("data_dir")
             if key not in builds:
                 builds[key] = ensure_build(key, impact=True)
             build = builds[key]
             checked_params = params.validate(**values, source=shown, units=build.read("units"), years=build.years)
-        except data.DataError as err:  # this file's own data_dir: only this ward fails
+        except data.DataError as err:  # this request's own data_dir: only this ward fails
             failures.append(WardResult(slug, ok=False, message=f"{shown}: the data in "
                                        f"{values.get('data_dir')} have {len(err.problems)} problem(s):\n{err}"))
             continue
@@ -317,16 +406,42 @@ def _preflight(files: list[Path], out_dir: Path, notebook: Path):
         checked[slug] = (checked_params, key)
         # The notebook gets the resolved slug and baseline, whatever spelling the file used.
         values.update(ward=checked_params.ward, baseline_year=checked_params.baseline_year)
-        jobs.append(WardJob(slug=slug, params_file=path, parameters=values, out_dir=out_dir, notebook=notebook,
-                            title=f"{checked_params.name} {checked_params.year} — báo cáo",
-                            fingerprint=fingerprint(notebook, path, build)))
-    return jobs, failures, builds, checked
+        if lang != "vi":
+            values["lang"] = lang
+        title = f"{checked_params.name} {checked_params.year} — " + ("report" if lang == "en" else "báo cáo")
+        jobs.append(WardJob(slug=slug, parameters=values, out_dir=out_dir, notebook=notebook, title=title,
+                            fingerprint=fingerprint(notebook, values, build), timeout=timeout))
+    return jobs, failures, checked
+
+
+def _requests(params_dir: Path | None, wards: list[str] | None, selection: Selection | None,
+              builds: dict) -> tuple[list[ReportRequest], list[str]]:
+    """The reports asked for, and the order of their pages on the index."""
+    if selection is None:
+        files = discover(params_dir, wards)
+        return [ReportRequest(f.stem, data.display_path(f), params_file=f) for f in files], [f.stem for f in files]
+    key = None if selection.data_dir is None else str(data.resolve_data_dir(selection.data_dir))
+    try:
+        if key not in builds:
+            builds[key] = ensure_build(key, impact=True)
+    except data.DataError as err:
+        raise DataProblem(f"the data in {key} cannot be loaded; nothing was run:\n{err}") from None
+    build = builds[key]
+    expanded = expand(selection, build.read("units"), build.read("programme"))
+    requests = [ReportRequest(r["page"], f"{selection.source} ({r['ward']}, {r['year']})",
+                              values={k: r[k] for k in ("ward", "year", "baseline_year")} | {"data_dir": key})
+                for r in expanded]
+    if wards:
+        requests = [r for r in requests if r.slug in wards or r.values["ward"] in wards]
+    return requests, [r.slug for r in requests]
 
 
 def _index_rows(results: list[WardResult], checked: dict, builds: dict) -> list[dict]:
     """One index row per ward, its headline figures read from the build its page used.
 
     Each build's rows for the run's wards are read once (not once per ward), then looked up.
+    A row also says where the ward is (province, district) and its programme year, so a
+    national index can be grouped.
     """
     from wardstudy.report.format import fmt_period
     from wardstudy.report.tables import headline
@@ -338,16 +453,23 @@ def _index_rows(results: list[WardResult], checked: dict, builds: dict) -> list[
         if wards:
             values = build.read("values", ward=wards)
             compared = build.read("comparisons", ward=wards, category="social_order")
-            shown[key] = ({k: g for k, g in values.groupby(keys)}, compared.set_index(keys))
+            units = build.read("units").set_index("slug")
+            cohorts = dict(zip(*build.read("programme")[["ward", "cohort_year"]].T.values))
+            shown[key] = ({k: g for k, g in values.groupby(keys)}, compared.set_index(keys), units, cohorts)
     rows = []
     for r in results:
-        row = {"slug": r.slug, "ok": r.ok, "message": r.message, "headline": {}, "name": None, "year": None,
-               "baseline_year": None, "note": ""}
+        row = {"slug": r.slug, "ok": r.ok, "message": r.message, "skipped": r.skipped, "headline": {},
+               "name": None, "year": None, "baseline_year": None, "note": "", "province": None,
+               "province_code": None, "district": None, "cohort_year": None}
         if r.slug in checked:
             p, key = checked[r.slug]
-            row.update(name=p.name, year=p.year, baseline_year=p.baseline_year)
+            values, compared, units, cohorts = shown[key]
+            unit = units.loc[p.ward]
+            cohort = cohorts.get(p.ward)
+            row.update(name=p.name, year=p.year, baseline_year=p.baseline_year, province=unit.get("province"),
+                       province_code=unit.get("province_code"), district=unit.get("district"),
+                       cohort_year=None if cohort is None else int(cohort))
             if r.ok:
-                values, compared = shown[key]
                 at = (p.ward, p.year, p.baseline_year)
                 row["headline"] = headline(values.get(at, pd.DataFrame(columns=["indicator", "value"])))
                 if at in compared.index and int(compared.loc[at, "months"]) < 12:
@@ -359,12 +481,18 @@ def _index_rows(results: list[WardResult], checked: dict, builds: dict) -> list[
 
 def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | None = None,
         params_dir: Path | None = None, force: bool = False, progress: bool = True,
-        echo=print) -> RunSummary:
-    """Run every ward's report (or those named in `wards`) into `out` (default: reports/).
+        echo=print, selection: Selection | None = None, scheduler: str | None = None,
+        timeout: float | None = DEFAULT_TIMEOUT, lang: str = "vi") -> RunSummary:
+    """Run every ward's report into `out` (default: reports/, or reports/en/ for English).
 
-    jobs: worker processes (default: the number of cores). Raises `DataProblem` (nothing
-    written) when the data cannot be loaded, ValueError when a requested ward has no
-    params file. Ward failures are in the returned summary, never raised.
+    What to run: every params file (or those named in `wards`), or the reports of a
+    `selection` (then `wards` narrows it to those pages or ward slugs).
+    jobs: worker processes (default: the number of cores); scheduler: the address of a
+    Dask distributed scheduler to run the wards on instead (``tcp://host:8786``);
+    timeout: seconds any one notebook cell may take before its kernel is stopped and the
+    ward fails; lang: ``vi`` or ``en``, the pages' language.
+    Raises `DataProblem` (nothing written) when the data cannot be loaded, ValueError when
+    a requested ward has no params file. Ward failures are in the summary, never raised.
     """
     from tqdm import tqdm
 
@@ -372,10 +500,15 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
     from wardstudy.report.pages import index_html
 
     start = time.perf_counter()
-    out_dir = (Path(out) if out is not None else paths.reports_dir()).resolve()
+    default_out = paths.reports_dir() / ("en" if lang == "en" else "")
+    out_dir = (Path(out) if out is not None else default_out).resolve()
     notebook = paths.notebooks_dir() / "ward_report.ipynb"
-    files = discover(params_dir, wards)
-    planned, failures, builds, checked = _preflight(files, out_dir, notebook)
+    try:
+        builds = {None: ensure_build(None, impact=True)} if selection is None or selection.data_dir is None else {}
+    except data.DataError as err:
+        raise DataProblem(f"the data cannot be loaded; nothing was run:\n{err}") from None
+    requests, order = _requests(params_dir, wards, selection, builds)
+    planned, failures, checked = _preflight(requests, out_dir, notebook, builds, timeout, lang)
     for failure in failures:
         echo(f"{failure.slug}: {failure.message}")
         # A ward that cannot even start has no page either; drop a stale one.
@@ -393,8 +526,11 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
             todo.append(job)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
+        done = _run_on_cluster(todo, scheduler) if scheduler else _run_in_rounds(todo, workers)
         with tqdm(total=len(todo), desc="wards", unit="ward", disable=not progress) as bar:
-            for job, result in _run_in_rounds(todo, workers):
+            for job, result in done:
+                # Stored as each ward ends: a run killed midway keeps every finished ward.
+                store_outputs(job, result)
                 bar.set_postfix_str(job.slug)
                 bar.update()
                 if not result.ok:
@@ -402,10 +538,10 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
                 results.append(result)
 
     # The index and the CSV come from the builds the wards' pages read.
-    order = {path.stem: i for i, path in enumerate(files)}
-    results.sort(key=lambda r: order.get(r.slug, len(order)))
+    position = {slug: i for i, slug in enumerate(order)}
+    results.sort(key=lambda r: position.get(r.slug, len(position)))
     rows = _index_rows(results, checked, builds)
-    used = {checked[r.slug][1] for r in results if r.slug in checked} or {None}
+    used = {checked[r.slug][1] for r in results if r.slug in checked} or set(builds)
     main = builds[None if None in used else sorted(used, key=str)[0]]
     atomic_write_text(out_dir / "indicators.csv", indicators_csv_text(main.read("indicators")))
     is_synthetic = any(builds[k].is_synthetic for k in used)

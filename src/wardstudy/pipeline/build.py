@@ -146,17 +146,37 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
     return Build(folder, manifest)
 
 
-def add_impact(build: Build) -> Build:
+def add_impact(build: Build, jobs: int | None = None) -> Build:
     """Add the impact results of every programme ward (designs, estimates, detectable effects).
 
-    The slow part of a build (seeded simulations for the detectable effects), so it is made
-    only when a report needs it (`ensure_build(impact=True)`), from the checked tables the
-    build already holds.
+    The slow part of a build (seeded simulations for the detectable effects, some seconds
+    per ward and year), so it is made only when a report needs it
+    (`ensure_build(impact=True)`), from the checked tables the build already holds, and
+    spread over `jobs` processes (default: the number of cores). Each ward's design needs
+    only the units of its donor pool, so each process gets those rows: the results are
+    the same as in one process, whatever `jobs` is.
     """
-    from wardstudy.evaluate.design import impact_results
+    from wardstudy.evaluate.design import evaluable_ward_years
 
     study = StudyData(data_dir=build.data_dir, **{name: build.read(name) for name in REFERENCE + RECORD_TABLES})
-    designs, estimates = impact_results(study)
+    ward_years = evaluable_ward_years(study.programme, study.years())
+    tasks = _impact_tasks(study, ward_years, jobs or os.cpu_count() or 1)
+    if len(tasks) <= 1:
+        parts = [_impact_part(task) for task in tasks]
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        # spawn, as the batch does: a clean interpreter, never a fork of this process's state.
+        with ProcessPoolExecutor(max_workers=min(len(tasks), jobs or os.cpu_count() or 1),
+                                 mp_context=get_context("spawn")) as pool:
+            parts = list(pool.map(_impact_part, tasks))
+    designs = pd.concat([d for d, _ in parts], ignore_index=True) if parts else None
+    estimates = pd.concat([e for _, e in parts], ignore_index=True) if parts else None
+    if designs is None:
+        from wardstudy.evaluate.design import impact_results
+
+        designs, estimates = impact_results(study, [])
     for name, frame in {"impact_designs": designs, "impact_estimates": estimates}.items():
         staging = build.path / f".{name}.parquet.tmp"
         frame.reset_index(drop=True).to_parquet(staging, index=False)
@@ -165,6 +185,41 @@ def add_impact(build: Build) -> Build:
                 "tables": sorted({*build.manifest["tables"], "impact_designs", "impact_estimates"})}
     atomic_write_text(build.path / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return Build(build.path, manifest)
+
+
+# Tasks per process: a few each, so that one slow task does not leave the others idle.
+_TASKS_PER_JOB = 4
+
+
+def _impact_tasks(study: StudyData, ward_years: list[tuple[str, int]], jobs: int) -> list[tuple[dict, list]]:
+    """Split the ward-years into tasks, each with the rows of its wards' donor pools only."""
+    from wardstudy.evaluate.design import donor_pool
+
+    if not ward_years:
+        return []
+    size = max(1, -(-len(ward_years) // (jobs * _TASKS_PER_JOB)))
+    crimes, project06 = study.crimes.groupby("ward"), study.project06.groupby("ward")
+    tasks = []
+    for start in range(0, len(ward_years), size):
+        chunk = ward_years[start:start + size]
+        pool = sorted({u for ward in {w for w, _ in chunk} for u in donor_pool(study.units, ward)["slug"]})
+        tables = {
+            "units": study.units[study.units["slug"].isin(pool)],
+            "programme": study.programme,
+            "crimes": pd.concat([crimes.get_group(u) for u in pool if u in crimes.groups]),
+            "project06": pd.concat([project06.get_group(u) for u in pool if u in project06.groups]),
+        }
+        tasks.append((tables, chunk))
+    return tasks
+
+
+def _impact_part(task: tuple[dict, list]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from types import SimpleNamespace
+
+    from wardstudy.evaluate.design import impact_results
+
+    tables, ward_years = task
+    return impact_results(SimpleNamespace(**tables), ward_years)
 
 
 def _fresh(folder: Path, inputs: str) -> Build | None:
@@ -176,11 +231,11 @@ def _fresh(folder: Path, inputs: str) -> Build | None:
 
 
 def ensure_build(data_dir: Path | str | None = None, study: StudyData | None = None,
-                 force: bool = False, impact: bool = False) -> Build:
+                 force: bool = False, impact: bool = False, jobs: int | None = None) -> Build:
     """The up-to-date build of `data_dir`: reused when its inputs are unchanged, else made.
 
     impact: also the impact results (what a ward's report needs; `add_impact`), made once
-    and then reused like the rest. Raises `data.DataError` (every problem at once) when the
+    and then reused like the rest (over `jobs` processes, default the number of cores). Raises `data.DataError` (every problem at once) when the
     data cannot be loaded. `study`: the data already loaded and checked.
     """
     folder = build_folder(data_dir)
@@ -189,7 +244,7 @@ def ensure_build(data_dir: Path | str | None = None, study: StudyData | None = N
     if build is None:
         build = _make(data_dir, study, folder, inputs)
     if impact and not build.manifest.get("impact"):
-        build = add_impact(build)
+        build = add_impact(build, jobs)
     return build
 
 
