@@ -170,3 +170,37 @@ def test_a_dask_local_cluster_runs_the_wards_with_the_same_isolation(tmp_path):
     assert (tmp_path / "one.html").exists() and (tmp_path / "two.html").exists()
     assert (tmp_path / ".freeze" / "one.sha256").read_text().strip() == "fone"
     assert not (tmp_path / "broken.html").exists()
+
+
+@pytest.mark.slow
+def test_a_run_killed_midway_then_rerun_writes_only_what_is_missing(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    wardstudy = str(Path(sys.executable).parent / "wardstudy")
+    selection = tmp_path / "four.yaml"
+    selection.write_text("wards: all\nyears: [2024]\nprovince: Bắc Kạn\n", encoding="utf-8")
+    out = tmp_path / "out"
+    command = [wardstudy, "run", "--selection", str(selection), "--out", str(out), "--jobs", "1",
+               "--ward", "duc-xuan-2024", "--ward", "song-cau-2024", "--ward", "xuat-hoa-2024"]
+    run = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.time() + 300
+    while not any(out.glob("*.html")) and time.time() < deadline and run.poll() is None:
+        time.sleep(0.2)
+    os.killpg(run.pid, signal.SIGKILL)   # the run, its worker and its kernel, as an OOM kill would
+    run.wait()
+    finished = sorted(p.name for p in out.glob("*.html"))
+    assert finished and "index.html" not in finished
+    # Nothing half-written looks finished: every page there is whole.
+    assert all(p.read_text(encoding="utf-8").rstrip().endswith("</html>") for p in out.glob("*.html"))
+
+    stamped = list((out / ".freeze").glob("*.sha256"))   # a page is finished once stamped
+    rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert f"{3 - len(stamped)} ward(s) written, {len(stamped)} unchanged (skipped)" in rerun.stdout
+    assert sorted(p.name for p in out.glob("*.html")) == [
+        "duc-xuan-2024.html", "index.html", "song-cau-2024.html", "xuat-hoa-2024.html"]

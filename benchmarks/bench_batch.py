@@ -1,0 +1,183 @@
+"""The batch against the plain loop a user would write, on the same reports, in one run.
+
+    .venv/bin/python benchmarks/bench_batch.py [--jobs 2] [--national-sample 6] [--skip-plain]
+
+1. The reports: every unit of the shipped panel for 2023 and 2024 (16 reports; the selection
+   ``params/selections/bac-kan-city-all.yaml``). The study build is made first, untimed:
+   both ways read it.
+2. The plain loop: for each report, ``papermill`` (command line, ``wardstudy`` kernel) then
+   ``jupyter nbconvert --to html --no-input``, one report after another.
+3. ``wardstudy run --selection ... --force --jobs J`` into a scratch folder, with the peak
+   resident memory of each worker process and each kernel sampled from ``/proc`` while it
+   runs (workers in the order they started: a flat list means memory does not grow as wards
+   go by).
+4. The same command again with nothing changed (every ward skipped): its share of the full run.
+5. With ``--national-sample N``: the national synthetic panel (``data/national``, made when
+   missing), its build (base and impact parts, timed in a fresh process), then the first N
+   programme wards of ``params/selections/national-programme.yaml``; every programme ward
+   and every phường are then *extrapolated* from the measured seconds per report (said so
+   in the output).
+
+Prints the times, the ratio plain / batch, the rerun share and the memory. Nothing is
+asserted and the exit status does not depend on the timings: timings belong here, not in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from wardstudy import paths
+
+BIN = Path(sys.executable).parent
+CITY = paths.params_dir() / "selections" / "bac-kan-city-all.yaml"
+NATIONAL = paths.params_dir() / "selections" / "national-programme.yaml"
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        for task in Path(f"/proc/{current}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def _status_kib(pid: int, field: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def _kind(pid: int) -> str | None:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+    except OSError:
+        return None
+    if "ipykernel" in cmdline:
+        return "kernel"
+    if "multiprocessing" in cmdline and "spawn" in cmdline:
+        return "worker"
+    return None
+
+
+def timed_with_memory(command: list[str]) -> tuple[float, dict[str, list[int]]]:
+    """Run `command`; return its seconds and the peak RSS (MiB) of each worker and kernel,
+    in the order they were first seen."""
+    peaks: dict[int, tuple[str, int]] = {}
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while proc.poll() is None:
+        for pid in _descendants(proc.pid):
+            kind = peaks.get(pid, (None,))[0] or _kind(pid)
+            peak = _status_kib(pid, "VmHWM")
+            if kind and peak:
+                peaks[pid] = (kind, max(peak, peaks.get(pid, (kind, 0))[1]))
+        time.sleep(0.2)
+    seconds = time.perf_counter() - start
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(command)} failed:\n{proc.stderr.read()[-2000:]}")
+    by_kind: dict[str, list[int]] = {"worker": [], "kernel": []}
+    for kind, kib in peaks.values():
+        by_kind[kind].append(round(kib / 1024))
+    return seconds, by_kind
+
+
+def plain_loop(reports: list[tuple[str, int]], out: Path) -> float:
+    notebook = paths.notebooks_dir() / "ward_report.ipynb"
+    start = time.perf_counter()
+    for ward, year in reports:
+        executed = out / f"{ward}-{year}.ipynb"
+        subprocess.run([str(BIN / "papermill"), str(notebook), str(executed), "-k", "wardstudy",
+                        "-p", "ward", ward, "-p", "year", str(year), "--cwd", str(paths.notebooks_dir())],
+                       check=True, capture_output=True)
+        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
+                       check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+def city_reports() -> list[tuple[str, int]]:
+    from wardstudy.pipeline.build import ensure_build
+    from wardstudy.pipeline.selection import expand, load_selection
+
+    build = ensure_build(None, impact=True)
+    return [(r["ward"], r["year"]) for r in expand(load_selection(CITY), build.read("units"), build.read("programme"))]
+
+
+def national(sample: int, jobs: int, scratch: Path) -> None:
+    import pandas as pd
+
+    from wardstudy.data.national_panel import national_dir
+
+    if not (national_dir() / "crimes.csv").exists():
+        start = time.perf_counter()
+        subprocess.run([str(BIN / "wardstudy"), "generate", "--national"], check=True, capture_output=True)
+        print(f"national panel generated in {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    built = subprocess.run([str(BIN / "wardstudy"), "build", "--data-dir", str(national_dir())],
+                           capture_output=True, text=True)
+    build_seconds = time.perf_counter() - start
+    if built.returncode:
+        raise SystemExit(built.stderr[-2000:])
+    print(f"national build (reused if unchanged): {build_seconds:.1f} s  [{built.stdout.strip()}]")
+    programme = pd.read_csv(national_dir() / "programme.csv", dtype=str)
+    pages = [f"{w}-2024" for w in sorted(programme["ward"])[:sample]]
+    command = [str(BIN / "wardstudy"), "run", "--selection", str(NATIONAL), "--out", str(scratch / "national"),
+               "--jobs", str(jobs), "--force"] + [a for p in pages for a in ("--ward", p)]
+    seconds, memory = timed_with_memory(command)
+    per_report = seconds / len(pages)
+    print(f"national sample: {len(pages)} programme wards in {seconds:.1f} s ({per_report:.1f} s per report "
+          f"with {jobs} jobs); worker peaks {memory['worker']} MiB")
+    for label, n in [("every programme ward", len(programme)), ("every phường", 1716)]:
+        print(f"  EXTRAPOLATED, not measured: {label} ({n}) ~ {n * per_report / 60:.0f} min of pages "
+              f"+ the build")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--national-sample", type=int, default=0)
+    parser.add_argument("--skip-plain", action="store_true")
+    args = parser.parse_args()
+
+    reports = city_reports()
+    print(f"{len(reports)} reports (every unit of the shipped panel, 2023 and 2024), {args.jobs} jobs, "
+          f"{os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp:
+        scratch = Path(tmp)
+        plain = None
+        if not args.skip_plain:
+            (scratch / "plain").mkdir()
+            plain = plain_loop(reports, scratch / "plain")
+            print(f"plain loop (papermill CLI + nbconvert, one by one): {plain:.1f} s, "
+                  f"{plain / len(reports):.1f} s per report")
+        run = [str(BIN / "wardstudy"), "run", "--selection", str(CITY), "--out", str(scratch / "batch"),
+               "--jobs", str(args.jobs)]
+        full, memory = timed_with_memory(run + ["--force"])
+        print(f"wardstudy run: {full:.1f} s, {full / len(reports):.1f} s per report")
+        if plain is not None:
+            print(f"ratio plain / wardstudy run: {plain / full:.2f}x (target >= 3, aim 6)")
+        print(f"peak memory per worker (MiB, in start order): {memory['worker']}; "
+              f"per kernel: max {max(memory['kernel'] or [0])}")
+        rerun, _ = timed_with_memory(run)
+        print(f"no-change rerun: {rerun:.1f} s = {rerun / full:.0%} of the full run (target <= 5%)")
+        if args.national_sample:
+            national(args.national_sample, args.jobs, scratch)
+
+
+if __name__ == "__main__":
+    main()
