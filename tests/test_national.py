@@ -204,3 +204,18 @@ def test_a_run_killed_midway_then_rerun_writes_only_what_is_missing(tmp_path):
     assert f"{3 - len(stamped)} ward(s) written, {len(stamped)} unchanged (skipped)" in rerun.stdout
     assert sorted(p.name for p in out.glob("*.html")) == [
         "duc-xuan-2024.html", "index.html", "song-cau-2024.html", "xuat-hoa-2024.html"]
+
+
+def test_the_synthetic_control_never_gets_as_many_donors_as_pre_periods():
+    from wardstudy.evaluate.design import ImpactDesign, identifiable_donors
+
+    # 20 comparison units, 8 pre-programme quarters: 7 donors, the nearest in pre-period rate.
+    quarters = [2021 + q / 4 for q in range(12)]
+    units = ["w"] + [f"c{i:02d}" for i in range(20)]
+    level = {"w": 10.0} | {f"c{i:02d}": 10.0 + (i - 9.5) for i in range(20)}
+    rates = pd.DataFrame([(u, t, level[u]) for u in units for t in quarters], columns=["ward", "period", "rate"])
+    donors = identifiable_donors(rates, ImpactDesign("w", 2023, 2023, units[1:], []))
+    assert len(donors) == 7
+    assert sorted(donors) == ["c06", "c07", "c08", "c09", "c10", "c11", "c12"]
+    # Few enough controls: all of them.
+    assert identifiable_donors(rates, ImpactDesign("w", 2023, 2023, units[1:6], [])) == units[1:6]

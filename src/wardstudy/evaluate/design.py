@@ -194,9 +194,31 @@ def _did(yearly: pd.DataFrame, design: ImpactDesign) -> dict:
             "p_value": perm.p_value, "min_p_value": perm.min_p_value, "n_assignments": perm.n_assignments}
 
 
+def identifiable_donors(rates: pd.DataFrame, design: ImpactDesign) -> list[str]:
+    """The synthetic control's donors: the design's controls, at most one fewer than the
+    pre-programme periods, those nearest the ward in mean pre-programme rate first.
+
+    With as many donors as pre-periods, weights can fit the pre-period exactly whatever the
+    units (pre-RMSPE 0, a ratio with nothing below it), so a large district would give a
+    fit that says nothing. Ties keep the controls' order.
+
+    >>> rates = pd.DataFrame({"ward": ["a", "a", "b", "b", "c", "c", "d", "d"],
+    ...                       "period": [2021.0, 2021.25] * 4, "rate": [5, 5, 4, 4, 9, 9, 5.5, 5.5]})
+    >>> identifiable_donors(rates, ImpactDesign("a", 2022, 2022, ["b", "c", "d"], []))
+    ['d']
+    """
+    pre = rates[rates["period"] < design.cohort]
+    n_pre = pre["period"].nunique()
+    if len(design.controls) < n_pre:
+        return list(design.controls)
+    means = pre.groupby("ward")["rate"].mean()
+    distance = (means.reindex(design.controls) - means.get(design.ward, np.nan)).abs()
+    return list(distance.sort_values(kind="stable").index[:max(n_pre - 1, 1)])
+
+
 def _synth(quarterly: pd.DataFrame, design: ImpactDesign) -> dict:
     test = placebo_test(quarterly, unit="ward", time="period", outcome="rate", treated=design.ward,
-                        treatment_time=float(design.cohort), donors=design.controls)
+                        treatment_time=float(design.cohort), donors=identifiable_donors(quarterly, design))
     fit = test.results[design.ward]
     post_gap = float(fit.gaps[fit.gaps.index >= design.cohort].mean()) * 4  # per quarter -> per year
     return {"method": "synth", "estimate": post_gap, "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
