@@ -153,7 +153,7 @@ def test_new_units_match_the_official_list_in_vietnam_provinces():
 def test_units_successors_agree_with_the_crosswalk():
     table = crosswalk.load_crosswalk().dropna(subset=["old_code"]).set_index("old_code")
     units = data.load().units.set_index("code")
-    assert set(units.index) == set(table.index)
+    assert set(units.index) == set(table.index) - {"01984"}  # Đôn Phong: another district, not in units
     for code, unit in units.iterrows():
         assert unit["successor_code"] == table.loc[code, "new_code"]
         assert unit["successor_name"].endswith(table.loc[code, "new_name"])

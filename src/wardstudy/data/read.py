@@ -10,11 +10,14 @@ Two kinds of table:
   in ``data_dir`` overrides the shipped one.
 
 Every table may be a CSV file (``crimes.csv``) or an Excel workbook (``crimes.xlsx``,
-first sheet, header in its first non-empty row); both in one folder is refused as
-ambiguous. Text must be UTF-8 (a byte-order mark is fine); anything else is refused with
-a message naming the encoding problem rather than read as garbled names. Every table is
-checked against its schema (`wardstudy.schemas`) and `load` raises one `DataError`
-listing every problem of every table, so a bad input never reaches a report.
+first sheet, header in its first non-empty row; formulas and merged cells are refused,
+naming the sheet and cell); both in one folder is refused as ambiguous. Text must be UTF-8
+(a byte-order mark is fine); anything else is refused with a message naming the encoding
+problem rather than read as garbled names. Every table is checked against its schema
+(`wardstudy.schemas`) and, once the units are known, against them
+(`wardstudy.data.crosscheck`: unique slugs, programme codes, validity dates); `load`
+raises one `DataError` listing every problem of every table, so a bad input never
+reaches a report.
 
 >>> study = load()                       # the shipped synthetic panel
 >>> study.crimes.loc[0, ["ward", "month", "category"]].tolist()
@@ -28,6 +31,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -35,13 +39,15 @@ import pandas as pd
 
 from wardstudy import paths
 from wardstudy.data.contract import INDICATOR_IDS
+from wardstudy.data.crosscheck import programme_codes, unique_slugs, within_validity
 from wardstudy.data.months import year_of
 from wardstudy.data.names import WardResolver
 from wardstudy.data.schemas import NO_VALUE as _NO
 from wardstudy.data.schemas import TABLES, Context, Problem, validate_table
 
 __all__ = ["RECORD_TABLES", "REFERENCE_TABLES", "SUFFIXES", "StudyData", "DataError", "read_raw",
-           "read_table", "find_tables", "check", "load", "resolve_data_dir", "display_path"]
+           "read_table", "read_sheets", "check_table", "check_reference", "find_tables", "check", "load",
+           "resolve_data_dir", "display_path"]
 
 REFERENCE_TABLES = ["units", "programme", "criteria", "published"]
 RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
@@ -190,52 +196,102 @@ def _cell_text(value, column: str) -> str | None:
     return str(value)
 
 
-def _xlsx_frame(path: Path) -> pd.DataFrame:
-    """The first sheet's cells as text, indexed by sheet row number."""
-    from openpyxl import load_workbook
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
 
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises several types for a damaged or mislabelled file
-        raise DataError([Problem(display_path(path), None, None, _NO,
-                                 f"cannot be opened as an Excel workbook ({type(err).__name__}: {err})")]) from None
-    try:
-        sheet = book.worksheets[0]
-        header, rows, index = None, [], []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
-                continue
-            if header is None:
-                header = [None if v is None else str(v).strip() for v in values]
-                continue
-            rows.append([_cell_text(v, c) for v, c in zip(values, header)])
-            index.append(number)
-    finally:
-        book.close()
+
+def _merged_ranges(book_path: Path, sheet) -> list[str]:
+    """The merged ranges (``A3:A5``) of a read-only sheet.
+
+    openpyxl's read-only mode, the one that streams a large sheet, does not parse merges,
+    so the sheet's XML part is scanned for its ``<mergeCell ref=...>`` elements.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(book_path) as archive:
+        return [m.decode() for m in _MERGE.findall(archive.read(sheet._worksheet_path))]
+
+
+def _sheet_frame(book_path: Path, sheet, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """One sheet's cells as text, indexed by sheet row number, and its refused cells.
+
+    The header is the first non-empty row. ``frame.attrs["letters"]`` maps each column to
+    its Excel column letter, for messages that name a cell. A cell holding a formula, or
+    a merged range, is a problem naming the sheet and the cell: a formula's value is only
+    what Excel cached when it last saved (blank when it never computed it), and a merged
+    range holds its value in its first cell only, so the other rows would read as blank.
+    """
+    from openpyxl.utils import get_column_letter, range_boundaries
+
+    header, rows, index, problems = None, [], [], []
+    for number, cells in enumerate(sheet.iter_rows(), start=1):
+        values = [c.value for c in cells]
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+            continue
+        for position, cell in enumerate(cells):
+            if getattr(cell, "data_type", None) == "f":
+                column = header[position] if header and position < len(header) else None
+                formula = str(cell.value)
+                problems.append(Problem(
+                    shown, number if header else None, column, _NO,
+                    f'cell {get_column_letter(position + 1)}{number} of sheet "{sheet.title}" holds a formula '
+                    f"({formula[:40]}): type the value itself (Excel: Copy, then Paste Special > Values)"))
+        if header is None:
+            header = [None if v is None else str(v).strip() for v in values]
+            header_row = number
+            continue
+        rows.append([_cell_text(v, c) for v, c in zip(values, header)])
+        index.append(number)
     header = header or []
+    for merged in _merged_ranges(book_path, sheet):
+        first_col, first_row, _, _ = range_boundaries(merged)
+        column = header[first_col - 1] if header and first_row > header_row and first_col <= len(header) else None
+        problems.append(Problem(shown, first_row if column else None, column, _NO,
+                                f'cells {merged} of sheet "{sheet.title}" are merged: unmerge them and write '
+                                "the value in every cell (a merged range keeps its value in the first cell only)"))
     width = len(header)
     while width and header[width - 1] is None:  # trailing empty header cells: formatting only
         width -= 1
     frame = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in rows],
                          columns=header[:width], index=pd.Index(index, dtype="int64"), dtype=object)
-    return frame
+    frame.attrs["letters"] = {c: get_column_letter(i + 1) for i, c in enumerate(header[:width]) if c}
+    return frame, problems
 
 
-def read_raw(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
-    """Read a CSV or xlsx table as text cells (None for blanks), indexed by row in the file.
+def read_sheets(path: Path | str, names=None) -> dict[str, pd.DataFrame]:
+    """The sheets of an ``.xlsx`` workbook as text tables, keyed by sheet name.
 
-    Text is NFC-normalised and stripped, so that a decomposed "Đức" equals a composed one.
-    Raises `DataError` for a file that is not UTF-8 (unless `encoding` is given) or not a
-    workbook.
+    names: the sheets to read (others are ignored); None reads the first sheet only.
+    Cells are as `read_raw` gives them; ``frame.attrs["letters"]`` maps each column to its
+    Excel letter. Raises `DataError` naming the file, sheet and cell of every formula and
+    merged range, or a file that is not a workbook.
     """
+    from openpyxl import load_workbook
+
     path = Path(path)
-    if path.suffix.lower() != ".xlsx":
-        text = _decode(path, encoding)
-        if not text.strip():
-            # pandas would raise EmptyDataError: say which file, and what it needs.
-            raise DataError([Problem(display_path(path), None, None, _NO,
-                                     "is empty (a table needs at least its header row)")])
-    frame = _xlsx_frame(path) if path.suffix.lower() == ".xlsx" else _csv_frame(text)
+    shown = display_path(path)
+    try:
+        # data_only=False: a formula reads as its formula text, so it can be refused by name.
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception as err:  # openpyxl raises several types for a damaged or mislabelled file
+        raise DataError([Problem(shown, None, None, _NO,
+                                 f"cannot be opened as an Excel workbook ({type(err).__name__}: {err})")]) from None
+    frames, problems = {}, []
+    try:
+        sheets = book.worksheets[:1] if names is None else [s for s in book.worksheets if s.title in set(names)]
+        for sheet in sheets:
+            frame, found = _sheet_frame(path, sheet, shown)
+            problems.extend(found)
+            frames[sheet.title] = _normalised(frame)
+    finally:
+        book.close()
+    if problems:
+        raise DataError(problems)
+    return frames
+
+
+def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column names stripped; cells NFC text, stripped, None for blanks."""
+    attrs = dict(frame.attrs)
     frame.columns = [c if c is None else str(c).strip().lstrip("\ufeff") for c in frame.columns]
     for column in frame.columns:
         cells = frame[column].astype(object)
@@ -244,16 +300,49 @@ def read_raw(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
         cells = cells.astype(object)
         cells[filled] = text
         frame[column] = cells.where(cells.ne(""), None).astype(object)
+    frame.attrs.update(attrs)
     return frame
 
 
-def _check_one(name: str, raw: pd.DataFrame, shown: str, context: Context) -> tuple[pd.DataFrame, list[Problem]]:
+def read_raw(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
+    """Read a CSV or xlsx table as text cells (None for blanks), indexed by row in the file.
+
+    Text is NFC-normalised and stripped, so that a decomposed "Đức" equals a composed one.
+    Raises `DataError` for a file that is not UTF-8 (unless `encoding` is given), is empty,
+    is not a workbook, or (xlsx: its first sheet) holds a formula or merged cells.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return next(iter(read_sheets(path).values()))
+    text = _decode(path, encoding)
+    if not text.strip():
+        # pandas would raise EmptyDataError: say which file, and what it needs.
+        raise DataError([Problem(display_path(path), None, None, _NO,
+                                 "is empty (a table needs at least its header row)")])
+    return _normalised(_csv_frame(text))
+
+
+def check_table(name: str, raw: pd.DataFrame, shown: str, context: Context,
+                units: pd.DataFrame | None = None, units_shown: str = "units.csv",
+                ) -> tuple[pd.DataFrame, list[Problem]]:
+    """Check one raw table (`read_raw`'s cells) against its schema and, given the typed
+    `units` table, against the units: slugs unique, programme codes, validity dates.
+
+    Returns the typed table, still indexed by the row number in the file, and its problems.
+    """
     typed, problems = validate_table(name, raw, shown, context)
     if raw.empty and not problems and name in RECORD_TABLES:
         # A record table with a header and no rows would silently drop every indicator read
         # from it. (An empty published or programme table is a study with none: allowed.)
         problems = [Problem(shown, None, None, _NO, "has a header but no rows (a table needs at least one record)")]
-    return typed.reset_index(drop=True), problems
+    if name == "units":
+        problems += unique_slugs(typed, shown)
+    elif units is not None and context.resolver is not None:
+        if name == "programme":
+            problems += programme_codes(typed, units, shown, units_shown)
+        if name in RECORD_TABLES:
+            problems += within_validity(typed, units, shown, units_shown)
+    return typed, problems
 
 
 def read_table(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
@@ -265,10 +354,10 @@ def read_table(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
     raw = read_raw(path, encoding)
     if path.stem not in TABLES:
         return raw.reset_index(drop=True)
-    typed, problems = _check_one(path.stem, raw, display_path(path), Context())
+    typed, problems = check_table(path.stem, raw, display_path(path), Context())
     if problems:
         raise DataError(problems)
-    return typed
+    return typed.reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,14 +410,50 @@ def check(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFrame], 
         except DataError as err:
             problems.extend(err.details)
             continue
-        typed, table_problems = _check_one(name, raw, display_path(path), context)
+        units_file = found.get("units", path)  # named in full only when it is in another folder
+        units_shown = units_file.name if units_file.parent == path.parent else display_path(units_file)
+        typed, table_problems = check_table(name, raw, display_path(path), context, frames.get("units"), units_shown)
         problems.extend(table_problems)
-        frames[name] = typed
+        frames[name] = typed.reset_index(drop=True)
         if name == "units" and not table_problems:
             context.resolver = WardResolver.from_units(typed)
         if name == "criteria" and not table_problems:
             context.criterion_ids = tuple(typed["criterion_id"].tolist())
     return frames, problems
+
+
+def check_reference(data_dir: Path | str | None = None, names=("units", "criteria"),
+                    ) -> tuple[dict[str, pd.DataFrame], dict[str, str], Context, list[Problem]]:
+    """Read and check reference tables alone (from `data_dir` when there, else the shipped ones).
+
+    For tools that need the units and the criteria register without a folder of records
+    (`wardstudy template`, `wardstudy import`). Returns the typed tables (indexed by row in
+    the file), the path each was read from as shown in messages, a `Context` resolving
+    wards and criteria (when units and criteria are clean), and the problems.
+    """
+    folders = [resolve_data_dir(data_dir)] if data_dir is not None else []  # relative: from the project root
+    folders.append(paths.reference_dir())
+    frames, shown, problems = {}, {}, []
+    context = Context(indicator_ids=tuple(INDICATOR_IDS))
+    for name in names:
+        path = next((f / f"{name}{s}" for f in folders for s in SUFFIXES if (f / f"{name}{s}").exists()), None)
+        if path is None:
+            problems.append(Problem(display_path(folders[0] / f"{name}.csv"), None, None, _NO,
+                                    f"is missing: table {name!r} is needed"))
+            continue
+        shown[name] = display_path(path)
+        try:
+            typed, found = check_table(name, read_raw(path), shown[name], context)
+        except DataError as err:
+            problems.extend(err.details)
+            continue
+        problems.extend(found)
+        frames[name] = typed
+        if name == "units" and not found:
+            context.resolver = WardResolver.from_units(typed)
+        if name == "criteria" and not found:
+            context.criterion_ids = tuple(typed["criterion_id"].tolist())
+    return frames, shown, context, problems
 
 
 def load(data_dir: Path | str | None = None) -> StudyData:

@@ -1,0 +1,104 @@
+"""Checks that need two tables: the units table against itself, the programme and the records.
+
+The schemas (`wardstudy.data.schemas`) check one table at a time. These checks need the
+units table as well, so `wardstudy.data.read.check` runs them once every table is typed:
+
+* every unit has its own slug (the code is the key; a repeated slug would send one unit's
+  records to another);
+* the programme's ``code`` is the code of the unit its ``ward`` names;
+* a record's month (an assessment's year) lies within its unit's validity
+  (``valid_from`` to ``valid_to`` of the units table, blank = open): a unit that did not
+  exist yet, or no longer did, has no records.
+
+Each check takes typed tables indexed by the row number in their file and returns
+`Problem` records naming file, row, column, value and rule.
+
+>>> units = pd.DataFrame({"code": ["01840", "01843"], "slug": ["duc-xuan", "duc-xuan"]}, index=[2, 3])
+>>> print(unique_slugs(units, "units.csv")[0])
+units.csv, row 3, column "slug": "duc-xuan" repeats row 2 (each unit needs its own slug)
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from wardstudy.data.schemas import Problem, _capped
+
+__all__ = ["unique_slugs", "programme_codes", "within_validity"]
+
+
+def unique_slugs(units: pd.DataFrame, file: str) -> list[Problem]:
+    """A problem for every unit whose slug repeats an earlier row's (named)."""
+    if "slug" not in units.columns:
+        return []
+    slugs = units["slug"]
+    repeated = slugs.notna() & slugs.duplicated(keep="first")
+    first = pd.Series(units.index, index=units.index).groupby(slugs).transform("first")
+    return [Problem(file, int(row), "slug", slugs.at[row], f"repeats row {int(first.at[row])} "
+                    "(each unit needs its own slug)") for row in units.index[repeated]]
+
+
+def _codes(column: pd.Series) -> pd.Series:
+    """GSO codes as 5-digit text: Excel drops the leading zero of ``01840``."""
+    text = column.astype("string")
+    digits = text.str.fullmatch(r"\d{1,5}").fillna(False).astype(bool)
+    return text.where(~digits, text.str.zfill(5))
+
+
+def programme_codes(programme: pd.DataFrame, units: pd.DataFrame, file: str,
+                    units_file: str = "units.csv") -> list[Problem]:
+    """A problem for every programme row whose ``code`` is not its ward's code in units.
+
+    >>> units = pd.DataFrame({"code": ["01855"], "slug": ["xuat-hoa"]}, index=[2])
+    >>> programme = pd.DataFrame({"ward": ["xuat-hoa"], "code": ["01856"]}, index=[3])
+    >>> print(programme_codes(programme, units, "programme.csv")[0])
+    programme.csv, row 3, column "code": 01856 is not the code of xuat-hoa (units.csv gives 01855)
+    """
+    if "code" not in programme.columns or "ward" not in programme.columns:
+        return []
+    expected = programme["ward"].map(dict(zip(units["slug"], units["code"])))
+    given = _codes(programme["code"])
+    wrong = expected.notna() & given.notna() & (given != expected).fillna(True).astype(bool)
+    return [Problem(file, int(row), "code", programme.at[row, "code"],
+                    f"is not the code of {programme.at[row, 'ward']} ({units_file} gives {expected.at[row]})")
+            for row in programme.index[wrong]]
+
+
+def within_validity(table: pd.DataFrame, units: pd.DataFrame, file: str,
+                    units_file: str = "units.csv") -> list[Problem]:
+    """A problem for every record dated outside its unit's validity.
+
+    A month counts when any day of it is valid (a unit created on 15 March 2023 may report
+    March 2023); an assessment year likewise. Blank dates are open ends.
+
+    >>> units = pd.DataFrame({"slug": ["a"], "valid_from": ["2023-03-15"], "valid_to": [None]})
+    >>> tips = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-02", "2023-03"]}, index=[2, 3])
+    >>> print(within_validity(tips, units, "tips.csv")[0])
+    tips.csv, row 2, column "month": "2023-02" is before unit a existed (valid from 2023-03-15 in units.csv)
+    """
+    period = "month" if "month" in table.columns else "year" if "year" in table.columns else None
+    if period is None or "ward" not in table.columns:
+        return []
+    width = 7 if period == "month" else 4
+    starts = dict(zip(units["slug"], units.get("valid_from", pd.Series(None, index=units.index))))
+    ends = dict(zip(units["slug"], units.get("valid_to", pd.Series(None, index=units.index))))
+    when = table[period].astype("string")
+    if period == "year":
+        when = when.str.replace(r"\.0*$", "", regex=True).str[:4]
+    start = table["ward"].map(starts).astype("string").str[:width]
+    end = table["ward"].map(ends).astype("string").str[:width]
+    before = (when < start).fillna(False).astype(bool)
+    after = (when > end).fillna(False).astype(bool)
+    problems = []
+    for row in table.index[before]:
+        ward = table.at[row, "ward"]
+        problems.append(Problem(file, int(row), period, table.at[row, period],
+                                f"is before unit {ward} existed (valid from {starts[ward]} in {units_file})"))
+    for row in table.index[after]:
+        ward = table.at[row, "ward"]
+        # The 2025 reorganisation ends most units: say where their later records belong.
+        hint = "; later records belong to its successor, see the 2025 crosswalk" if ends[ward] == "2025-06-30" else ""
+        problems.append(Problem(file, int(row), period, table.at[row, period],
+                                f"is after unit {ward} ceased to exist (valid to {ends[ward]} in {units_file}{hint})"))
+    return _capped(problems)
+

@@ -1,0 +1,229 @@
+"""`wardstudy import`: filled workbooks and table folders checked and merged into one data folder."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from wardstudy import data, paths
+from wardstudy.cli import app
+from wardstudy.data.submissions import import_submissions
+from wardstudy.data.workbook import make_template
+
+runner = CliRunner()
+
+
+def fill(path: Path, source: Path | None = None, change=None) -> Path:
+    """Fill the value cells of template `path` from the tables of `source` (default: the
+    shipped panel), as an office would type them; `change(sheet_name, key, column, value)`
+    may alter a value. Rows the source lacks stay blank."""
+    source = source or paths.synthetic_dir()
+    book = load_workbook(path)
+    for name in data.RECORD_TABLES:
+        sheet = book[name]
+        header = [c.value for c in sheet[1]]
+        shipped = pd.read_csv(source / f"{name}.csv", dtype=str)
+        key = [c for c in ["ward", "month", "year", "category", "criterion_id"] if c in header]
+        values = [c for c in header if c not in key and c in shipped.columns]  # optional ones when shipped
+        lookup = dict(zip(zip(*(shipped[k] for k in key)), shipped.to_dict("records")))
+        for row in sheet.iter_rows(min_row=3):
+            cells = dict(zip(header, row))
+            record = lookup.get(tuple(str(cells[k].value) for k in key))
+            if record is None:
+                continue
+            for column in values:
+                value = int(record[column])
+                if change is not None:
+                    value = change(name, tuple(str(cells[k].value) for k in key), column, value)
+                cells[column].value = value
+    book.save(path)
+    return path
+
+
+def without_synthetic(text: str) -> str:
+    """A shipped CSV as a workbook gives it back: the `synthetic` column (last) dropped."""
+    return "\n".join(line.rsplit(",", 1)[0] for line in text.splitlines()) + "\n"
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    """The template for the 8 units, 2021-01 to 2024-12, filled from the shipped panel and imported."""
+    folder = tmp_path_factory.mktemp("round_trip")
+    book, _, _ = make_template(folder / "bac-kan.xlsx", first="2021-01", last="2024-12")
+    fill(book)
+    result = runner.invoke(app, ["import", str(book), "--out", str(folder / "imported")])
+    assert result.exit_code == 0, result.output
+    return folder / "imported", result.output
+
+
+def test_a_filled_template_round_trips_to_the_shipped_tables_byte_for_byte(round_trip):
+    out, output = round_trip
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.csv" for n in data.RECORD_TABLES)
+    for name in data.RECORD_TABLES:
+        shipped = (paths.synthetic_dir() / f"{name}.csv").read_text(encoding="utf-8")
+        assert (out / f"{name}.csv").read_text(encoding="utf-8") == without_synthetic(shipped), name
+    assert "tips: 384 rows" in output and "crimes: 1920 rows" in output  # 8 units x 48 months (x 5)
+
+
+def test_a_round_trip_gives_the_same_indicators_as_the_shipped_data(round_trip):
+    from wardstudy.indicators.registry import all_indicators
+    from wardstudy.pipeline.export import indicators_csv_text
+
+    imported = data.load(round_trip[0])
+    assert not imported.is_synthetic  # a filled workbook holds observations
+    assert indicators_csv_text(all_indicators(imported)) == indicators_csv_text(all_indicators(data.load()))
+    assert runner.invoke(app, ["validate", str(round_trip[0])]).exit_code == 0
+
+
+def one_ward(folder: Path, name: str, change=None) -> Path:
+    """A template for Đức Xuân, 2023-01 to 2023-02, filled from the shipped panel."""
+    book, _, _ = make_template(folder / name, wards=["duc-xuan"], first="2023-01", last="2023-02")
+    return fill(book, change=change)
+
+
+def test_two_workbooks_that_disagree_on_one_ward_month_are_refused_naming_both_and_the_cell(tmp_path):
+    first = one_ward(tmp_path, "first.xlsx")
+    # The second office typed 5 for the tips handled in February 2023 (the shipped value is 7).
+    second = one_ward(tmp_path, "second.xlsx", change=lambda sheet, key, column, value:
+                      5 if (sheet, key, column) == ("tips", ("duc-xuan", "2023-02"), "handled") else value)
+    result = runner.invoke(app, ["import", str(first), str(second), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert not (tmp_path / "out").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["first.xlsx", "second.xlsx"]  # no staging folder left
+    lines = [line for line in result.output.splitlines() if "differs" in line]
+    assert len(lines) == 1, result.output
+    # Row 4 of sheet tips is February (row 3 January); column D is `handled`.
+    assert 'second.xlsx, sheet "tips", row 4, column "handled": 5 (cell D4) differs from ' in lines[0]
+    assert 'first.xlsx, sheet "tips", row 4 (cell D4), which gives 7, for ward + month "duc-xuan", "2023-02"' \
+        in lines[0]
+    assert "nothing was written" in result.output
+
+
+def test_an_identical_repeat_is_accepted_once(tmp_path):
+    first, second = one_ward(tmp_path, "first.xlsx"), one_ward(tmp_path, "second.xlsx")
+    done = import_submissions([first, second], tmp_path / "out")
+    tips = data.read_raw(tmp_path / "out" / "tips.csv")
+    assert tips.values.tolist() == [["duc-xuan", "2023-01", "10", "10"], ["duc-xuan", "2023-02", "7", "7"]]
+    assert done.rows["crimes"] == 10 and done.rows["criteria_assessments"] == 22
+
+
+def test_a_bad_cell_is_named_by_file_sheet_row_and_column_and_nothing_is_written(tmp_path):
+    book = one_ward(tmp_path, "bad.xlsx", change=lambda sheet, key, column, value:
+                    -2 if (sheet, key, column) == ("fire_safety", ("duc-xuan", "2023-01"), "fire_safety_groups")
+                    else value)
+    with pytest.raises(data.DataError) as caught:
+        import_submissions([book], tmp_path / "out")
+    assert caught.value.problems == [f'{book}, sheet "fire_safety", row 3, column "fire_safety_groups": '
+                                     "-2 is negative (counts must be >= 0)"]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_formula_in_a_workbook_is_refused_naming_the_sheet_and_cell(tmp_path):
+    book = one_ward(tmp_path, "formula.xlsx")
+    opened = load_workbook(book)
+    opened["tips"]["D3"] = "=C3"
+    opened.save(book)
+    result = runner.invoke(app, ["import", str(book), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    assert f'{book}, row 3, column "handled": cell D3 of sheet "tips" holds a formula (=C3)' in result.output
+
+
+def test_rows_left_blank_are_months_not_reported_and_are_left_out(tmp_path):
+    book = one_ward(tmp_path, "part.xlsx")
+    opened = load_workbook(book)
+    for column in "CD":
+        opened["tips"][f"{column}4"] = None  # February's tips not reported
+    opened.save(book)
+    done = import_submissions([book], tmp_path / "out")
+    assert data.read_raw(tmp_path / "out" / "tips.csv")["month"].tolist() == ["2023-01"]
+    assert done.blank_rows[f'{book}, sheet "tips"'] == 1
+    assert "1 rows with no values left out" in done.text()
+
+
+def test_a_half_filled_row_is_refused_not_left_out(tmp_path):
+    book = one_ward(tmp_path, "half.xlsx")
+    opened = load_workbook(book)
+    opened["tips"]["D4"] = None
+    opened.save(book)
+    with pytest.raises(data.DataError) as caught:
+        import_submissions([book], tmp_path / "out")
+    assert caught.value.problems == [f'{book}, sheet "tips", row 4, column "handled": empty cell (a value is required)']
+
+
+def test_a_csv_folder_and_a_workbook_merge(tmp_path):
+    """The shipped folder (2021-2024) and a workbook repeating two of its months: accepted,
+    the repeat kept once, the result equal to the shipped panel."""
+    folder = shutil.copytree(paths.synthetic_dir(), tmp_path / "shipped")
+    book = one_ward(tmp_path, "repeat.xlsx")
+    done = import_submissions([folder, book], tmp_path / "out")
+    assert done.rows["tips"] == 384
+    merged = data.load(tmp_path / "out")
+    assert merged.tips.equals(data.load().tips)  # synthetic flag kept from the folder
+    assert merged.is_synthetic
+
+
+def test_a_month_outside_a_units_validity_is_refused_on_import(tmp_path):
+    units = pd.read_csv(paths.reference_dir() / "units.csv", dtype=str, keep_default_na=False)
+    units.loc[units["slug"] == "duc-xuan", "valid_from"] = "2023-02-01"
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    units.to_csv(reference / "units.csv", index=False)
+    book = one_ward(tmp_path, "early.xlsx")
+    with pytest.raises(data.DataError) as caught:
+        import_submissions([book], tmp_path / "out", data_dir=reference)
+    assert f'{book}, sheet "tips", row 3, column "month": "2023-01" is before unit duc-xuan existed ' \
+           f"(valid from 2023-02-01 in {reference / 'units.csv'})" in caught.value.problems
+
+
+def test_an_existing_folder_is_not_overwritten_unless_asked(tmp_path):
+    book = one_ward(tmp_path, "a.xlsx")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    result = runner.invoke(app, ["import", str(book), "--out", str(out)])
+    assert result.exit_code == 1 and "already exists and is not empty" in result.output
+    assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    result = runner.invoke(app, ["import", str(book), "--out", str(out), "--replace"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.csv" for n in data.RECORD_TABLES)
+
+
+def test_a_workbook_without_record_sheets_and_a_missing_file_are_named(tmp_path):
+    from openpyxl import Workbook
+
+    other = tmp_path / "other.xlsx"
+    Workbook().save(other)
+    with pytest.raises(data.DataError) as caught:
+        import_submissions([other, tmp_path / "nowhere.xlsx"], tmp_path / "out")
+    assert f"{other}: has no sheet named as a record table" in caught.value.problems[0]
+    assert f"{tmp_path / 'nowhere.xlsx'}: does not exist" == caught.value.problems[1]
+
+
+def set_column(book: Path, sheet: str, column: str, value) -> Path:
+    """Every data cell (row 3 on) of `column` in `sheet` set to `value`."""
+    opened = load_workbook(book)
+    letter = [c.column_letter for c in opened[sheet][1] if c.value == column][0]
+    for row in range(3, opened[sheet].max_row + 1):
+        opened[sheet][f"{letter}{row}"] = value
+    opened.save(book)
+    return book
+
+
+def test_an_optional_column_from_one_source_but_not_another_is_refused(tmp_path):
+    first = set_column(one_ward(tmp_path, "first.xlsx"), "crimes", "solved", 0)
+    book, _, _ = make_template(tmp_path / "second.xlsx", wards=["xuat-hoa"], first="2023-01", last="2023-02")
+    second = set_column(fill(book), "crimes", "solved", None)  # left blank as a whole: not reported
+    with pytest.raises(data.DataError) as caught:
+        import_submissions([first, second], tmp_path / "out")
+    assert caught.value.problems == [f'{second}, sheet "crimes", column "solved": is missing, but {first}, sheet '
+                                     '"crimes" gives it (an optional column must come from every source of its '
+                                     "table or from none)"]
+    # Blank in both: the column is simply not imported.
+    set_column(first, "crimes", "solved", None)
+    import_submissions([first, second], tmp_path / "out")
+    assert "solved" not in data.read_raw(tmp_path / "out" / "crimes.csv").columns
