@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: setup reports build test lab lock data clean
+.PHONY: setup browser reports build test lab lock data clean
 
 setup: $(STAMP)
 
@@ -16,6 +16,17 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name wardstudy --display-name "wardstudy (.venv)" >/dev/null
 	touch $(STAMP)
+
+## make browser: Debian's Chromium for the browser tests (tests/test_browser.py), installed only when
+# missing; playwright (requirements.lock) drives it, since no browser can be downloaded here.
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
+
+browser:
+	@test -x $(CHROMIUM) || { echo "installing Debian's chromium (for the browser tests)"; \
+		$(SUDO) apt-get update -qq >/dev/null && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+			chromium fonts-dejavu-core >/dev/null; }
 
 ## make reports: every ward's report from the shipped data, into reports/
 # (each ward's page, index.html and indicators.csv; unchanged wards are skipped, FORCE=1 reruns all)
@@ -27,7 +38,7 @@ build: $(STAMP)
 	$(BIN)/wardstudy build
 
 ## make test: the import-linter contracts (pyproject.toml), then the whole test suite
-test: $(STAMP)
+test: $(STAMP) browser
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 

@@ -1,18 +1,26 @@
-"""Page furniture: the synthetic-data banner, a ward report's header and the index page.
+"""Page furniture: the simulated-data banner, a ward report's header, its summary, section
+headings, tables and figures as HTML, and the index page.
 
 HTML built from templates with autoescaping (Jinja2), never by pasting strings, so a
-ward name or an error message can never break a page. Display only.
+ward name or an error message can never break a page. Every word comes from the
+language's catalogue (`report.wording`). Display only.
 """
 
 from __future__ import annotations
 
+import base64
+import io
+import re
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup, escape
 
-from wardstudy.report.format import fmt_period
+from wardstudy.report.format import MISSING, fmt_date, fmt_period
+from wardstudy.report.wording import text
 
-__all__ = ["banner_html", "header_html", "index_html", "escaped_markdown"]
+__all__ = ["banner_html", "header_html", "index_html", "escaped_markdown", "section", "summary_html", "table_html",
+           "figure_html", "html_block", "inline_markdown"]
 
 
 @lru_cache(maxsize=1)
@@ -36,38 +44,219 @@ def escaped_markdown(text: str):
     return Markdown(html.escape(text, quote=False))
 
 
-def banner_html(is_synthetic: bool) -> str:
-    """The warning box every page built on synthetic data carries ("" for real data).
+def html_block(markup: str):
+    """HTML as a notebook display object (shown as is in JupyterLab and in the exported page)."""
+    from IPython.display import HTML
 
-    >>> "DỮ LIỆU TỔNG HỢP" in banner_html(True), banner_html(False)
+    return HTML(str(markup))
+
+
+def section(key: str, lang: str = "vi", *notes: str):
+    """A section heading from the catalogue, with the catalogue's paragraphs `notes` under it.
+
+    >>> section("s1", "en").data
+    '## 1. Criteria'
+    """
+    from IPython.display import Markdown
+
+    return Markdown("\n\n".join([f"## {text(key, lang)}", *(text(n, lang) for n in notes)]))
+
+
+def banner_html(is_synthetic: bool, lang: str = "vi") -> str:
+    """The warning box every page built on simulated data carries ("" for real data).
+
+    >>> "DỮ LIỆU GIẢ LẬP (MÔ PHỎNG)" in banner_html(True), banner_html(False)
     (True, '')
     """
-    return _environment().get_template("banner.html.j2").render(is_synthetic=is_synthetic).strip()
+    return _environment().get_template("banner.html.j2").render(
+        is_synthetic=is_synthetic, title=text("banner_title", lang), body=text("banner_body", lang)).strip()
 
 
-def header_html(ward) -> str:
-    """A ward report's opening block: name, GSO code, period compared, data source, banner.
+def _line(key: str, lang: str, **values) -> Markup:
+    """A catalogue entry that may hold markup (<strong>, <code>), its values escaped."""
+    return Markup(text(key, lang)).format(**values)
+
+
+def header_html(ward, lang: str | None = None) -> str:
+    """A ward report's opening block: programme title, unit and year, code (with the GSO
+    list it comes from), cohort, period compared, data folder, banner.
 
     ward: a `pipeline.ward.WardReport` (duck-typed: params, unit, cohort, comparison(),
-    is_synthetic, data_source).
+    is_synthetic, data_source, lang). Only sources used on every page are cited here;
+    a published figure's source is cited where the figure is shown (section 9).
     """
+    lang = lang or getattr(ward, "lang", "vi")
     comparison = ward.comparison("social_order")
-    p = ward.params
+    p, unit = ward.params, ward.unit
+    months = int(comparison["months"])
+    period = _line("header_period", lang, period=fmt_period(comparison["months_compared"], p.year, lang),
+                   base_period=fmt_period(comparison["months_compared"], p.baseline_year, lang))
+    if months < 12:
+        period += _line("header_partial", lang, months=months, year=p.year,
+                        months_in_year=int(comparison["months_in_year"]))
+    lines = [
+        _line("header_code", lang, code=unit["code"], district=unit.get("district") or MISSING,
+              province=unit.get("province") or MISSING),
+        _line("header_cohort", lang, cohort=ward.cohort) if ward.cohort else _line("header_no_cohort", lang),
+        period,
+        _line("header_source_synthetic" if ward.is_synthetic else "header_source_real", lang,
+              folder=ward.data_source),
+    ]
+    if unit.get("valid_to"):
+        lines.append(_line("header_successor", lang, valid_to=fmt_date(unit["valid_to"]),
+                           successor=unit.get("successor_name") or MISSING, code=unit.get("successor_code") or MISSING))
+    unit_type = unit["type"] if lang == "vi" else {"phường": "ward", "xã": "commune"}.get(unit["type"], unit["type"])
     return _environment().get_template("ward_header.html.j2").render(
-        banner=banner_html(ward.is_synthetic), unit=ward.unit, year=p.year, baseline_year=p.baseline_year,
-        cohort=ward.cohort, is_synthetic=ward.is_synthetic, data_source=ward.data_source,
-        period=fmt_period(comparison["months_compared"], p.year),
-        base_period=fmt_period(comparison["months_compared"], p.baseline_year),
-        months_in_year=int(comparison["months_in_year"]), months=int(comparison["months"]),
-    ).strip()
+        banner=Markup(banner_html(ward.is_synthetic, lang)), title=text("title", lang),
+        unit_year=text("unit_year", lang, type=unit_type.capitalize() if lang == "vi" else unit_type,
+                       name=unit["name"], year=p.year),
+        lines=lines).strip()
 
 
-def index_html(rows: list[dict], is_synthetic: bool, n_criteria: int, build_id: str) -> str:
-    """The index page: one row per ward with its headline figures and a link to its page.
+def summary_html(lines: list[str], lang: str = "vi") -> str:
+    """The "Tóm tắt" box that opens a ward page (`wording.summary_lines`), its **bold** kept.
+
+    >>> summary_html(["**Tiêu chí:** đạt <21>"])
+    '<section class="ws-summary"><h2>Tóm tắt</h2><ul><li><strong>Tiêu chí:</strong> đạt &lt;21&gt;</li></ul></section>'
+    """
+    return _environment().get_template("summary.html.j2").render(
+        heading=text("summary", lang), lines=[inline_markdown(line) for line in lines]).strip()
+
+
+def inline_markdown(line: str) -> Markup:
+    """Markdown's **bold** and _italic_ of a catalogue line as HTML, everything else escaped."""
+    out = str(escape(line))
+    out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
+    out = re.sub(r"(?<!\w)_(.+?)_(?!\w)", r"<em>\1</em>", out)
+    return Markup(out)
+
+
+# A cell that reads as a number (a value, a share, a fraction, an interval, a p-value, a
+# rank): right-aligned, so digits line up down a column.
+_NUMERIC = re.compile(r"^(p = |p < )?[−+]?\d[\d.,]*(%|/\d+)?( |$)|^—$")
+
+
+def _numeric_column(cells: list[str]) -> bool:
+    shown = [c for c in cells if c != MISSING]
+    return bool(shown) and all(_NUMERIC.match(c) and len(c) <= 40 for c in shown)
+
+
+def table_html(table, caption: str | None = None):
+    """A report table (a DataFrame indexed by its first column) as HTML: one header row,
+    the label column as row headers, numbers right-aligned (class ``ws-num``).
+
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"Chỉ số": ["A<b>"], "Giá trị": ["95,5%"]}).set_index("Chỉ số")
+    >>> print(table_html(t).data)  # doctest: +ELLIPSIS
+    <table class="ws-table"><thead><tr><th scope="col">Chỉ số</th><th scope="col" class="ws-num"...>Giá trị</th></tr>...
+    """
+    frame = table.reset_index()
+    columns = [str(c) for c in frame.columns]
+    cells = [[str(v) for v in row] for row in frame.itertuples(index=False)]
+    numeric = [i > 0 and _numeric_column([r[i] for r in cells]) for i in range(len(columns))]
+    return html_block(_environment().get_template("table.html.j2").render(
+        columns=columns, rows=cells, numeric=numeric, caption=caption).strip())
+
+
+def figure_html(figure, caption: str, alt: str, number: int, lang: str = "vi"):
+    """A figure as an embedded PNG with its alt text and a numbered caption ("Hình 1. …").
+
+    The PNG is inlined (base64), so the page opens offline.
+    """
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    data = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return html_block(_environment().get_template("figure.html.j2").render(
+        src=f"data:image/png;base64,{data}", alt=alt, caption=text("fig", lang, n=number, caption=caption)).strip())
+
+
+STATUS_LABELS = {"ok": "✓ ok", "skipped": "↻ không đổi / unchanged", "failed": "✗ lỗi / failed"}
+UNKNOWN_PROVINCE = "Chưa rõ tỉnh / province unknown"
+UNKNOWN_COHORT = object()   # a row without a cohort field (not the same as None: outside the programme)
+
+
+def _fold(text: str) -> str:
+    """Lower case without Vietnamese diacritics, for sorting and anchors ("Đức Xuân" -> "duc xuan")."""
+    import unicodedata
+
+    plain = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    return " ".join(plain.lower().replace("đ", "d").split())
+
+
+def _status(row: dict) -> str:
+    """ok / skipped (unchanged since the last run, its page kept) / failed."""
+    if row.get("status") in STATUS_LABELS:
+        return row["status"]
+    return "failed" if not row.get("ok") else "skipped" if row.get("skipped") else "ok"
+
+
+def _no_cohort(cohort) -> bool:
+    """None, NaN or pd.NA: a unit outside the programme."""
+    import pandas as pd
+
+    return cohort is None or bool(pd.isna(cohort))
+
+
+def _cohort_label(cohort) -> str:
+    if cohort is UNKNOWN_COHORT:
+        return "Năm vào chương trình chưa rõ / programme year unknown"
+    if _no_cohort(cohort):
+        return "Chưa vào chương trình / not in the programme"
+    return f"Vào chương trình năm {int(cohort)} / programme cohort {int(cohort)}"
+
+
+def _index_groups(rows: list[dict]) -> list[dict]:
+    """Rows grouped by province, then by cohort (programme year; units outside the programme
+    last), names in alphabetical order without diacritics. Input dicts are not changed."""
+    provinces: dict[str, dict] = {}
+    for row in rows:
+        r = dict(row, status=_status(row), q=f"{row.get('name') or ''} {row.get('slug') or ''}".strip())
+        province = row.get("province") or UNKNOWN_PROVINCE
+        cohort = row.get("cohort_year", row.get("cohort", UNKNOWN_COHORT))
+        if cohort is not UNKNOWN_COHORT:
+            # No programme year and no province: a ward that could not be identified, not a
+            # unit known to be outside the programme.
+            cohort = int(cohort) if not _no_cohort(cohort) else None if row.get("province") else UNKNOWN_COHORT
+        provinces.setdefault(province, {}).setdefault(cohort, []).append(r)
+    groups, anchors = [], set()
+    for province in sorted(provinces, key=lambda p: (p == UNKNOWN_PROVINCE, _fold(p), p)):
+        anchor = "tinh-" + ("-".join(_fold(province).replace("/", " ").split()) or "x")
+        while anchor in anchors:
+            anchor += "-"
+        anchors.add(anchor)
+        cohorts = provinces[province]
+        groups.append({"province": province, "anchor": anchor, "n": sum(map(len, cohorts.values())),
+                       "cohorts": [{"label": _cohort_label(c),
+                                    "rows": sorted(cohorts[c], key=lambda r: (_fold(r.get("name") or r["slug"]),
+                                                                              r.get("year") or 0, r["slug"]))}
+                                   for c in sorted(cohorts, key=lambda c: (c is UNKNOWN_COHORT, c is None,
+                                                                           c if isinstance(c, int) else 0))]})
+    return groups
+
+
+def _index_script() -> tuple[str, str]:
+    """The index's inline filter script and its CSP hash ('sha256-...'), which lets it, and
+    nothing else, run."""
+    import base64
+    import hashlib
+
+    source = _environment().loader.get_source(_environment(), "index_filter.js")[0]
+    return source, "sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode()
+
+
+def index_html(rows: list[dict], is_synthetic: bool, n_criteria: int, build_id: str,
+               programme_href: str | None = None) -> str:
+    """The index page: every ward grouped by province and cohort, with its headline figures,
+    its status (ok / skipped / failed) and a link to its page; a name filter (an inline
+    script, offline) for an index of 1,700 wards.
 
     rows: dicts with slug, name, year, baseline_year, ok, headline (label -> text),
-    note (a part-year comparison), message (why a ward failed). `build_id` names the
-    build the figures come from (no clock time: a rerun gives the same page).
+    note (a part-year comparison), message (why a ward failed), and optionally province,
+    cohort_year (programme year, None outside the programme; a row without it, or without a
+    province, is grouped as "unknown"), skipped (unchanged since the last run) or status.
+    `build_id` names the build the figures come from (no clock time: a rerun gives the
+    same page). `programme_href`, when given, is linked at the top (the
+    programme overview).
 
     >>> page = index_html([{"slug": "a", "name": "<b>A</b>", "year": 2023, "baseline_year": 2022, "ok": True,
     ...                     "headline": {"Tiêu chí": "21/22"}, "note": "", "message": ""}], True, 22, "abc")
@@ -75,5 +264,10 @@ def index_html(rows: list[dict], is_synthetic: bool, n_criteria: int, build_id: 
     (True, False)
     """
     labels = list(next((r["headline"] for r in rows if r.get("headline")), {}))
+    groups = _index_groups(rows)
+    counts = {s: sum(_status(r) == s for r in rows) for s in STATUS_LABELS}
+    script, script_hash = _index_script()
     return _environment().get_template("index.html.j2").render(
-        rows=rows, labels=labels, banner=banner_html(is_synthetic), n_criteria=n_criteria, build_id=build_id)
+        groups=groups, labels=labels, banner=banner_html(is_synthetic), n_criteria=n_criteria, build_id=build_id,
+        programme_href=programme_href, total=len(rows), counts=counts, status_labels=STATUS_LABELS,
+        script=script, script_hash=script_hash)
