@@ -19,34 +19,38 @@ def _comparison(after, before):
             "months_compared": "1–12", "year": 2023}
 
 
-def test_verdict_calls_a_fall_from_20_to_13_possible_chance():
-    # Conditional on 33 cases, 13 ~ Binomial(33, 1/2): two-sided p = 0.296 (R: poisson.test(c(13, 20))).
-    text = wording.crime_verdict(_comparison(13, 20), lang="en")
-    assert text.startswith("fell from 20 to 13 cases (−7)")
-    assert "p = 0.30" in text
-    assert text.endswith("could be chance")
-    assert wording.crime_verdict(_comparison(13, 20)).endswith("có thể chỉ do ngẫu nhiên")
+def test_verdict_calls_a_fall_from_20_to_13_not_significant_in_police_wording():
+    # Conditional on 33 cases, 13 ~ Binomial(33, 1/2): two-sided p = 0.296 (R: poisson.test(c(13, 20)));
+    # −7/20 = −35.0%.
+    assert wording.crime_verdict(_comparison(13, 20)) == ("xảy ra 13 vụ, giảm 07 vụ (−35,0%) so với cùng kỳ; khác biệt "
+                                                          "không có ý nghĩa thống kê (p = 0,30)")
+    assert wording.crime_verdict(_comparison(13, 20), lang="en") == (
+        "13 cases, 7 fewer (−35.0%) than the same period; the difference is not statistically significant (p = 0.30)")
+    assert wording.crime_detail(_comparison(13, 20)).endswith("có thể chỉ do ngẫu nhiên.")
 
 
 def test_verdict_calls_a_fall_from_20_to_5_unlikely_chance_without_claiming_a_cause():
     # 5 of 25 under Binomial(25, 1/2): P(X <= 5) = 68406 / 2**25 = 0.00204; two-sided 0.0041.
     text = wording.crime_verdict(_comparison(5, 20), lang="en")
-    assert "p = 0.0041" in text
-    assert "unlikely to be chance" in text and "not shown to be caused" in text
-    assert "could be chance" not in text
+    assert text.endswith("the difference is statistically significant (p = 0.0041)")
+    detail = wording.crime_detail(_comparison(5, 20), lang="en")
+    assert "unlikely to be chance" in detail and "not shown to be caused" in detail
+    assert "could be chance" not in detail
 
 
 def test_verdict_with_no_cases_in_either_period_says_there_is_nothing_to_judge():
     assert wording.crime_verdict(_comparison(0, 0), lang="en") == "no cases in either period: nothing to judge"
 
 
-def test_verdict_for_a_rise_says_rose():
-    assert wording.crime_verdict(_comparison(9, 6), lang="en").startswith("rose from 6 to 9 cases (+3)")
+def test_verdict_for_a_rise_gives_the_rise_in_cases_and_percent():
+    # 9 against 6: +3 cases, +50.0%.
+    assert wording.crime_verdict(_comparison(9, 6), lang="en").startswith("9 cases, 3 more (+50.0%) than the same")
+    assert wording.crime_verdict(_comparison(9, 6)).startswith("xảy ra 09 vụ, tăng 03 vụ (+50,0%) so với cùng kỳ")
 
 
-@pytest.mark.parametrize("value, expected", [(1.0, "100%"), (0.2, "20%"), (21 / 22, "95,5%"), (0.9999, "100,0%"),
+@pytest.mark.parametrize("value, expected", [(1.0, "100,0%"), (0.2, "20,0%"), (21 / 22, "95,5%"), (0.9999, "100,0%"),
                                              (np.nan, "—")])
-def test_fmt_share_uses_decimal_comma_and_keeps_99_99_from_showing_as_100(value, expected):
+def test_fmt_share_gives_every_percentage_one_decimal_with_a_decimal_comma(value, expected):
     assert fmt.fmt_share(value) == expected
 
 
@@ -63,7 +67,10 @@ def test_criteria_status_counts_unassessed_criteria_as_unmet():
 
     unmet = unmet_criteria(rows, register)["criterion_id"].tolist()
     assert unmet == ["C21", "C22"]
-    assert wording.criteria_status_text(22 - len(unmet), 22, unmet) == "20/22 tiêu chí đạt; chưa đạt: C21, C22"
+    assert wording.criteria_status_text(22 - len(unmet), 22, unmet) == "đạt 20/22 tiêu chí; chưa đạt: C21, C22"
+    # The register's wording, where the user supplies it, names the criterion.
+    assert wording.criteria_status_text(21, 22, ["C20"], names={"C20": "Trụ sở làm việc"}) == (
+        "đạt 21/22 tiêu chí; chưa đạt: C20 (Trụ sở làm việc)")
 
 
 def _indicators(rows):
@@ -80,14 +87,17 @@ def test_targets_table_judges_each_target_and_names_its_basis():
     ])
     table = tables.targets_table(ind, 22)
     status = table["Đạt?"].to_dict()
-    assert status["Tiêu chí đạt"] == "✓ đạt"
-    assert status["Tin báo, tố giác được giải quyết"] == "✗ chưa đạt"   # 99% < 100%
-    assert status["Thủ tục hành chính trực tuyến"] == "✓ đạt"
-    assert status["Thủ tục giải quyết đúng hạn"] == "— không có số liệu"
-    assert status["TTXH so với cùng kỳ (vụ)"] == "✗ chưa đạt"          # +2 is not a fall
-    basis = table["Căn cứ của mục tiêu"]
-    assert basis["Tiêu chí đạt"].startswith("Định hướng trong bài báo")
-    assert basis["Tin báo, tố giác được giải quyết"].startswith("Giả định của dự án")
+    tips = "Tỷ lệ giải quyết tố giác, tin báo về tội phạm và kiến nghị khởi tố"
+    assert status["Số tiêu chí đạt"] == "✓ đạt"
+    assert status[tips] == "✗ chưa đạt"   # 99% < 100%
+    assert status["Tỷ lệ hồ sơ thủ tục hành chính tiếp nhận qua dịch vụ công trực tuyến"] == "✓ đạt"
+    assert status["Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn"] == "— không có số liệu"
+    assert status["Tội phạm về trật tự xã hội: tăng (+), giảm (−) so với cùng kỳ (vụ)"] == "✗ chưa đạt"  # +2: no fall
+    basis = table["Căn cứ"]
+    assert basis["Số tiêu chí đạt"].startswith("Định hướng của tỉnh (Báo Bắc Kạn 29/01/2024)")
+    assert basis[tips].startswith("Mức tham chiếu của dự án")                 # not "mục tiêu": the project set it
+    assert table["Mức tham chiếu"][tips] == "100,0%"
+    assert tables.targets_met(ind) == (2, 5, 1)                                # criteria and online met; 1 no data
 
 
 def _rank(ind, ward, indicator):
@@ -96,7 +106,8 @@ def _rank(ind, ward, indicator):
 
     units = pd.DataFrame({"slug": sorted(set(ind["ward"])), "district_code": "1"})
     ranked = peer_ranks(ind.assign(baseline_year=2023), units)
-    return tables.ranking_table(ranked[ranked["ward"] == ward], [indicator])["Hạng"].iloc[0]
+    ranked["tied"] = ranked.groupby("rank")["ward"].transform("size").gt(1)
+    return tables.ranking_table(ranked[ranked["ward"] == ward], [indicator])["Xếp hạng"].iloc[0]
 
 
 def test_ranking_puts_fewest_crimes_first_and_ties_share_a_rank():
@@ -104,23 +115,30 @@ def test_ranking_puts_fewest_crimes_first_and_ties_share_a_rank():
                        ("b", 2024, "social_order_crimes", 7, np.nan, np.nan),
                        ("c", 2024, "social_order_crimes", 7, np.nan, np.nan),
                        ("d", 2024, "social_order_crimes", 20, np.nan, np.nan)])
-    assert _rank(ind, "a", "social_order_crimes") == "3/4"
-    assert _rank(ind, "b", "social_order_crimes") == "1/4"
+    assert _rank(ind, "a", "social_order_crimes") == "3 trên 4"
+    assert _rank(ind, "b", "social_order_crimes") == "1 trên 4 (đồng hạng)"   # not "1/4", which reads as a p
 
 
 def test_duc_xuan_2023_on_the_shipped_data_shows_21_of_22_and_a_fall_of_7():
     from wardstudy.pipeline import open_ward
 
     w = open_ward("duc-xuan", 2023)
-    assert tables.headline(w.values)["Tiêu chí đạt"] == "21/22 (95,5%)"
+    assert tables.headline(w.values)["Số tiêu chí đạt"] == "21/22 (95,5%)"
     change = w.comparison("social_order")
     assert change["after"] - change["before"] == -7
-    assert "có thể chỉ do ngẫu nhiên" in wording.crime_verdict(change)
+    assert "không có ý nghĩa thống kê (p = 0,28)" in wording.crime_verdict(change)
+    # Per 1,000 residents (6,306 eligible): 12 cases are 1.90, the fewest of the 8 units.
+    ranking = w.ranking.set_index("indicator")
+    assert ranking.loc["social_order_crimes", "value"] == pytest.approx(12 / 6306 * 1000)
+    assert ranking.loc["social_order_crimes", "rank"] == 1
+    # The impact effect in cases a year: DiD's difference per 1,000 residents times 6.306.
+    did = w.impact.set_index("method").loc["did"]
+    assert did["cases_per_year"] == pytest.approx(did["estimate"] * 6.306)
 
 
 def test_a_part_year_verdict_names_the_months_compared():
     row = {**_comparison(5, 10), "months": 2, "months_compared": "1–2"}
-    assert "(chỉ so sánh các tháng có số liệu ở cả hai năm: 01–02/2023)" in wording.crime_verdict(row)
+    assert "(chỉ so sánh các tháng có số liệu ở cả hai năm: 01/01/2023 – 28/02/2023)" in wording.crime_verdict(row)
 
 
 def test_p_value_is_never_shown_below_the_smallest_attainable():
@@ -129,8 +147,10 @@ def test_p_value_is_never_shown_below_the_smallest_attainable():
     assert fmt.fmt_p(0.0031) == "p = 0,0031" and fmt.fmt_p(0.0031, lang="en") == "p = 0.0031"
 
 
-def test_banner_only_for_synthetic_data():
-    assert "DỮ LIỆU TỔNG HỢP" in pages.banner_html(True)
+def test_banner_only_for_synthetic_data_and_it_says_simulated():
+    assert "DỮ LIỆU GIẢ LẬP (MÔ PHỎNG)" in pages.banner_html(True)
+    assert "TỔNG HỢP" not in pages.banner_html(True)          # "số liệu tổng hợp" reads as aggregated real figures
+    assert "SIMULATED DATA" in pages.banner_html(True, lang="en")
     assert pages.banner_html(False) == ""
 
 
@@ -139,7 +159,7 @@ def test_ranking_ties_shares_that_read_the_same():
     ind = _indicators([("a", 2024, "chip_id_coverage", 0.9796, np.nan, np.nan),
                        ("b", 2024, "chip_id_coverage", 0.9804, np.nan, np.nan),
                        ("c", 2024, "chip_id_coverage", 0.90, np.nan, np.nan)])
-    assert _rank(ind, "a", "chip_id_coverage") == "1/3"
+    assert _rank(ind, "a", "chip_id_coverage") == "1 trên 3 (đồng hạng)"
 
 
 def _shown(text: str) -> float:
@@ -154,3 +174,49 @@ def test_a_displayed_p_is_never_below_its_floor_and_reads_on_the_side_of_005_it_
     text = fmt.fmt_p(p, min_p=floor)
     assert _shown(text) >= floor - 1e-12, text
     assert (_shown(text) < 0.05) == (p < 0.05), text
+
+
+def test_a_randomisation_p_is_shown_as_k_over_j_plus_1():
+    # 7 comparison units: 8 assignments; a p of 0.25 is 2 of them.
+    assert fmt.fmt_p(0.25, min_p=0.125, n_assignments=8) == "p = 2/8 = 0,250"
+    assert fmt.fmt_p(0.125, min_p=0.125, n_assignments=8, lang="en") == "p = 1/8 = 0.125"
+
+
+def test_one_verdict_wording_for_every_design_with_direction_and_cases_a_year():
+    did = {"estimate": -1.57, "scale": "difference", "cases_per_year": -9.9, "p_value": 0.25, "min_p_value": 0.125,
+           "n_assignments": 8}
+    its = {"estimate": 0.64, "scale": "rate_ratio", "cases_per_year": -6.8, "p_value": 0.41,
+           "min_p_value": np.nan, "n_assignments": np.nan}
+    assert wording.impact_verdict(did).startswith("ước lượng theo hướng giảm, khoảng 10 vụ/năm; khác biệt không có ý "
+                                                  "nghĩa thống kê (p = 2/8 = 0,250)")
+    assert wording.impact_verdict(its) == ("ước lượng theo hướng giảm, khoảng 7 vụ/năm; khác biệt không có ý nghĩa "
+                                           "thống kê (p = 0,41)")
+    rise = {**its, "estimate": 1.3, "cases_per_year": 3.0, "p_value": 0.01}
+    assert wording.impact_verdict(rise, "en") == ("estimates a rise of about 3 cases a year; the difference is "
+                                                  "statistically significant (p = 0.010)")
+
+
+def test_dates_periods_and_ranges_have_one_style():
+    assert fmt.fmt_date("2025-06-30") == "30/06/2025"
+    assert fmt.fmt_period("1–12", 2023) == "01/01/2023 – 31/12/2023"
+    assert fmt.fmt_interval("ratio", 0.2796, 1.3704) == "0,28 – 1,37"
+    assert fmt.fmt_month(2022, 1) == "T1/2022"
+
+
+def test_a_complete_share_has_no_interval_and_one_sentence_says_why():
+    v = pd.DataFrame({"indicator": ["tips_handled_share", "procedures_early_share"], "value": [1.0, 0.2],
+                      "numerator": [83.0, 268.0], "denominator": [83.0, 1340.0], "ci_low": [0.9565, 0.1789],
+                      "ci_high": [1.0, 0.2224]})
+    table = tables.indicator_table(v, ["tips_handled_share", "procedures_early_share"])
+    assert table["KTC 95%"].tolist() == ["—", "17,9% – 22,2%"]
+    assert "(ví dụ 83/83)" in tables.complete_counts(v, ["tips_handled_share"])
+    assert tables.complete_counts(v, ["procedures_early_share"]) == ""
+
+
+def test_a_table_has_one_header_row_and_right_aligned_numbers():
+    t = pd.DataFrame({"Chỉ số": ["A", "B"], "Giá trị": ["95,5%", "—"], "Căn cứ": ["Báo", "Dự án"]}).set_index("Chỉ số")
+    html = pages.table_html(t).data
+    assert html.count("<tr>") == 3                                   # one header row, two rows
+    assert '<th scope="col" class="ws-num" style="text-align:right">Giá trị</th>' in html
+    assert '<td class="ws-num" style="text-align:right">95,5%</td>' in html
+    assert "<td>Báo</td>" in html                                     # text stays left

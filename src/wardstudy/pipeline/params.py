@@ -1,8 +1,8 @@
 """Check a ward report's parameters before the notebook does any work.
 
-A report has four parameters (`PARAMETERS`): ``ward`` (a slug, GSO code or name in any
-spelling, see `wardstudy.data.names`), ``year``, ``baseline_year`` (default: the year before)
-and ``data_dir`` (default: the shipped synthetic panel). They come from the notebook's
+A report has five parameters (`PARAMETERS`): ``ward`` (a slug, GSO code or name in any
+spelling, see `wardstudy.data.names`), ``year``, ``baseline_year`` (default: the year before),
+``data_dir`` (default: the shipped synthetic panel) and ``lang`` ("vi", the default, or "en"). They come from the notebook's
 parameters cell or from a YAML file in ``params/`` (`load_params_file`). Every message
 names where the values came from (the file), the key and the fix:
 
@@ -34,7 +34,9 @@ PARAMETERS = {
     "year": ((int,), "a whole year such as 2023"),
     "baseline_year": ((int, type(None)), "a whole year such as 2022, or null for the year before"),
     "data_dir": ((str, type(None)), "a folder path, or null for the shipped synthetic panel"),
+    "lang": ((str,), 'the language of the report, "vi" (default) or "en"'),
 }
+LANGS = ("vi", "en")  # the report's languages (one wording catalogue each, `report.wording`)
 
 
 class ParameterError(ValueError):
@@ -49,6 +51,7 @@ class ReportParams:
     data_dir: Path | None
     name: str
     code: str
+    lang: str = "vi"
 
 
 def load_params_file(path: Path | str) -> dict:
@@ -103,10 +106,12 @@ def check_keys(values: dict, source: str = "parameters") -> None:
         if isinstance(value, bool) or not isinstance(value, types):
             raise ParameterError(f'{source}: key "{key}" must be {what}, got {value!r} '
                                  f"({type(value).__name__})")
+        if key == "lang" and value not in LANGS:
+            raise ParameterError(f'{source}: key "lang" must be {what}, got {value!r}')
 
 
 def validate(ward, year, baseline_year=None, data_dir=None, source: str = "parameters", *,
-             units: pd.DataFrame | None = None, years: list[int] | None = None) -> ReportParams:
+             units: pd.DataFrame | None = None, years: list[int] | None = None, lang: str = "vi") -> ReportParams:
     """Return the checked parameters, or raise `ParameterError` naming what is wrong.
 
     ward: a unit slug (``duc-xuan``), GSO code or name in any spelling, resolved to the
@@ -118,7 +123,7 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     made or reused to find them (a data problem is then a `ParameterError`).
     """
     values = {"ward": ward, "year": year, "baseline_year": baseline_year,
-              "data_dir": None if data_dir is None else str(data_dir)}
+              "data_dir": None if data_dir is None else str(data_dir), "lang": lang}
     check_keys(values, source)
     if units is None or years is None:
         units, years = _units_and_years(data_dir, source)
@@ -132,7 +137,7 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     row = units.loc[units["slug"] == slug].iloc[0]
     return ReportParams(ward=slug, year=year, baseline_year=baseline_year,
                         data_dir=None if data_dir is None else data_module.resolve_data_dir(data_dir),
-                        name=row["name"], code=row["code"])
+                        name=row["name"], code=row["code"], lang=lang)
 
 
 def _units_and_years(data_dir, source: str) -> tuple[pd.DataFrame, list[int]]:

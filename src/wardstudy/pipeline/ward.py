@@ -5,6 +5,11 @@ folder (`build.ensure_build`), and reads the ward's own rows: its indicators, it
 same-period comparisons, its values among its peers, its criteria, its impact results and
 its monthly records. Nothing here loads every ward's data or recomputes what the build
 has, so a ward's notebook costs the same with 8 units or with 10,000.
+
+The few figures a page shows that the build does not store are derived here from the
+ward's own rows, so the report layer stays display only: the impact effects in cases a
+year (`WardReport.impact`), crime per 1,000 residents ranked among the peers with ties
+(`WardReport.ranking`) and the wording of unmet criteria (`WardReport.unmet_names`).
 """
 
 from __future__ import annotations
@@ -17,7 +22,13 @@ from wardstudy import paths
 from wardstudy.pipeline.build import Build, ensure_build
 from wardstudy.pipeline.params import ReportParams, check_keys, validate
 
-__all__ = ["WardReport", "open_ward", "read_ward"]
+__all__ = ["WardReport", "open_ward", "read_ward", "PER_1000_IDS"]
+
+# Crime indicators ranked per 1,000 residents: wards of 2,491 and 9,164 residents are not
+# compared on raw counts.
+PER_1000_IDS = ("social_order_crimes", "social_order_crime_change")
+# Residents: those eligible for an ID card (Project 06), the same assumption as the impact design.
+RESIDENTS_ID = "chip_id_coverage"
 
 
 @dataclass
@@ -39,10 +50,19 @@ class WardReport:
     impact_estimates: pd.DataFrame
     sensitivity: pd.DataFrame
     records: dict[str, pd.DataFrame] = field(repr=False)
+    criteria: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the register (id, wording)
+    lang: str = "vi"
 
     @property
     def n_criteria(self) -> int:
         return int(self.build.manifest["n_criteria"])
+
+    @property
+    def criteria_total(self) -> int:
+        """The number of criteria of the ward's own scheme in the report year (22, or 20 on the
+        2024 scheme): the denominator of its criteria share, else the register's length."""
+        rows = self.values[self.values["indicator"] == "criteria_met_share"]["denominator"].dropna()
+        return int(rows.iloc[0]) if len(rows) else self.n_criteria
 
     @property
     def is_synthetic(self) -> bool:
@@ -64,6 +84,78 @@ class WardReport:
         return d.loc[d["role"] == "control", "unit"].tolist(), d.loc[d["role"] == "excluded", "unit"].tolist()
 
     @property
+    def unmet_names(self) -> dict[str, str]:
+        """Unmet criterion id -> its official wording, where the user's register supplies it."""
+        if "official_text" not in self.criteria.columns:
+            return {}
+        rows = self.criteria[self.criteria["criterion_id"].isin(self.unmet)]
+        return {c: str(t).strip() for c, t in zip(rows["criterion_id"], rows["official_text"])
+                if not pd.isna(t) and str(t).strip()}
+
+    def residents(self, ward: str | None = None) -> float:
+        """Residents of a peer (default: this ward) in the report year: those eligible for an ID card."""
+        ward = ward or self.params.ward
+        rows = self.peers[(self.peers["ward"] == ward) & (self.peers["indicator"] == RESIDENTS_ID)]
+        return float(rows["denominator"].iloc[0]) if len(rows) else float("nan")
+
+    @property
+    def impact(self) -> pd.DataFrame:
+        """The impact estimates with `cases_per_year`: the effect in cases a year for this ward.
+
+        A difference in cases per 1,000 residents a year times the ward's residents / 1,000;
+        a rate ratio r of the report year's count n: n - n / r (the cases the ward had
+        minus those it would have had at the earlier rate).
+        """
+        est = self.impact_estimates.copy()
+        if est.empty:
+            return est.assign(cases_per_year=pd.Series(dtype=float))
+        after = float(self.comparison("social_order")["after"])
+        per_1000 = est["estimate"] * self.residents() / 1000
+        from_ratio = after - after / est["estimate"].where(est["estimate"] > 0)
+        est["cases_per_year"] = per_1000.where(est["scale"] == "difference", from_ratio)
+        return est
+
+    @property
+    def ranking(self) -> pd.DataFrame:
+        """The ward's values among its peers with `rank`, `n_peers`, `tied` and the peers' spread.
+
+        Crime counts and changes are per 1,000 residents (`PER_1000_IDS`), ranked here
+        (fewest first, ties at two decimals share the lower rank); other indicators keep the
+        build's ranks. `tied`: another peer shares the ward's rank.
+        """
+        peers = self.peers[self.peers["year"] == self.params.year]
+        residents = {w: self.residents(w) for w in peers["ward"].unique()}
+        out = []
+        for ind, rows in peers.groupby("indicator", sort=False):
+            rows = rows.copy()
+            if ind in PER_1000_IDS:
+                rows["value"] = rows["value"] / rows["ward"].map(residents) * 1000
+                rows = rows.dropna(subset=["value"])
+                rows["rank"] = rows["value"].round(2).rank(method="min")
+                rows["n_peers"] = float(len(rows))
+                rows["peer_min"] = rows["value"].min()
+                rows["peer_median"] = rows["value"].median()
+                rows["peer_max"] = rows["value"].max()
+            rows["tied"] = rows.groupby("rank")["ward"].transform("size").gt(1) & rows["rank"].notna()
+            out.append(rows[rows["ward"] == self.params.ward])
+        cols = ["indicator", "value", "rank", "n_peers", "tied", "peer_min", "peer_median", "peer_max"]
+        return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
+
+    @property
+    def published_sources(self) -> list[str]:
+        """The sources of this ward-year's published figures, "Báo Bắc Kạn, 29/01/2024" (none: [])."""
+        if self.reconciled.empty:
+            return []
+        rows = self.build.read("published", ward=self.params.ward, year=self.params.year)
+        out = []
+        for source, date in zip(rows["source"], rows.get("published_date", [None] * len(rows))):
+            y, m, d = (str(date)[:10].split("-") + ["", "", ""])[:3] if date and not pd.isna(date) else ("", "", "")
+            entry = f"{source}, {d}/{m}/{y}" if d else str(source)
+            if entry not in out:
+                out.append(entry)
+        return out
+
+    @property
     def data_source(self) -> str:
         """The data folder as a reader should see it: relative to the project when inside it."""
         folder = self.build.data_dir
@@ -71,14 +163,16 @@ class WardReport:
         return (folder.relative_to(root) if folder.is_relative_to(root) else folder).as_posix()
 
 
-def open_ward(ward, year, baseline_year=None, data_dir=None, source: str = "parameters") -> WardReport:
+def open_ward(ward, year, baseline_year=None, data_dir=None, source: str = "parameters",
+              lang: str = "vi") -> WardReport:
     """Check a report's parameters and read its ward's slice of the (made or reused) build.
 
+    lang: the language of the page ("vi" or "en"); the slice is the same in both.
     Raises `ParameterError` naming `source` for a wrong parameter or bad data.
     """
     check_keys({"ward": ward, "year": year, "baseline_year": baseline_year,
-                "data_dir": None if data_dir is None else str(data_dir)}, source)
-    p = validate(ward, year, baseline_year, data_dir, source)
+                "data_dir": None if data_dir is None else str(data_dir), "lang": lang}, source)
+    p = validate(ward, year, baseline_year, data_dir, source, lang=lang)
     return read_ward(ensure_build(data_dir, impact=True), p)
 
 
@@ -110,4 +204,6 @@ def read_ward(build: Build, p: ReportParams) -> WardReport:
         sensitivity=build.read("sensitivity", ward=p.ward, year=p.year),
         records={name: build.read(name, ward=p.ward) for name in
                  ("crimes", "tips", "procedures", "project06", "fire_safety", "community_models")},
+        criteria=build.read("criteria"),
+        lang=getattr(p, "lang", "vi"),
     )

@@ -5,16 +5,23 @@ so a figure prints the same on a ward's page, in its tables and on the index.
 
 Vietnamese ("vi", the default): ``1.340``, ``95,5%``, ``p = 0,30``; English ("en"):
 ``1,340``, ``95.5%``, ``p = 0.30``. The minus sign is U+2212 in both. Missing is "—".
+
+One style for each kind of figure, because a reader compares them across the page: every
+percentage has one decimal ("100,0%", "20,0%"), every range is "low – high" (spaced en
+dash), every date is dd/mm/yyyy and every month on an axis "T1/2022" ("Jan 2022").
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 
-__all__ = ["MISSING", "is_missing", "fmt_number", "fmt_share", "fmt_p", "fmt_change", "fmt_ratio",
-           "fmt_interval", "fmt_value", "fmt_fraction", "fmt_period"]
+__all__ = ["MISSING", "RANGE", "is_missing", "fmt_number", "fmt_share", "fmt_p", "fmt_change", "fmt_ratio",
+           "fmt_interval", "fmt_value", "fmt_fraction", "fmt_period", "fmt_date", "fmt_month", "fmt_cases",
+           "fmt_percent_change", "fmt_rank"]
 
 MISSING = "—"
+RANGE = " – "  # the one range style: "0,28 – 1,37", "01/01/2023 – 31/12/2023"
 # The threshold the verdicts use (`report.wording.ALPHA`): a p below it never reads as it.
 SIGNIFICANCE = 0.05
 
@@ -47,17 +54,42 @@ def fmt_number(value, decimals: int = 0, lang: str = "vi") -> str:
 
 
 def fmt_share(value, decimals: int = 1, lang: str = "vi") -> str:
-    """A fraction 0-1 as a percentage; whole percentages lose the decimals.
+    """A fraction 0-1 as a percentage with one decimal, whole or not ("100,0%" beside
+    "98,6%": one style on the whole page).
 
     >>> fmt_share(1.0), fmt_share(0.2), fmt_share(21 / 22), fmt_share(None), fmt_share(21 / 22, lang="en")
-    ('100%', '20%', '95,5%', '—', '95.5%')
+    ('100,0%', '20,0%', '95,5%', '—', '95.5%')
     """
     if is_missing(value):
         return MISSING
-    percent = 100 * float(value)
-    if abs(percent - round(percent)) < 1e-9:
-        return f"{round(percent):d}%"
-    return fmt_number(percent, decimals, lang) + "%"
+    return fmt_number(100 * float(value), decimals, lang) + "%"
+
+
+def fmt_percent_change(after, before, lang: str = "vi") -> str:
+    """The change from `before` to `after` in percent, signed, one decimal: 19 -> 12 is "−36,8%".
+
+    Police reports give every change against the same period as a percentage too; with no
+    cases before there is no percentage ("—").
+
+    >>> fmt_percent_change(12, 19), fmt_percent_change(5, 4, "en"), fmt_percent_change(3, 0)
+    ('−36,8%', '+25.0%', '—')
+    """
+    if is_missing(after) or is_missing(before) or float(before) == 0:
+        return MISSING
+    change = (float(after) - float(before)) / float(before)
+    return ("+" if change > 0 else "") + fmt_share(change, lang=lang)
+
+
+def fmt_cases(value, lang: str = "vi") -> str:
+    """A count of cases as police reports write it: two digits in Vietnamese ("07 vụ").
+
+    >>> fmt_cases(7), fmt_cases(12), fmt_cases(7, "en"), fmt_cases(-7)
+    ('07', '12', '7', '07')
+    """
+    if is_missing(value):
+        return MISSING
+    n = abs(int(round(float(value))))
+    return f"{n:02d}" if lang == "vi" and n < 10 else fmt_number(n, 0, lang)
 
 
 def fmt_change(value, lang: str = "vi") -> str:
@@ -85,23 +117,28 @@ def _p_text(p: float, digits: int, lang: str) -> str:
     return text.replace(".", ",") if lang == "vi" else text
 
 
-def fmt_p(p, min_p=None, lang: str = "vi") -> str:
+def fmt_p(p, min_p=None, lang: str = "vi", n_assignments=None) -> str:
     """A p-value for a reader: two decimals (two significant figures below 0.1), or "< 0,001".
 
     min_p: the smallest p the test can give (a randomisation test over J + 1 units gives
     no p below 1/(J + 1)). A p at that floor is written as the fraction, and rounding
-    never shows a p below it.
+    never shows a p below it. n_assignments: the J + 1 assignments of a randomisation
+    test; its p is then k/(J + 1) and is written so, "p = 2/8 = 0,250".
 
     >>> fmt_p(0.2962), fmt_p(0.0004), fmt_p(0.0312), fmt_p(0.0031), fmt_p(float("nan"))
     ('p = 0,30', 'p < 0,001', 'p = 0,031', 'p = 0,0031', 'p: —')
     >>> fmt_p(0.125, min_p=0.125), fmt_p(1 / 7 + 1 / 7, min_p=1 / 7, lang="en")
     ('p = 1/8 = 0,125', 'p = 0.29')
-    >>> fmt_p(0.0496), fmt_p(0.0504)
-    ('p = 0,0496', 'p = 0,050')
+    >>> fmt_p(0.25, min_p=0.125, n_assignments=8), fmt_p(0.0496), fmt_p(0.0504)
+    ('p = 2/8 = 0,250', 'p = 0,0496', 'p = 0,050')
     """
     if is_missing(p):
         return "p: " + MISSING
     p = float(p)
+    if n_assignments is not None and not is_missing(n_assignments) and int(n_assignments) > 0:
+        n = int(n_assignments)
+        k = max(1, round(p * n))
+        return f"p = {k}/{n} = {_floor_p_text(k / n, lang)}"
     if min_p is not None and not is_missing(min_p) and p <= float(min_p) * (1 + 1e-9):
         return f"p = 1/{round(1 / float(min_p))} = {_floor_p_text(float(min_p), lang)}"
     if p < 0.001:
@@ -118,9 +155,9 @@ def fmt_p(p, min_p=None, lang: str = "vi") -> str:
 def _floor_p_text(min_p: float, lang: str) -> str:
     """The smallest attainable p in decimals: exact when it has at most 3 (1/8 = 0,125),
     else rounded *up* at 3 (1/9 = 0,112), so it never reads below the true floor."""
-    for digits in (2, 3):
-        if abs(round(min_p, digits) - min_p) < 1e-12:
-            return _p_text(round(min_p, digits), digits, lang)
+    # Three decimals always, so 2/8 reads "0,250" beside 1/8 = "0,125".
+    if abs(round(min_p, 3) - min_p) < 1e-12:
+        return _p_text(round(min_p, 3), 3, lang)
     return _p_text(math.ceil(min_p * 1000) / 1000, 3, lang)
 
 
@@ -148,7 +185,7 @@ def fmt_value(kind: str, value, numerator=None, denominator=None, lang: str = "v
     """One indicator value as a reader sees it, by the registry's kind.
 
     >>> fmt_value("criteria", 21 / 22, 21, 22), fmt_value("change", -7.0), fmt_value("share", 1.0)
-    ('21/22 (95,5%)', '−7', '100%')
+    ('21/22 (95,5%)', '−7', '100,0%')
     """
     if is_missing(value):
         return MISSING
@@ -161,23 +198,64 @@ def fmt_interval(kind: str, low, high, lang: str = "vi") -> str:
     """An interval "low – high" in the indicator's own format; "—" when there is none.
 
     >>> fmt_interval("share", 0.986, 1.0), fmt_interval("ratio", 0.297, 1.373, "en")
-    ('98,6% – 100%', '0.30 – 1.37')
+    ('98,6% – 100,0%', '0.30 – 1.37')
     """
     if is_missing(low) or is_missing(high):
         return MISSING
     kind = "share" if kind == "criteria" else kind
-    return f"{fmt_value(kind, low, lang=lang)} – {fmt_value(kind, high, lang=lang)}"
+    return fmt_value(kind, low, lang=lang) + RANGE + fmt_value(kind, high, lang=lang)
 
 
-def fmt_period(months_compared: str, year: int) -> str:
-    """Months of a year (as `data.months.month_range` writes them) as dates: "01–10/2023".
+def fmt_date(value, lang: str = "vi") -> str:
+    """An ISO date ("2025-06-30") as dd/mm/yyyy, the one date style of the pages.
 
-    >>> fmt_period("1–10", 2023), fmt_period("1–2, 5", 2023), fmt_period("", 2023)
-    ('01–10/2023', '01–02, 05/2023', '—')
+    >>> fmt_date("2025-06-30"), fmt_date(None)
+    ('30/06/2025', '—')
+    """
+    if value is None or is_missing(value) or not str(value).strip():
+        return MISSING
+    y, m, d = str(value)[:10].split("-")
+    return f"{int(d):02d}/{int(m):02d}/{int(y)}"
+
+
+def fmt_month(year: int, month: int, lang: str = "vi") -> str:
+    """A month as an axis tick: "T1/2022" (tháng 1), "Jan 2022".
+
+    >>> fmt_month(2022, 1), fmt_month(2022, 12, "en")
+    ('T1/2022', 'Dec 2022')
+    """
+    if lang == "en":
+        return f"{calendar.month_abbr[int(month)]} {int(year)}"
+    return f"T{int(month)}/{int(year)}"
+
+
+def fmt_period(months_compared: str, year: int, lang: str = "vi") -> str:
+    """Months of a year (as `data.months.month_range` writes them) as dates dd/mm/yyyy.
+
+    >>> fmt_period("1–10", 2023)
+    '01/01/2023 – 31/10/2023'
+    >>> fmt_period("1–2, 5", 2024), fmt_period("", 2023)
+    ('01/01/2024 – 29/02/2024; 01/05/2024 – 31/05/2024', '—')
     """
     if not months_compared:
         return MISSING
     parts = []
     for run in months_compared.split(", "):
-        parts.append("–".join(f"{int(m):02d}" for m in run.split("–")))
-    return ", ".join(parts) + f"/{year}"
+        months = [int(m) for m in run.split("–")]
+        first, last = months[0], months[-1]
+        end = calendar.monthrange(int(year), last)[1]
+        parts.append(f"01/{first:02d}/{year}{RANGE}{end:02d}/{last:02d}/{year}")
+    return "; ".join(parts)
+
+
+def fmt_rank(rank, n_units, tied: bool = False, lang: str = "vi") -> str:
+    """A rank among peers in words, never "1/8" (which reads like the p-value 1/8).
+
+    >>> fmt_rank(1, 8), fmt_rank(2, 8, tied=True), fmt_rank(3, 8, lang="en"), fmt_rank(1, 8, True, "en")
+    ('1 trên 8', '2 trên 8 (đồng hạng)', '3 of 8', '1 of 8 (tied)')
+    """
+    if is_missing(rank) or is_missing(n_units):
+        return MISSING
+    if lang == "en":
+        return f"{int(rank)} of {int(n_units)}" + (" (tied)" if tied else "")
+    return f"{int(rank)} trên {int(n_units)}" + (" (đồng hạng)" if tied else "")

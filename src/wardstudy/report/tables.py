@@ -1,168 +1,228 @@
 """The tables of a ward's report, as display strings, from rows the build computed.
 
 Every function takes a ward's rows of the build (see `pipeline.ward.WardReport`), looks
-up labels, kinds and targets in the indicator registry, and formats numbers with
-`report.format`. Nothing is computed here: a value, a rank or a verdict on a page is the
-one in the build, so the page, the index and the export agree.
+up labels, kinds and targets in the indicator registry, headers and statuses in the
+wording catalogue, and formats numbers with `report.format`. Nothing is computed here: a
+value, a rank or a verdict on a page is the one in the build, so the page, the index and
+the export agree.
 
-Tables are plain DataFrames indexed by the indicator's label, so they render the same in
-JupyterLab and in the exported HTML.
+Tables are plain DataFrames indexed by the indicator's label; `pages.table_html` shows
+them with one header row and numbers right-aligned.
 """
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from wardstudy.indicators.registry import HEADLINE_IDS, REGISTRY, TARGET_IDS
-from wardstudy.report.format import (MISSING, fmt_fraction, fmt_interval, fmt_number, fmt_p, fmt_value,
-                                     is_missing)
-from wardstudy.report.wording import (ESTIMATE_UNITS, INFERENCE, METHOD_NAMES, detectable_text, impact_conclusion,
-                                     smallest_p_text)
+from wardstudy.report.format import (
+    MISSING,
+    fmt_fraction,
+    fmt_interval,
+    fmt_number,
+    fmt_rank,
+    fmt_value,
+    is_missing,
+)
+from wardstudy.report.wording import (
+    ESTIMATE_UNITS,
+    INFERENCE,
+    METHOD_NAMES,
+    detectable_text,
+    impact_verdict,
+    text,
+)
 
 __all__ = ["indicator_table", "criteria_trend", "published_table", "ranking_table", "targets_table",
-           "headline", "impact_table", "shown_value"]
+           "headline", "impact_table", "shown_value", "complete_counts", "targets_met", "PER_1000_LABELS"]
 
-_HEAD = {
-    "vi": {"indicator": "Chỉ số", "value": "Giá trị", "fraction": "Tử số / Mẫu số", "ci": "KTC 95%",
-           "rank": "Hạng", "low": "Thấp nhất", "median": "Trung vị", "high": "Cao nhất", "target": "Mục tiêu",
-           "met": "Đạt?", "basis": "Căn cứ của mục tiêu", "published": "Công bố", "computed": "Tính lại",
-           "matches": "Khớp?", "source": "Nguồn", "year": "Năm", "criteria_met": "Đạt", "short": "Còn thiếu",
-           "method": "Phương pháp", "estimate": "Ước lượng", "unit": "Đơn vị", "ci_long": "Khoảng tin cậy 95%",
-           "p": "Giá trị p", "min_p": "p nhỏ nhất có thể", "inference": "Suy luận", "conclusion": "Kết luận",
-           "detectable": "Thiết kế này phát hiện được gì"},
-    "en": {"indicator": "Indicator", "value": "Value", "fraction": "Numerator / denominator", "ci": "95% CI",
-           "rank": "Rank", "low": "Lowest", "median": "Median", "high": "Highest", "target": "Target",
-           "met": "Met?", "basis": "Basis of the target", "published": "Published", "computed": "Recomputed",
-           "matches": "Matches?", "source": "Source", "year": "Year", "criteria_met": "Met", "short": "Short",
-           "method": "Method", "estimate": "Estimate", "unit": "Unit", "ci_long": "95% confidence interval",
-           "p": "p-value", "min_p": "Smallest attainable p", "inference": "Inference", "conclusion": "Conclusion",
-           "detectable": "What this design could detect"},
-}
-_STATUS = {
-    "vi": {True: "✓ đạt", False: "✗ chưa đạt", None: "— không có số liệu", "match": "✓ khớp", "differ": "✗ lệch",
-           "no_se": "— (một phường: không ước lượng được sai số; xem p hoán vị)", "ratio": " (tỷ số)"},
-    "en": {True: "✓ met", False: "✗ not met", None: "— no data", "match": "✓ matches", "differ": "✗ differs",
-           "no_se": "— (one ward: no standard error; see the permutation p)", "ratio": " (ratio)"},
+# Crime ranked per 1,000 residents (`pipeline.ward.PER_1000_IDS`): its own label and unit.
+PER_1000_LABELS = {
+    "vi": {"social_order_crimes": "Tội phạm về trật tự xã hội (vụ/1.000 dân)",
+           "social_order_crime_change": "Tội phạm về trật tự xã hội: tăng (+), giảm (−) so với cùng kỳ (vụ/1.000 dân)"},
+    "en": {"social_order_crimes": "Social-order crimes (cases per 1,000 residents)",
+           "social_order_crime_change": "Social-order crimes: change on the same period (cases per 1,000 residents)"},
 }
 
 
-def shown_value(row, lang: str = "vi") -> str:
-    """A value row (indicator, value, numerator, denominator) formatted by its registry kind."""
-    kind = REGISTRY[row["indicator"]].kind
-    return fmt_value(kind, row["value"], row.get("numerator"), row.get("denominator"), lang)
+def _h(key: str, lang: str) -> str:
+    return text("h_" + key, lang)
+
+
+def shown_value(row, lang: str = "vi", with_unit: bool = False) -> str:
+    """A value row (indicator, value, numerator, denominator) formatted by its registry kind;
+    counts of things carry their unit when `with_unit` ("6 tổ")."""
+    spec = REGISTRY[row["indicator"]]
+    shown = fmt_value(spec.kind, row["value"], row.get("numerator"), row.get("denominator"), lang)
+    if with_unit and spec.kind == "count" and shown != MISSING:
+        shown += " " + spec.unit(lang)
+    return shown
 
 
 def _by_indicator(values: pd.DataFrame) -> dict:
     return {row["indicator"]: row for row in values.to_dict("records")}
 
 
+def _complete(row) -> bool:
+    """A share of every case (83/83): no sampling error, so no interval is shown."""
+    return (REGISTRY[row["indicator"]].kind == "share" and not is_missing(row.get("numerator"))
+            and row["numerator"] == row.get("denominator") and row["numerator"] > 0)
+
+
+def complete_counts(values: pd.DataFrame, ids: list[str], lang: str = "vi") -> str:
+    """The one sentence under a table that explains a missing interval on a 100% share ("" if none).
+
+    >>> v = pd.DataFrame({"indicator": ["tips_handled_share"], "value": [1.0], "numerator": [83.0],
+    ...                   "denominator": [83.0]})
+    >>> "(e.g. 83/83)" in complete_counts(v, ["tips_handled_share"], "en")
+    True
+    """
+    rows = _by_indicator(values)
+    complete = [rows[i] for i in ids if i in rows and _complete(rows[i])]
+    if not complete:
+        return ""
+    r = complete[0]
+    return text("complete_note", lang, example=f"{fmt_number(r['numerator'], 0, lang)}/"
+                                               f"{fmt_number(r['denominator'], 0, lang)}")
+
+
 def indicator_table(values: pd.DataFrame, ids: list[str], lang: str = "vi") -> pd.DataFrame:
     """The listed indicators of one ward-year: value, numerator / denominator, exact interval.
+
+    Ids not in the registry are skipped; a share of every case (83/83) has no interval
+    (`complete_counts` says why).
 
     >>> v = pd.DataFrame({"indicator": ["tips_handled_share"], "value": [0.9], "numerator": [9.0],
     ...                   "denominator": [10.0], "ci_low": [0.555], "ci_high": [0.997]})
     >>> indicator_table(v, ["tips_handled_share"]).iloc[0].tolist()
-    ['90%', '9 / 10', '55,5% – 99,7%']
+    ['90,0%', '9 / 10', '55,5% – 99,7%']
     """
-    head = _HEAD[lang]
     rows = _by_indicator(values)
     records = []
-    for ind in ids:
+    for ind in (i for i in ids if i in REGISTRY):
         spec = REGISTRY[ind]
         if ind not in rows:
             records.append((spec.label(lang), MISSING, MISSING, MISSING))
             continue
         r = rows[ind]
-        records.append((spec.label(lang), shown_value(r, lang), fmt_fraction(r["numerator"], r["denominator"], lang),
-                        fmt_interval(spec.kind, r["ci_low"], r["ci_high"], lang)))
-    table = pd.DataFrame(records, columns=[head["indicator"], head["value"], head["fraction"], head["ci"]])
-    return table.set_index(head["indicator"])
+        interval = MISSING if _complete(r) else fmt_interval(spec.kind, r["ci_low"], r["ci_high"], lang)
+        records.append((spec.label(lang), shown_value(r, lang, with_unit=True),
+                        fmt_fraction(r["numerator"], r["denominator"], lang), interval))
+    table = pd.DataFrame(records, columns=[_h(k, lang) for k in ("indicator", "value", "fraction", "ci")])
+    return table.set_index(_h("indicator", lang))
 
 
 def criteria_trend(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
-    """Criteria met per year beside the target (all criteria of the register): one row per year."""
-    head = _HEAD[lang]
+    """Criteria met per year beside the reference level (all criteria of the register)."""
     rows = history[history["indicator"] == "criteria_met_share"]
+    met = rows["numerator"].astype(int).to_numpy()
+    total = rows["denominator"].astype(int).to_numpy()
     out = pd.DataFrame({
-        head["year"]: rows["year"].astype(int).to_numpy(),
-        head["criteria_met"]: rows["numerator"].astype(int).to_numpy(),
-        head["target"]: rows["denominator"].astype(int).to_numpy(),
+        _h("year", lang): rows["year"].astype(int).astype(str).to_numpy(),
+        _h("criteria_met", lang): [f"{m}/{t}" for m, t in zip(met, total)],
+        _h("short", lang): total - met,
     })
-    out[head["short"]] = out[head["target"]] - out[head["criteria_met"]]
-    return out.set_index(head["year"])
+    return out.set_index(_h("year", lang))
 
 
-def published_table(reconciled: pd.DataFrame, n_criteria: int, lang: str = "vi") -> pd.DataFrame:
+def published_table(reconciled: pd.DataFrame, n_criteria: int, lang: str = "vi",
+                    is_synthetic: bool = False) -> pd.DataFrame:
     """Published figures of one ward-year beside the recomputed ones (empty when none).
 
-    n_criteria: the register's length, to show a recomputed criteria share as "21/22".
+    Both are shown in the page's one format (the published "100%" reads "100,0%"). On
+    synthetic data a match says it follows from the calibration.
+    n_criteria: the register's length, to show a criteria share as "21/22".
     """
-    head, status = _HEAD[lang], _STATUS[lang]
-    computed = []
-    for ind, value in zip(reconciled["indicator"], reconciled["computed"]):
+    if reconciled.empty:
+        return pd.DataFrame()
+    match = text("st_match_synthetic" if is_synthetic else "st_match", lang)
+
+    def shown(ind, value):
         numerator = None if is_missing(value) else round(value * n_criteria)
-        computed.append(fmt_value(REGISTRY[ind].kind, value, numerator, n_criteria, lang))
+        return fmt_value(REGISTRY[ind].kind, value, numerator, n_criteria, lang)
+
     out = pd.DataFrame({
-        head["indicator"]: [REGISTRY[i].label(lang) for i in reconciled["indicator"]],
-        head["published"]: reconciled["as_published"].fillna("").to_numpy(),
-        head["computed"]: computed,
-        head["matches"]: np.where(reconciled["matches"].to_numpy(dtype=bool), status["match"], status["differ"]),
-        head["source"]: reconciled["source"].fillna("").to_numpy(),
+        _h("indicator", lang): [REGISTRY[i].label(lang) for i in reconciled["indicator"]],
+        _h("published", lang): [shown(i, v) for i, v in zip(reconciled["indicator"], reconciled["published"])],
+        _h("computed", lang): [shown(i, v) for i, v in zip(reconciled["indicator"], reconciled["computed"])],
+        _h("matches", lang): [match if m else text("st_differ", lang)
+                              for m in reconciled["matches"].to_numpy(dtype=bool)],
     })
-    return out.set_index(head["indicator"])
+    return out.set_index(_h("indicator", lang))
 
 
-def ranking_table(values: pd.DataFrame, ids: list[str], lang: str = "vi") -> pd.DataFrame:
-    """Where the ward stands among its peers for each listed indicator (ranks from the build).
+def ranking_table(ranking: pd.DataFrame, ids: list[str], lang: str = "vi") -> pd.DataFrame:
+    """Where the ward stands among its peers (`pipeline.ward.WardReport.ranking`).
 
-    Columns: value, rank ("2/8"; 1 is best), lowest, median and highest among peers.
+    Columns: value, rank ("2 trên 8", ties "đồng hạng"; 1 is best), lowest, median and
+    highest among peers. Crime rows are per 1,000 residents, two decimals.
 
     >>> v = pd.DataFrame({"indicator": ["tips_handled_share"], "value": [0.9], "rank": [2.0], "n_peers": [3.0],
-    ...                   "peer_min": [0.8], "peer_median": [0.9], "peer_max": [1.0]})
+    ...                   "tied": [True], "peer_min": [0.8], "peer_median": [0.9], "peer_max": [1.0]})
     >>> ranking_table(v, ["tips_handled_share"]).iloc[0].tolist()
-    ['90%', '2/3', '80%', '90%', '100%']
+    ['90,0%', '2 trên 3 (đồng hạng)', '80,0%', '90,0%', '100,0%']
     """
-    head = _HEAD[lang]
-    rows = _by_indicator(values)
+    rows = _by_indicator(ranking)
     records = []
-    for ind in ids:
+    for ind in (i for i in ids if i in REGISTRY):
         spec = REGISTRY[ind]
+        label = PER_1000_LABELS[lang].get(ind, spec.label(lang))
         r = rows.get(ind)
         if r is None or is_missing(r.get("rank")):
-            records.append((spec.label(lang), MISSING, MISSING, MISSING, MISSING, MISSING))
+            records.append((label, MISSING, MISSING, MISSING, MISSING, MISSING))
             continue
-        fmt = lambda v, kind=("share" if spec.kind == "criteria" else spec.kind): fmt_value(kind, v, lang=lang)  # noqa: E731
-        records.append((spec.label(lang), fmt(r["value"]), f"{int(r['rank'])}/{int(r['n_peers'])}",
+        kind = "share" if spec.kind == "criteria" else spec.kind
+
+        def fmt(v, kind=kind, ind=ind):
+            return fmt_number(v, 2, lang) if ind in PER_1000_LABELS[lang] else fmt_value(kind, v, lang=lang)
+
+        records.append((label, fmt(r["value"]), fmt_rank(r["rank"], r["n_peers"], bool(r.get("tied", False)), lang),
                         fmt(r["peer_min"]), fmt(r["peer_median"]), fmt(r["peer_max"])))
-    table = pd.DataFrame(records, columns=[head["indicator"], head["value"], head["rank"], head["low"],
-                                           head["median"], head["high"]])
-    return table.set_index(head["indicator"])
+    table = pd.DataFrame(records, columns=[_h(k, lang) for k in ("indicator", "value", "rank", "low", "median",
+                                                                  "high")])
+    return table.set_index(_h("indicator", lang))
+
+
+def _judged(values: pd.DataFrame) -> list[tuple[str, object, bool | None]]:
+    rows = _by_indicator(values)
+    out = []
+    for ind in TARGET_IDS:
+        r = rows.get(ind)
+        out.append((ind, r, REGISTRY[ind].target.met(r["value"] if r is not None else None)))
+    return out
+
+
+def targets_met(values: pd.DataFrame) -> tuple[int, int, int]:
+    """(met, reference levels, without data) of one ward-year, for the summary.
+
+    >>> v = pd.DataFrame({"indicator": ["criteria_met_share"], "value": [21 / 22], "numerator": [21.0],
+    ...                   "denominator": [22.0]})
+    >>> targets_met(v)[0], targets_met(v)[1] >= 1
+    (0, True)
+    """
+    judged = [met for _, _, met in _judged(values)]
+    return sum(m is True for m in judged), len(judged), sum(m is None for m in judged)
 
 
 def targets_table(values: pd.DataFrame, n_criteria: int, lang: str = "vi") -> pd.DataFrame:
-    """Each targeted indicator of one ward-year against its target (the closing table).
+    """Each indicator with a reference level, against it (the closing table).
 
     >>> v = pd.DataFrame({"indicator": ["criteria_met_share"], "value": [21 / 22], "numerator": [21.0],
     ...                   "denominator": [22.0]})
     >>> targets_table(v, 22).iloc[0].tolist()[:3]
-    ['21/22 (95,5%)', '22/22 tiêu chí mỗi năm', '✗ chưa đạt']
+    ['21/22 (95,5%)', 'đạt 22/22 tiêu chí mỗi năm', '✗ chưa đạt']
     """
-    head, status = _HEAD[lang], _STATUS[lang]
-    rows = _by_indicator(values)
+    status = {True: text("st_met", lang), False: text("st_unmet", lang), None: text("st_no_data", lang)}
     records = []
-    for ind in TARGET_IDS:
+    for ind, r, met in _judged(values):
         spec = REGISTRY[ind]
         target = spec.target
-        r = rows.get(ind)
         shown = shown_value(r, lang) if r is not None else MISSING
-        met = target.met(r["value"] if r is not None else None)
-        text = (target.text_vi if lang == "vi" else target.text_en).format(n=n_criteria)
-        records.append((spec.label(lang), shown, text, status[met],
+        level = (target.text_vi if lang == "vi" else target.text_en).format(n=n_criteria)
+        records.append((spec.label(lang), shown, level, status[met],
                         target.basis_vi if lang == "vi" else target.basis_en))
-    table = pd.DataFrame(records, columns=[head["indicator"], head["value"], head["target"], head["met"],
-                                           head["basis"]])
-    return table.set_index(head["indicator"])
+    table = pd.DataFrame(records, columns=[_h(k, lang) for k in ("indicator", "value", "target", "met", "basis")])
+    return table.set_index(_h("indicator", lang))
 
 
 def headline(values: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
@@ -170,7 +230,7 @@ def headline(values: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
 
     >>> v = pd.DataFrame({"indicator": ["criteria_met_share"], "value": [21 / 22], "numerator": [21.0],
     ...                   "denominator": [22.0]})
-    >>> headline(v)["Tiêu chí đạt"]
+    >>> headline(v)["Số tiêu chí đạt"]
     '21/22 (95,5%)'
     """
     rows = _by_indicator(values)
@@ -180,27 +240,24 @@ def headline(values: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
 def impact_table(estimates: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The impact estimates as a reader sees them (empty when nothing was evaluated).
 
-    Differences are in cases per 1,000 residents a year; the ITS row is a rate ratio. With
-    the build's detectable effects, a last column says what each design could have found.
+    estimates: `pipeline.ward.WardReport.impact` (with `cases_per_year`); plain build rows
+    work too, without the effect in cases. Differences are in cases per 1,000 residents a
+    year; the time-series row is a ratio. Every design gets the same verdict wording
+    (`wording.impact_verdict`) and, with the build's detectable effects, what it could find.
     """
     if estimates.empty:
         return pd.DataFrame()
-    head, status = _HEAD[lang], _STATUS[lang]
     rows = estimates.to_dict("records")
     out = pd.DataFrame({
-        head["method"]: [METHOD_NAMES[lang][r["method"]] for r in rows],
-        head["estimate"]: [fmt_number(r["estimate"], 2, lang) + (status["ratio"] if r["scale"] == "rate_ratio" else "")
-                           for r in rows],
-        head["unit"]: [ESTIMATE_UNITS[lang][r["scale"]] for r in rows],
-        head["ci_long"]: [status["no_se"] if is_missing(r["ci_low"]) else fmt_interval("ratio", r["ci_low"],
-                                                                                       r["ci_high"], lang)
-                          for r in rows],
-        head["p"]: [fmt_p(r["p_value"], r["min_p_value"], lang) for r in rows],
-        head["min_p"]: [smallest_p_text(r["min_p_value"], lang) for r in rows],
-        head["inference"]: [INFERENCE[lang][r["method"]].format(n=fmt_number(r["n_assignments"], 0, lang))
-                            for r in rows],
-        head["conclusion"]: [impact_conclusion(r, lang) for r in rows],
+        _h("design", lang): [METHOD_NAMES[lang][r["method"]] for r in rows],
+        _h("estimate", lang): [fmt_number(r["estimate"], 2, lang) for r in rows],
+        _h("unit", lang): [ESTIMATE_UNITS[lang][r["scale"]] for r in rows],
+        _h("ci", lang): [text("st_no_se", lang) if is_missing(r["ci_low"])
+                         else fmt_interval("ratio", r["ci_low"], r["ci_high"], lang) for r in rows],
+        _h("inference", lang): [INFERENCE[lang][r["method"]].format(n=fmt_number(r["n_assignments"], 0, lang))
+                                for r in rows],
+        _h("result", lang): [impact_verdict(r, lang) for r in rows],
     })
     if "mde_rate_ratio" in estimates.columns:
-        out[head["detectable"]] = [detectable_text(r, lang) for r in rows]
-    return out.set_index(head["method"])
+        out[_h("detectable", lang)] = [detectable_text(r, lang) for r in rows]
+    return out.set_index(_h("design", lang))

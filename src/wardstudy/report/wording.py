@@ -1,124 +1,487 @@
-"""Every verdict and sentence a report says about a result, in Vietnamese and English.
+"""Every sentence, heading and label a report shows, in Vietnamese and English.
 
-The one home of verdict wording: the crime change against the same period, the impact
-conclusions, what a published difference can show, the criteria status and who is
-compared with whom. Each function reads numbers already computed by the build (it
-computes nothing) and returns text in the language asked ("vi" or "en").
+The one home of the page's words. `CATALOGUE` holds one catalogue per language with the
+same keys (a test fails when a key is missing in either); the indicator labels live in
+the indicator registry. `text(key, lang, **values)` fills one entry. The verdict
+functions below (the crime change against the same period, the impact results, what a
+published difference can show, the criteria status, who is compared with whom) read
+numbers already computed by the build (they compute nothing) and return text in the
+language asked ("vi" or "en").
+
+Vietnamese follows the wording of Bộ Công an reports ("so với cùng kỳ", "tố giác, tin báo
+về tội phạm và kiến nghị khởi tố", "đơn vị chưa xây dựng mô hình"); one name per test
+("kiểm định Poisson chính xác", "kiểm định hoán vị") and one verdict wording for every
+design ("có / không có ý nghĩa thống kê").
 """
 
 from __future__ import annotations
 
 import math
 
-from wardstudy.report.format import (SIGNIFICANCE, fmt_change, fmt_number, fmt_p, fmt_period, fmt_ratio, fmt_share,
-                                     is_missing)
+from wardstudy.report.format import (
+    MISSING,
+    RANGE,
+    SIGNIFICANCE,
+    fmt_cases,
+    fmt_interval,
+    fmt_number,
+    fmt_p,
+    fmt_percent_change,
+    fmt_period,
+    fmt_ratio,
+    fmt_share,
+    is_missing,
+)
 
-__all__ = ["ALPHA", "crime_verdict", "impact_conclusion", "detectable_text", "multiple_tests_note", "smallest_p_text",
-           "criteria_status_text",
-           "design_text", "sensitivity_text", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
+__all__ = ["ALPHA", "LANGS", "CATALOGUE", "text", "crime_verdict", "crime_detail", "impact_conclusion",
+           "impact_verdict", "detectable_text", "multiple_tests_note", "smallest_p_text", "criteria_status_text",
+           "design_text", "sensitivity_text", "summary_lines", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
 
 ALPHA = SIGNIFICANCE
+LANGS = ("vi", "en")
 
-_CATALOGUE = {
-    "vi": {
-        "fell": "giảm từ {b} xuống {a} vụ ({d} vụ)",
-        "rose": "tăng từ {b} lên {a} vụ ({d} vụ)",
-        "same": "không đổi ({a} vụ ở cả hai kỳ)",
-        "none": "không có vụ nào ở cả hai kỳ: không đủ dữ liệu để đánh giá thay đổi",
-        "incomparable": "không so sánh được: hai năm không có tháng nào cùng có số liệu",
-        "stats": "tỷ số {rr} (KTC 95%: {lo}–{hi}); {p}",
-        "chance": "mức thay đổi này có thể chỉ do ngẫu nhiên",
-        "real_fall": "khó có thể chỉ do ngẫu nhiên (giảm thật, nhưng chưa chứng minh được là nhờ mô hình)",
-        "real_rise": "khó có thể chỉ do ngẫu nhiên (tăng thật)",
-        "partial": " (chỉ so sánh các tháng có số liệu ở cả hai năm: {months})",
-        "cannot": "không thể kết luận: với thiết kế này, giá trị p nhỏ nhất có thể đạt là {smallest} (> {alpha})",
-        "significant": "khác biệt khó là ngẫu nhiên (p < {alpha})",
-        "maybe_chance": "có thể chỉ do ngẫu nhiên",
-        "untestable": "không kiểm định được (không tính được giá trị p)",
-        "detectable": "phát hiện được mức giảm từ {fall} trở lên (tỷ số {rr}) với xác suất 80%, ở mức ý nghĩa {level}",
-        "undetectable": "kể cả khi giảm {fall}, xác suất phát hiện chưa tới 80% (mức ý nghĩa {level})",
-        "needs_units": "; để đạt p < 0,05 cần ít nhất {n} đơn vị so sánh",
-        "multiple": ("Ba thiết kế là ba phép kiểm định trên cùng một số liệu: chỉ nên kết luận khi các thiết kế "
-                     "cùng chiều; không chọn riêng thiết kế có p nhỏ nhất."),
-        "criteria": "{met}/{total} tiêu chí đạt",
-        "criteria_unmet": "; chưa đạt: {ids}",
-        "criteria_all": "; đạt toàn bộ",
-    },
-    "en": {
-        "fell": "fell from {b} to {a} cases ({d})",
-        "rose": "rose from {b} to {a} cases ({d})",
-        "same": "unchanged ({a} cases in both periods)",
-        "none": "no cases in either period: nothing to judge",
-        "incomparable": "cannot be compared: the two years have no month of records in common",
-        "stats": "rate ratio {rr} (95% CI {lo}–{hi}); {p}",
-        "chance": "could be chance",
-        "real_fall": "unlikely to be chance alone (a real fall, not shown to be caused by the programme)",
-        "real_rise": "unlikely to be chance alone (a real rise)",
-        "partial": " (only the months recorded in both years: {months})",
-        "cannot": "cannot tell: with this design the smallest attainable p-value is {smallest} (> {alpha})",
-        "significant": "unlikely to be chance (p < {alpha})",
-        "maybe_chance": "could be chance",
-        "untestable": "cannot be tested (no p-value could be computed)",
-        "detectable": "detects a fall of {fall} or more (rate ratio {rr}) with 80% probability, at level {level}",
-        "undetectable": "even a fall of {fall} is detected with less than 80% probability (level {level})",
-        "needs_units": "; reaching p < 0.05 needs at least {n} comparison units",
-        "multiple": ("The three designs are three tests on the same data: conclude only where they agree; "
-                     "do not pick the design with the smallest p."),
-        "criteria": "{met}/{total} criteria met",
-        "criteria_unmet": "; not met: {ids}",
-        "criteria_all": "; all met",
-    },
+_VI = {
+    # ---- page furniture
+    "title": ("Báo cáo đánh giá xây dựng mô hình “Công an phường điển hình, kiểu mẫu về an ninh, trật tự và "
+              "văn minh đô thị”"),
+    "unit_year": "{type} {name}, năm {year}",
+    "banner_title": "⚠ DỮ LIỆU GIẢ LẬP (MÔ PHỎNG), KHÔNG PHẢI SỐ LIỆU THỰC TẾ",
+    "banner_body": ("Các số liệu theo tháng trong báo cáo này do chương trình của dự án tạo ra (mô phỏng), "
+                    "được hiệu chỉnh để số liệu năm 2023 của phường Đức Xuân trùng với số đã công bố. Không dùng để "
+                    "đánh giá một phường thật."),
+    "header_code": "Mã đơn vị hành chính: <strong>{code}</strong> (Danh mục đơn vị hành chính của Tổng cục Thống kê, "
+                   "01/03/2025); {district}, tỉnh {province}",
+    "header_cohort": "Năm xây dựng mô hình: {cohort}",
+    "header_no_cohort": "Đơn vị chưa xây dựng mô hình (không có trong danh sách xây dựng mô hình)",
+    "header_period": "Kỳ báo cáo: <strong>{period}</strong>; so sánh với cùng kỳ {base_period}",
+    "header_partial": " (chỉ {months} tháng có số liệu ở cả hai năm; năm {year} có {months_in_year} tháng)",
+    "header_source_synthetic": "Nguồn dữ liệu: dữ liệu giả lập (mô phỏng) của dự án, thư mục <code>{folder}</code>",
+    "header_source_real": "Nguồn dữ liệu: bảng số liệu do người dùng cung cấp, thư mục <code>{folder}</code>",
+    "header_successor": "Hiệu lực đến {valid_to}; từ 01/07/2025 thuộc {successor} (mã {code}; Nghị quyết "
+                        "1683/NQ-UBTVQH15 ngày 16/06/2025)",
+    # ---- summary
+    "summary": "Tóm tắt",
+    "sum_criteria": "**Tiêu chí:** năm {year} {status}.",
+    "sum_crime": "**Tội phạm về trật tự xã hội:** {verdict}.",
+    "sum_services": ("**Tố giác, tin báo về tội phạm và kiến nghị khởi tố:** giải quyết {tips}; **hồ sơ thủ tục "
+                     "hành chính:** {online} tiếp nhận qua dịch vụ công trực tuyến, {on_time} giải quyết đúng hạn."),
+    "sum_impact": "**Đánh giá tác động:** {verdict}",
+    "sum_impact_none": "**Đánh giá tác động:** {reason}",
+    "sum_impact_all": ("{n_fall}/{n} thiết kế cho ước lượng theo hướng giảm ({effects}); không thiết kế nào có ý "
+                       "nghĩa thống kê, nên chưa chứng minh được tác động của mô hình (mục 8)."),
+    "sum_impact_some": ("{n_fall}/{n} thiết kế cho ước lượng theo hướng giảm ({effects}); {n_sig}/{n} thiết kế có "
+                        "ý nghĩa thống kê (mục 8)."),
+    "sum_targets": "**Mức tham chiếu:** đạt {met}/{total} mức (mục 11){missing}.",
+    "sum_targets_missing": "; {n} mức không có số liệu",
+    "sum_synthetic": "_Các số trên tính từ dữ liệu giả lập (mô phỏng), không phải số liệu thực tế._",
+    "about_cases_year": "khoảng {n} vụ/năm",
+    # ---- sections
+    "s1": "1. Tiêu chí",
+    "s1_status": ("**Năm {year}: {status}.** Định hướng của tỉnh: đạt 100,0% ({n}/{n}) tiêu chí mỗi năm (Báo Bắc Kạn, "
+                  "29/01/2024)."),
+    "s1_status_no_source": "**Năm {year}: {status}.**",
+    "s1_register": ("Nội dung 22 tiêu chí (Quyết định 5764/QĐ-BCA-V05 ngày 13/07/2021) chưa được công bố; báo cáo ghi "
+                    "tên tiêu chí khi bảng tiêu chí của người dùng có nội dung, nếu không thì ghi mã."),
+    "s2": "2. Tội phạm",
+    "s2_guide": ("**Cách đọc.** Số vụ mỗi năm ở một phường nhỏ dao động ngẫu nhiên, nên mỗi thay đổi được kiểm định "
+                 "(kiểm định Poisson chính xác).\n"
+                 "- **p** là xác suất gặp một thay đổi lớn như vậy nếu thực ra không có thay đổi nào; p < 0,05: khác "
+                 "biệt **có ý nghĩa thống kê**; p ≥ 0,05: **không có ý nghĩa thống kê** (có thể chỉ do ngẫu nhiên).\n"
+                 "- **KTC 95%** (khoảng tin cậy 95%) là khoảng giá trị phù hợp với số liệu của số lần so với cùng kỳ; "
+                 "khoảng chứa 1 nghĩa là chưa thể kết luận số vụ đã tăng hay giảm."),
+    "s2_stat_year": ("Số liệu tính theo tháng dương lịch (01/01 – 31/12). Kỳ báo cáo thống kê chính thức của ngành Công "
+                     "an (Nghị định 09/2019/NĐ-CP) tính từ ngày 15/12 năm trước đến ngày 14/12 năm báo cáo, nên số "
+                     "liệu ở đây có thể khác số trong báo cáo thống kê chính thức."),
+    "s2_line": "**{label}**, năm {year} so với cùng kỳ năm {baseline_year}: {verdict}. {detail}",
+    "s3": "3. Tiếp nhận, giải quyết tố giác, tin báo về tội phạm và kiến nghị khởi tố",
+    "s4": "4. Thủ tục hành chính và dịch vụ công trực tuyến",
+    "s5": "5. Đề án 06 (dữ liệu dân cư, định danh và xác thực điện tử)",
+    "s6": "6. Phòng cháy, chữa cháy",
+    "s7": "7. Mô hình tự quản về an ninh, trật tự",
+    "s8": "8. Đánh giá tác động: phường so với các đơn vị chưa xây dựng mô hình",
+    "s8_intro": ("Câu hỏi: tội phạm về trật tự xã hội của phường giảm **nhiều hơn** các đơn vị cùng thành phố chưa xây "
+                 "dựng mô hình hay không, hay chỉ theo xu hướng chung và dao động ngẫu nhiên? Thước đo: số vụ trên "
+                 "1.000 dân (dân số lấy theo số người đủ điều kiện cấp thẻ căn cước của Đề án 06, là giả định). "
+                 "Nhóm so sánh: các đơn vị cùng huyện, thành phố chưa xây dựng mô hình tính đến hết năm báo cáo.\n\n"
+                 "Giới hạn cần đọc trước: chỉ có một phường xây dựng mô hình và vài đơn vị so sánh, số vụ mỗi tháng "
+                 "rất nhỏ. Với J đơn vị so sánh, kiểm định hoán vị cho p = k/(J + 1), không nhỏ hơn 1/(J + 1), nên "
+                 "**hai thiết kế có nhóm so sánh không thể có ý nghĩa thống kê** khi J < 19, dù tác động có thật: "
+                 "chúng chỉ cho biết hướng và độ lớn. Chuỗi thời gian ngắt quãng có thể cho p nhỏ, nhưng không có "
+                 "nhóm so sánh: một thay đổi chung của cả thành phố cũng hiện ra như “tác động”."),
+    "s9": "9. Số liệu đã công bố và số liệu tính lại",
+    "s9_intro": ("Số liệu công bố đặt cạnh số tính lại từ số liệu theo tháng. “Khớp” nghĩa là số tính lại, làm tròn "
+                 "theo độ chính xác của số công bố, bằng số công bố."),
+    "s9_synthetic": ("**Lưu ý:** dữ liệu ở đây là dữ liệu giả lập đã được hiệu chỉnh theo số công bố, nên các số khớp là "
+                     "do cách tạo dữ liệu, không phải là một phép kiểm chứng."),
+    "s9_none": "Không có số liệu công bố cho đơn vị này năm {year}.",
+    "s9_source": "Nguồn: {sources}.",
+    "s10": "10. Vị trí so với các đơn vị khác cùng huyện, thành phố",
+    "s10_note": ("Hạng 1 là tốt nhất: cao nhất với tỷ lệ, thấp nhất với số vụ trên 1.000 dân và mức thay đổi so với "
+                 "cùng kỳ. Các đơn vị có cùng giá trị (như hiển thị) là đồng hạng. So sánh gồm các đơn vị cấp xã cùng "
+                 "huyện, thành phố có số liệu năm báo cáo; số vụ được tính trên 1.000 dân vì dân số các đơn vị rất "
+                 "khác nhau."),
+    "s11": "11. Tổng hợp: chỉ số so với mức tham chiếu",
+    "s11_note": ("Mức “đạt toàn bộ tiêu chí mỗi năm” theo định hướng trong Báo Bắc Kạn ngày 29/01/2024. Các mức 100,0% cho "
+                 "tố giác, tin báo và thủ tục hành chính, và “giảm so với cùng kỳ” cho tội phạm về trật tự xã hội, là "
+                 "**mức tham chiếu do dự án đặt ra**, không phải chỉ tiêu chính thức (bài báo nêu các mức này là kết "
+                 "quả của Đức Xuân năm 2023). Mức giảm đạt mức tham chiếu vẫn có thể chỉ do ngẫu nhiên: xem mục 2."),
+    "s11_note_no_source": ("Mức “đạt toàn bộ tiêu chí mỗi năm” theo định hướng của tỉnh. Các mức 100,0% cho tố giác, tin "
+                           "báo và thủ tục hành chính, và “giảm so với cùng kỳ” cho tội phạm về trật tự xã hội, là "
+                           "**mức tham chiếu do dự án đặt ra**, không phải chỉ tiêu chính thức. Mức giảm đạt mức tham "
+                           "chiếu vẫn có thể chỉ do ngẫu nhiên: xem mục 2."),
+    "complete_note": ("Tỷ lệ 100,0% là toàn bộ số liệu của năm (ví dụ {example}), nên không ghi khoảng tin cậy: không "
+                      "có sai số chọn mẫu."),
+    "method_note": ("_Phương pháp: tỷ lệ cộng dồn tử số và mẫu số của các tháng trong năm rồi mới chia; khoảng tin cậy "
+                    "chính xác (Clopper – Pearson cho tỷ lệ, Garwood cho số vụ, kiểm định Poisson chính xác cho so sánh "
+                    "hai kỳ). Số liệu được tính bằng thư viện wardstudy._"),
+    # ---- table headers
+    "h_indicator": "Chỉ số", "h_value": "Giá trị", "h_fraction": "Tử số / Mẫu số", "h_ci": "KTC 95%",
+    "h_rank": "Xếp hạng", "h_low": "Thấp nhất", "h_median": "Trung vị", "h_high": "Cao nhất",
+    "h_target": "Mức tham chiếu", "h_met": "Đạt?", "h_basis": "Căn cứ", "h_published": "Số công bố",
+    "h_computed": "Số tính lại", "h_matches": "Khớp?", "h_source": "Nguồn", "h_year": "Năm",
+    "h_criteria_met": "Số tiêu chí đạt", "h_short": "Số tiêu chí chưa đạt", "h_design": "Thiết kế",
+    "h_estimate": "Ước lượng", "h_unit": "Đơn vị tính", "h_p": "Giá trị p", "h_min_p": "p nhỏ nhất có thể đạt",
+    "h_inference": "Cách kiểm định", "h_result": "Kết quả", "h_detectable": "Khả năng phát hiện của thiết kế",
+    # ---- statuses
+    "st_met": "✓ đạt", "st_unmet": "✗ chưa đạt", "st_no_data": "— không có số liệu",
+    "st_match": "✓ khớp", "st_match_synthetic": "✓ khớp do dữ liệu được hiệu chỉnh theo số công bố",
+    "st_differ": "✗ lệch", "st_no_se": "— (một phường: không ước lượng được sai số; xem giá trị p)",
+    # ---- verdicts
+    "v_fell": "xảy ra {a} vụ, giảm {d} vụ ({pct}) so với cùng kỳ",
+    "v_rose": "xảy ra {a} vụ, tăng {d} vụ ({pct}) so với cùng kỳ",
+    "v_same": "xảy ra {a} vụ, bằng cùng kỳ",
+    "v_none": "không xảy ra vụ nào ở cả hai kỳ: không đủ dữ liệu để đánh giá thay đổi",
+    "v_incomparable": "không so sánh được: hai năm không có tháng nào cùng có số liệu",
+    "v_partial": " (chỉ so sánh các tháng có số liệu ở cả hai năm: {period})",
+    "v_significant": "khác biệt có ý nghĩa thống kê ({p})",
+    "v_not_significant": "khác biệt không có ý nghĩa thống kê ({p})",
+    "v_untestable": "không kiểm định được (không tính được giá trị p)",
+    "v_detail": "Số vụ bằng {rr} lần cùng kỳ (KTC 95%: {ci}): {judgement}.",
+    "v_chance": "mức thay đổi này có thể chỉ do ngẫu nhiên",
+    "v_real_fall": "khó có thể chỉ do ngẫu nhiên (giảm thật, nhưng chưa chứng minh được là nhờ mô hình)",
+    "v_real_rise": "khó có thể chỉ do ngẫu nhiên (tăng thật)",
+    "i_fall": "ước lượng theo hướng giảm",
+    "i_rise": "ước lượng theo hướng tăng",
+    "i_zero": "ước lượng không thay đổi",
+    "i_effect": ", khoảng {n} vụ/năm",
+    "i_floor": "; với thiết kế này p không thể nhỏ hơn {smallest}",
+    "detectable": "phát hiện được mức giảm từ {fall} trở lên (số vụ bằng {rr} lần) với xác suất 80%, ở mức ý nghĩa {level}",
+    "undetectable": "kể cả khi giảm {fall}, xác suất phát hiện chưa tới 80% (mức ý nghĩa {level})",
+    "needs_units": "; để đạt p < 0,05 cần ít nhất {n} đơn vị so sánh",
+    "multiple": ("Ba thiết kế là ba phép kiểm định trên cùng một số liệu: chỉ nên kết luận khi các thiết kế cùng chiều; "
+                 "không chọn riêng thiết kế có p nhỏ nhất."),
+    "criteria": "đạt {met}/{total} tiêu chí",
+    "criteria_unmet": "; chưa đạt: {ids}",
+    "criteria_all": " (đạt toàn bộ)",
+    "design_none": ("Đơn vị {ward} không có trong danh sách xây dựng mô hình (programme.csv), nên không có tác động để "
+                    "đánh giá."),
+    "design_later": ("Đơn vị {ward} xây dựng mô hình từ năm {cohort}, sau năm báo cáo {year}: chưa có giai đoạn sau "
+                     "khi xây dựng mô hình để đánh giá."),
+    "design_too_few": "Không đủ đơn vị so sánh ({n}) để đánh giá tác động.",
+    "design": ("Năm xây dựng mô hình: {cohort} (danh sách chỉ ghi năm; báo cáo giả định bắt đầu từ tháng 1/{cohort}). "
+               "So sánh với {n} đơn vị cùng huyện, thành phố chưa xây dựng mô hình tính đến hết năm {year}: {listed}."),
+    "design_excluded": " Loại khỏi nhóm so sánh vì đã xây dựng mô hình: {left_out}.",
+    "design_smallest": " Giá trị p nhỏ nhất mà kiểm định hoán vị có thể đạt: {smallest}.",
+    "sens_head": "Số liệu công bố chỉ nêu mức thay đổi ({d} vụ), không nêu số vụ của hai năm",
+    "sens_never": "; với bất kỳ mức nền nào, kiểm định Poisson chính xác không cho p < 0,05: có thể chỉ do ngẫu nhiên.",
+    "sens_example": " (ví dụ {b} vụ còn {a} vụ, {p})",
+    "sens_bound": (". Theo kiểm định Poisson chính xác, mức thay đổi này chỉ có ý nghĩa thống kê (p < 0,05) nếu cùng "
+                   "kỳ năm trước có từ {n} vụ trở xuống; với mức nền lớn hơn{example}, nó có thể chỉ do ngẫu nhiên."),
+    # ---- figures
+    "fig": "Hình {n}. {caption}",
+    "x_month": "Tháng", "x_year": "Năm", "y_cases": "Số vụ mỗi tháng", "y_share": "Tỷ lệ (%)",
+    "y_eligible": "% số người đủ điều kiện", "y_count": "Số lượng", "y_unit": "Đơn vị",
+    "x_value": "{label} ({unit})",
+    "y_criteria": "Số tiêu chí đạt (trên {n})", "legend_year": "{year} ({n} vụ)", "target_line": "Mức tham chiếu {n}/{n}",
+    "cat_social_order": "Tội phạm về trật tự xã hội", "cat_high_tech": "Tội phạm sử dụng công nghệ cao",
+    "t_crimes": "Tội phạm theo tháng, năm {year} so với năm {baseline_year}",
+    "t_criteria": "Số tiêu chí đạt theo năm",
+    "t_shares": "Tố giác, tin báo và hồ sơ thủ tục hành chính theo tháng, năm {year}",
+    "t_project06": "Đề án 06 theo tháng",
+    "t_stocks": "Phòng cháy, chữa cháy và mô hình tự quản theo tháng",
+    "t_units": "{label}, năm {year}: các đơn vị cùng huyện, thành phố",
+    "p_tips": "Tố giác, tin báo được giải quyết", "p_online": "Hồ sơ qua dịch vụ công trực tuyến",
+    "p_on_time": "Hồ sơ giải quyết đúng hạn", "p_early": "Hồ sơ giải quyết trước hạn",
+    "p_chip": "Thẻ căn cước (Căn cước công dân gắn chip)", "p_vneid": "Định danh điện tử mức độ 2",
+    "p_groups": "Tổ liên gia an toàn phòng cháy, chữa cháy (tổ)", "p_points": "Điểm chữa cháy công cộng (điểm)",
+    "p_models": "Mô hình tự quản về an ninh, trật tự (mô hình)",
+    "c_criteria": "Số tiêu chí đạt mỗi năm, so với mức đạt toàn bộ {n}/{n} tiêu chí.",
+    "a_criteria": "Biểu đồ cột: số tiêu chí đạt của {name} theo năm {years}, trên tổng số {n} tiêu chí.",
+    "c_crimes": ("Số vụ mỗi tháng theo loại tội phạm, năm {year} (màu cam) so với năm {baseline_year} (màu xám); "
+                 "tổng số vụ ghi ở chú giải."),
+    "a_crimes": ("Hai biểu đồ cột theo tháng: tội phạm về trật tự xã hội ({after} vụ năm {year}, {before} vụ năm "
+                 "{baseline_year}) và tội phạm sử dụng công nghệ cao ({after_ht} vụ, {before_ht} vụ)."),
+    "c_shares": "Tỷ lệ mỗi tháng năm {year}, mỗi chỉ số một ô; đường nét đứt là mức 100,0%.",
+    "a_shares": ("Bốn biểu đồ đường theo tháng năm {year}: tỷ lệ tố giác, tin báo được giải quyết, hồ sơ qua dịch vụ "
+                 "công trực tuyến, hồ sơ đúng hạn và hồ sơ trước hạn."),
+    "c_project06": "Tỷ lệ trên số người đủ điều kiện, theo tháng, năm {years}.",
+    "a_project06": "Biểu đồ đường theo tháng: tỷ lệ thẻ căn cước và tỷ lệ định danh điện tử mức độ 2 của {name}.",
+    "c_stocks": "Số lượng cuối mỗi tháng, năm {years}.",
+    "a_stocks": ("Biểu đồ bậc thang theo tháng: số tổ liên gia an toàn phòng cháy, chữa cháy, điểm chữa cháy công "
+                 "cộng và mô hình tự quản của {name}."),
+    "c_units": "{label} năm {year} của các đơn vị cùng huyện, thành phố; {name} tô màu cam.",
+    "a_units": "Biểu đồ cột ngang: {label} năm {year} của {n} đơn vị, xếp từ cao xuống thấp; {name} đạt {value}.",
 }
 
+_EN = {
+    "title": "Evaluation report: model ward police for security, order and urban civilisation",
+    "unit_year": "{name} {type}, {year}",
+    "banner_title": "⚠ SIMULATED DATA, NOT REAL RECORDS",
+    "banner_body": ("The monthly records in this report were made by the project's generator (a simulation), "
+                    "calibrated so that Đức Xuân's 2023 figures equal the published ones. Do not use them to judge "
+                    "a real ward."),
+    "header_code": "Administrative unit code: <strong>{code}</strong> (General Statistics Office unit list, "
+                   "01/03/2025); {district}, {province} province",
+    "header_cohort": "Year the model was built: {cohort}",
+    "header_no_cohort": "Not building the model (not in the programme list)",
+    "header_period": "Report period: <strong>{period}</strong>; compared with the same period {base_period}",
+    "header_partial": " (only {months} months recorded in both years; {year} has {months_in_year})",
+    "header_source_synthetic": "Data: the project's simulated data, folder <code>{folder}</code>",
+    "header_source_real": "Data: tables supplied by the user, folder <code>{folder}</code>",
+    "header_successor": "Valid until {valid_to}; from 01/07/2025 part of {successor} (code {code}; Resolution "
+                        "1683/NQ-UBTVQH15 of 16/06/2025)",
+    "summary": "Summary",
+    "sum_criteria": "**Criteria:** in {year}, {status}.",
+    "sum_crime": "**Social-order crime:** {verdict}.",
+    "sum_services": ("**Crime reports, tips and recommendations for prosecution:** {tips} resolved; "
+                     "**administrative procedure files:** {online} received through the online public-service "
+                     "portal, {on_time} resolved on time."),
+    "sum_impact": "**Impact:** {verdict}",
+    "sum_impact_none": "**Impact:** {reason}",
+    "sum_impact_all": ("{n_fall} of {n} designs estimate a fall ({effects}); none is statistically significant, so "
+                       "an effect of the model is not shown (section 8)."),
+    "sum_impact_some": ("{n_fall} of {n} designs estimate a fall ({effects}); {n_sig} of {n} are statistically "
+                        "significant (section 8)."),
+    "sum_targets": "**Reference levels:** {met} of {total} met (section 11){missing}.",
+    "sum_targets_missing": "; {n} without data",
+    "sum_synthetic": "_These figures come from simulated data, not real records._",
+    "about_cases_year": "about {n} cases a year",
+    "s1": "1. Criteria",
+    "s1_status": ("**{year}: {status}.** The province's direction: all criteria ({n}/{n}) met every year (Báo Bắc "
+                  "Kạn, 29/01/2024)."),
+    "s1_status_no_source": "**{year}: {status}.**",
+    "s1_register": ("The wording of the 22 criteria (Decision 5764/QĐ-BCA-V05 of 13/07/2021) is not public; the report "
+                    "names a criterion when the user's criteria table gives its wording, otherwise its code."),
+    "s2": "2. Crime",
+    "s2_guide": ("**How to read this.** Yearly counts in a small ward vary by chance, so each change is tested "
+                 "(exact Poisson test).\n"
+                 "- **p** is the probability of a change this large if there were in fact no change; p < 0.05: the "
+                 "difference is **statistically significant**; p ≥ 0.05: **not statistically significant** (it "
+                 "could be chance).\n"
+                 "- **95% CI** (95% confidence interval) is the range of ratios to the same period that fit the data; "
+                 "an interval containing 1 means no conclusion on whether crime rose or fell."),
+    "s2_stat_year": ("Figures use calendar months (01/01 – 31/12). The police's official statistical year (Decree "
+                     "09/2019/NĐ-CP) runs from 15/12 of the previous year to 14/12 of the report year, so figures "
+                     "here can differ from the official statistical reports."),
+    "s2_line": "**{label}**, {year} against the same period of {baseline_year}: {verdict}. {detail}",
+    "s3": "3. Crime reports, tips and recommendations for prosecution",
+    "s4": "4. Administrative procedures and online public services",
+    "s5": "5. Project 06 (population data, electronic identification and authentication)",
+    "s6": "6. Fire prevention and firefighting",
+    "s7": "7. Self-managed security and order models",
+    "s8": "8. Impact: the ward against units not building the model",
+    "s8_intro": ("Question: did the ward's social-order crime fall **more** than in the units of its city not building "
+                 "the model, or only with the common trend and chance? Measure: cases per 1,000 residents (residents "
+                 "eligible for an ID card under Project 06, an assumption). Comparison group: the units of the same "
+                 "district or city not building the model by the end of the report year.\n\n"
+                 "Limits to read first: one ward building the model, a few comparison units, very few cases a month. "
+                 "With J comparison units a permutation test gives p = k/(J + 1), never below 1/(J + 1), so **the two "
+                 "designs with a comparison group cannot be statistically significant** when J < 19, even if the "
+                 "effect is real: they give direction and size only. The interrupted time series can give a small p, "
+                 "but has no comparison group: a change across the whole city also shows as an “effect”."),
+    "s9": "9. Published figures and recomputed figures",
+    "s9_intro": ("Published figures beside those recomputed from the monthly records. “Matches” means the recomputed "
+                 "figure, rounded to the precision of the published one, equals it."),
+    "s9_synthetic": ("**Note:** the data here are simulated and calibrated to the published figures, so a match "
+                     "follows from how the data were made; it is not a check."),
+    "s9_none": "No published figures for this unit in {year}.",
+    "s9_source": "Source: {sources}.",
+    "s10": "10. Standing among the other units of the district or city",
+    "s10_note": ("Rank 1 is best: highest for shares, lowest for cases per 1,000 residents and for the change on the "
+                 "same period. Units with the same value (as shown) are tied. The comparison covers the commune-level "
+                 "units of the same district or city with data for the report year; cases are per 1,000 residents "
+                 "because the units' populations differ widely."),
+    "s11": "11. Summary: indicators against reference levels",
+    "s11_note": ("The level “all criteria every year” is the direction given in Báo Bắc Kạn of 29/01/2024. The 100.0% "
+                 "levels for crime reports and procedures, and “fewer than the same period” for social-order crime, "
+                 "are **reference levels set by this project**, not official targets (the article reports them as "
+                 "Đức Xuân's 2023 results). A fall that meets its reference level can still be chance: see section 2."),
+    "s11_note_no_source": ("The level “all criteria every year” is the province's direction. The 100.0% levels for "
+                           "crime reports and procedures, and “fewer than the same period” for social-order crime, "
+                           "are **reference levels set by this project**, not official targets. A fall that meets its "
+                           "reference level can still be chance: see section 2."),
+    "complete_note": ("A share of 100.0% covers every case of the year (e.g. {example}), so no confidence interval "
+                      "is given: there is no sampling error."),
+    "method_note": ("_Method: shares add the numerators and denominators of the year's months before dividing; exact "
+                    "confidence intervals (Clopper – Pearson for shares, Garwood for counts, the exact Poisson test "
+                    "for two periods). Computed with the wardstudy library._"),
+    "h_indicator": "Indicator", "h_value": "Value", "h_fraction": "Numerator / denominator", "h_ci": "95% CI",
+    "h_rank": "Rank", "h_low": "Lowest", "h_median": "Median", "h_high": "Highest",
+    "h_target": "Reference level", "h_met": "Met?", "h_basis": "Basis", "h_published": "Published",
+    "h_computed": "Recomputed", "h_matches": "Matches?", "h_source": "Source", "h_year": "Year",
+    "h_criteria_met": "Criteria met", "h_short": "Criteria not met", "h_design": "Design",
+    "h_estimate": "Estimate", "h_unit": "Unit", "h_p": "p-value", "h_min_p": "Smallest attainable p",
+    "h_inference": "Test", "h_result": "Result", "h_detectable": "What this design could detect",
+    "st_met": "✓ met", "st_unmet": "✗ not met", "st_no_data": "— no data",
+    "st_match": "✓ matches", "st_match_synthetic": "✓ matches because the data were calibrated to the published figures",
+    "st_differ": "✗ differs", "st_no_se": "— (one ward: no standard error; see the p-value)",
+    "v_fell": "{a} cases, {d} fewer ({pct}) than the same period",
+    "v_rose": "{a} cases, {d} more ({pct}) than the same period",
+    "v_same": "{a} cases, as many as the same period",
+    "v_none": "no cases in either period: nothing to judge",
+    "v_incomparable": "cannot be compared: the two years have no month of records in common",
+    "v_partial": " (only the months recorded in both years: {period})",
+    "v_significant": "the difference is statistically significant ({p})",
+    "v_not_significant": "the difference is not statistically significant ({p})",
+    "v_untestable": "cannot be tested (no p-value could be computed)",
+    "v_detail": "Cases were {rr} times the same period (95% CI {ci}): {judgement}.",
+    "v_chance": "the change could be chance",
+    "v_real_fall": "unlikely to be chance alone (a real fall, not shown to be caused by the model)",
+    "v_real_rise": "unlikely to be chance alone (a real rise)",
+    "i_fall": "estimates a fall",
+    "i_rise": "estimates a rise",
+    "i_zero": "estimates no change",
+    "i_effect": " of about {n} cases a year",
+    "i_floor": "; this design cannot give p below {smallest}",
+    "detectable": "detects a fall of {fall} or more (cases {rr} times as many) with 80% probability, at level {level}",
+    "undetectable": "even a fall of {fall} is detected with less than 80% probability (level {level})",
+    "needs_units": "; reaching p < 0.05 needs at least {n} comparison units",
+    "multiple": ("The three designs are three tests on the same data: conclude only where they agree; do not pick the "
+                 "design with the smallest p."),
+    "criteria": "{met}/{total} criteria met",
+    "criteria_unmet": "; not met: {ids}",
+    "criteria_all": " (all met)",
+    "design_none": "{ward} is not in the programme list (programme.csv): there is no impact to evaluate.",
+    "design_later": ("{ward} builds the model from {cohort}, after the report year {year}: no period after the start "
+                     "to evaluate."),
+    "design_too_few": "Too few comparison units ({n}) to evaluate an impact.",
+    "design": ("Year the model was built: {cohort} (the list gives only the year; the report assumes it started in "
+               "January {cohort}). Compared with the {n} units of its district or city not building the model by the "
+               "end of {year}: {listed}."),
+    "design_excluded": " Left out because already building the model: {left_out}.",
+    "design_smallest": " Smallest p-value a permutation test can give: {smallest}.",
+    "sens_head": "Only the change was published ({d} cases), not the two years' counts",
+    "sens_never": "; at no baseline does the exact Poisson test give p < 0.05: it could be chance.",
+    "sens_example": " (e.g. {b} cases down to {a}, {p})",
+    "sens_bound": (". By the exact Poisson test it is statistically significant (p < 0.05) only if the same period of "
+                   "the year before had {n} cases or fewer; with a larger baseline{example} it could be chance."),
+    "fig": "Figure {n}. {caption}",
+    "x_month": "Month", "x_year": "Year", "y_cases": "Cases per month", "y_share": "Share (%)",
+    "y_eligible": "% of eligible residents", "y_count": "Count", "y_unit": "Unit",
+    "x_value": "{label} ({unit})",
+    "y_criteria": "Criteria met (of {n})", "legend_year": "{year} ({n} cases)", "target_line": "Reference level {n}/{n}",
+    "cat_social_order": "Social-order crimes", "cat_high_tech": "High-tech crimes",
+    "t_crimes": "Crimes by month, {year} against {baseline_year}",
+    "t_criteria": "Criteria met by year",
+    "t_shares": "Crime reports and procedure files by month, {year}",
+    "t_project06": "Project 06 by month",
+    "t_stocks": "Fire safety and self-managed models by month",
+    "t_units": "{label}, {year}: units of the district or city",
+    "p_tips": "Crime reports and tips resolved", "p_online": "Files received online",
+    "p_on_time": "Files resolved on time", "p_early": "Files resolved early",
+    "p_chip": "Chip-based ID card", "p_vneid": "Level-2 electronic identification",
+    "p_groups": "Fire-safety inter-household groups (groups)", "p_points": "Public firefighting points (points)",
+    "p_models": "Self-managed security models (models)",
+    "c_criteria": "Criteria met each year, against all {n}/{n} criteria.",
+    "a_criteria": "Bar chart: criteria met by {name} in {years}, out of {n} criteria.",
+    "c_crimes": ("Cases a month by crime type, {year} (orange) against {baseline_year} (grey); the totals are in the "
+                 "legend."),
+    "a_crimes": ("Two monthly bar charts: social-order crimes ({after} cases in {year}, {before} in {baseline_year}) "
+                 "and high-tech crimes ({after_ht} and {before_ht} cases)."),
+    "c_shares": "Monthly shares in {year}, one panel per indicator; the dashed line is 100.0%.",
+    "a_shares": ("Four monthly line charts for {year}: crime reports resolved, files received online, files resolved "
+                 "on time and files resolved early."),
+    "c_project06": "Shares of eligible residents by month, {years}.",
+    "a_project06": "Monthly line chart: chip-based ID cards and level-2 electronic identification in {name}.",
+    "c_stocks": "Counts at the end of each month, {years}.",
+    "a_stocks": ("Monthly step chart: fire-safety inter-household groups, public firefighting points and self-managed "
+                 "models in {name}."),
+    "c_units": "{label} in {year} for the units of the district or city; {name} in orange.",
+    "a_units": "Horizontal bar chart: {label} in {year} for {n} units, highest first; {name} has {value}.",
+}
+
+CATALOGUE = {"vi": _VI, "en": _EN}
+
+
+def text(key: str, lang: str = "vi", **values) -> str:
+    """One entry of the language's catalogue, filled with `values`.
+
+    >>> text("s1"), text("s1", "en"), text("legend_year", year=2023, n="12")
+    ('1. Tiêu chí', '1. Criteria', '2023 (12 vụ)')
+    """
+    return CATALOGUE[lang][key].format(**values) if values else CATALOGUE[lang][key]
+
+
 METHOD_NAMES = {
-    "vi": {"did": "Khác biệt kép (DiD, Callaway–Sant'Anna)",
-           "synth": "Đối chứng tổng hợp (synthetic control, theo quý)",
-           "its": "Chuỗi thời gian ngắt quãng (ITS, riêng phường)"},
-    "en": {"did": "Difference-in-differences (Callaway–Sant'Anna)",
+    "vi": {"did": "Khác biệt kép (Callaway – Sant'Anna)",
+           "synth": "Đối chứng tổng hợp (theo quý)",
+           "its": "Chuỗi thời gian ngắt quãng (riêng phường)"},
+    "en": {"did": "Difference-in-differences (Callaway – Sant'Anna)",
            "synth": "Synthetic control (quarterly)",
            "its": "Interrupted time series (the ward alone)"},
 }
+# One name per test: both comparison-group designs are judged by the same permutation test.
 INFERENCE = {
-    "vi": {"did": "kiểm định hoán vị, {n} cách gán", "synth": "kiểm định giả dược theo không gian (placebo)",
-           "its": "hồi quy quasi-Poisson, không có nhóm đối chứng"},
-    "en": {"did": "permutation test, {n} assignments", "synth": "in-space placebo test",
-           "its": "quasi-Poisson regression, no comparison group"},
+    "vi": {"did": "kiểm định hoán vị ({n} hoán vị)", "synth": "kiểm định hoán vị ({n} hoán vị)",
+           "its": "hồi quy Poisson, không có nhóm so sánh"},
+    "en": {"did": "permutation test ({n} permutations)", "synth": "permutation test ({n} permutations)",
+           "its": "Poisson regression, no comparison group"},
 }
 ESTIMATE_UNITS = {
-    "vi": {"difference": "vụ/1.000 dân/năm", "rate_ratio": "tỷ số tỷ lệ (sau/trước)"},
-    "en": {"difference": "cases per 1,000 residents a year", "rate_ratio": "rate ratio (after/before)"},
+    "vi": {"difference": "vụ/1.000 dân/năm", "rate_ratio": "lần (sau so với trước)"},
+    "en": {"difference": "cases per 1,000 residents a year", "rate_ratio": "times (after against before)"},
 }
+
+
+def _significance(p, lang: str, min_p=None, n_assignments=None) -> str:
+    """The one verdict of a test: "(không) có ý nghĩa thống kê (p = …)"."""
+    if is_missing(p):
+        return text("v_untestable", lang)
+    key = "v_significant" if float(p) < ALPHA else "v_not_significant"
+    return text(key, lang, p=fmt_p(p, min_p, lang, n_assignments))
 
 
 def crime_verdict(row, lang: str = "vi") -> str:
-    """A plain verdict on a same-period comparison (a row of `same_period_comparison`).
+    """A same-period comparison (a row of `same_period_comparison`) as police reports give it.
 
-    A change whose exact test gives p >= 0.05 is called possible chance, whatever its size;
-    p < 0.05 is "unlikely to be chance" without claiming a cause. A part-year says which
-    months were compared.
+    "xảy ra 12 vụ, giảm 07 vụ (−36,8%) so với cùng kỳ; khác biệt không có ý nghĩa thống kê
+    (p = 0,28)": the count, the change in cases and percent, and the exact test's verdict.
+    A part-year says which months were compared.
 
-    >>> row = {"after": 13, "before": 20, "rate_ratio": 0.65, "ci_low": 0.297, "ci_high": 1.373,
-    ...        "p_value": 0.2962, "months": 12, "months_compared": "1–12", "year": 2023}
+    >>> row = {"after": 12, "before": 19, "rate_ratio": 0.63, "ci_low": 0.28, "ci_high": 1.37,
+    ...        "p_value": 0.281, "months": 12, "months_compared": "1–12", "year": 2023}
+    >>> crime_verdict(row)
+    'xảy ra 12 vụ, giảm 07 vụ (−36,8%) so với cùng kỳ; khác biệt không có ý nghĩa thống kê (p = 0,28)'
     >>> crime_verdict(row, lang="en")
-    'fell from 20 to 13 cases (−7); rate ratio 0.65 (95% CI 0.30–1.37); p = 0.30: could be chance'
+    '12 cases, 7 fewer (−36.8%) than the same period; the difference is not statistically significant (p = 0.28)'
     """
-    words = _CATALOGUE[lang]
     if is_missing(row["after"]) or is_missing(row["before"]):
-        return words["incomparable"]
+        return text("v_incomparable", lang)
     a, b = int(row["after"]), int(row["before"])
-    partial = (words["partial"].format(months=fmt_period(row["months_compared"], int(row["year"])))
+    partial = (text("v_partial", lang, period=fmt_period(row["months_compared"], int(row["year"]), lang))
                if int(row["months"]) < 12 else "")
     if a == 0 and b == 0:
-        return words["none"] + partial
-    key = "fell" if a < b else ("rose" if a > b else "same")
-    head = words[key].format(a=fmt_number(a, 0, lang), b=fmt_number(b, 0, lang), d=fmt_change(a - b, lang))
-    stats = words["stats"].format(rr=fmt_ratio(row["rate_ratio"], lang), lo=fmt_ratio(row["ci_low"], lang),
-                                  hi=fmt_ratio(row["ci_high"], lang), p=fmt_p(row["p_value"], lang=lang))
+        return text("v_none", lang) + partial
+    key = "v_fell" if a < b else ("v_rose" if a > b else "v_same")
+    head = text(key, lang, a=fmt_cases(a, lang), d=fmt_cases(a - b, lang), pct=fmt_percent_change(a, b, lang))
+    return f"{head}{partial}; {_significance(row['p_value'], lang)}"
+
+
+def crime_detail(row, lang: str = "vi") -> str:
+    """The ratio behind a verdict, with its exact interval and what it means ("" when none).
+
+    >>> crime_detail({"after": 12, "before": 19, "rate_ratio": 0.6316, "ci_low": 0.2796, "ci_high": 1.3704,
+    ...               "p_value": 0.281})
+    'Số vụ bằng 0,63 lần cùng kỳ (KTC 95%: 0,28 – 1,37): mức thay đổi này có thể chỉ do ngẫu nhiên.'
+    """
+    if is_missing(row.get("rate_ratio")) or is_missing(row.get("after")):
+        return ""
     if not is_missing(row["p_value"]) and row["p_value"] < ALPHA:
-        judgement = words["real_fall"] if a < b else words["real_rise"]
+        judgement = text("v_real_fall" if row["after"] < row["before"] else "v_real_rise", lang)
     else:
-        judgement = words["chance"]
-    return f"{head}{partial}; {stats}: {judgement}"
+        judgement = text("v_chance", lang)
+    return text("v_detail", lang, rr=fmt_ratio(row["rate_ratio"], lang),
+                ci=fmt_interval("ratio", row["ci_low"], row["ci_high"], lang), judgement=judgement)
 
 
 def smallest_p_text(min_p, lang: str = "vi") -> str:
@@ -128,48 +491,68 @@ def smallest_p_text(min_p, lang: str = "vi") -> str:
     ('1/8 = 0,125', '—')
     """
     if is_missing(min_p) or not math.isfinite(float(min_p)):
-        return "—"
+        return MISSING
     return fmt_p(min_p, min_p=min_p, lang=lang).removeprefix("p = ")
 
 
 def impact_conclusion(row, lang: str = "vi") -> str:
-    """The verdict on one impact estimate (a row of `evaluate.design.impact_estimates`).
+    """The verdict of one impact test, in the same words as every other test on the page.
 
-    >>> impact_conclusion({"p_value": 0.125, "min_p_value": 0.125})
-    'không thể kết luận: với thiết kế này, giá trị p nhỏ nhất có thể đạt là 1/8 = 0,125 (> 0,05)'
+    A randomisation p is shown as k/(J + 1); when the design cannot reach 0.05 it says so.
+
+    >>> impact_conclusion({"p_value": 0.25, "min_p_value": 0.125, "n_assignments": 8})
+    'khác biệt không có ý nghĩa thống kê (p = 2/8 = 0,250); với thiết kế này p không thể nhỏ hơn 1/8 = 0,125'
     >>> impact_conclusion({"p_value": float("nan"), "min_p_value": float("nan")}, lang="en")
     'cannot be tested (no p-value could be computed)'
     """
-    words = _CATALOGUE[lang]
-    alpha = fmt_number(ALPHA, 2, lang)
-    if is_missing(row["p_value"]):
-        return words["untestable"]
-    if not is_missing(row["min_p_value"]) and row["min_p_value"] > ALPHA:
-        return words["cannot"].format(smallest=smallest_p_text(row["min_p_value"], lang), alpha=alpha)
-    if row["p_value"] < ALPHA:
-        return words["significant"].format(alpha=alpha)
-    return words["maybe_chance"]
+    verdict = _significance(row["p_value"], lang, row.get("min_p_value"), row.get("n_assignments"))
+    if not is_missing(row["p_value"]) and not is_missing(row.get("min_p_value")) and row["min_p_value"] > ALPHA:
+        verdict += text("i_floor", lang, smallest=smallest_p_text(row["min_p_value"], lang))
+    return verdict
+
+
+def _direction(row) -> int:
+    """-1 for an estimated fall, +1 for a rise, 0 for none (difference < 0, or rate ratio < 1)."""
+    if is_missing(row["estimate"]):
+        return 0
+    centre = 1.0 if row["scale"] == "rate_ratio" else 0.0
+    return (row["estimate"] > centre) - (row["estimate"] < centre)
+
+
+def impact_verdict(row, lang: str = "vi") -> str:
+    """One wording for every design: direction, effect in cases a year, and the test's verdict.
+
+    row: an impact estimate with `cases_per_year` (from `pipeline.ward.WardReport.impact`).
+
+    >>> impact_verdict({"estimate": -1.57, "scale": "difference", "cases_per_year": -9.9, "p_value": 0.25,
+    ...                 "min_p_value": 0.125, "n_assignments": 8}, lang="en")
+    'estimates a fall of about 10 cases a year; the difference is not statistically significant (p = 2/8 = 0.250); this design cannot give p below 1/8 = 0.125'
+    """
+    direction = _direction(row)
+    head = text({-1: "i_fall", 1: "i_rise", 0: "i_zero"}[direction], lang)
+    if direction and not is_missing(row.get("cases_per_year")):
+        head += text("i_effect", lang, n=fmt_number(abs(row["cases_per_year"]), 0, lang))
+    return f"{head}; {impact_conclusion(row, lang)}"
 
 
 def detectable_text(row, lang: str = "vi") -> str:
     """What a design could have detected (a row with `evaluate.design.DETECTABLE_COLUMNS`).
 
     >>> detectable_text({"mde_rate_ratio": 0.55, "mde_level": 0.125, "mde_floor": 0.25, "units_needed": 19})
-    'phát hiện được mức giảm từ 45% trở lên (tỷ số 0,55) với xác suất 80%, ở mức ý nghĩa 0,125; để đạt p < 0,05 cần ít nhất 19 đơn vị so sánh'
+    'phát hiện được mức giảm từ 45,0% trở lên (số vụ bằng 0,55 lần) với xác suất 80%, ở mức ý nghĩa 0,125; để đạt p < 0,05 cần ít nhất 19 đơn vị so sánh'
     >>> detectable_text({"mde_rate_ratio": float("nan"), "mde_level": 0.05, "mde_floor": 0.25,
     ...                  "units_needed": float("nan")}, lang="en")
-    'even a fall of 75% is detected with less than 80% probability (level 0.05)'
+    'even a fall of 75.0% is detected with less than 80% probability (level 0.05)'
     """
-    words = _CATALOGUE[lang]
     level = _floor_level(row["mde_level"], lang)
     if is_missing(row["mde_rate_ratio"]):
-        text = words["undetectable"].format(fall=fmt_share(1 - row["mde_floor"], 0, lang), level=level)
+        out = text("undetectable", lang, fall=fmt_share(1 - row["mde_floor"], lang=lang), level=level)
     else:
-        text = words["detectable"].format(fall=fmt_share(1 - row["mde_rate_ratio"], 0, lang),
-                                          rr=fmt_ratio(row["mde_rate_ratio"], lang), level=level)
+        out = text("detectable", lang, fall=fmt_share(1 - row["mde_rate_ratio"], lang=lang),
+                   rr=fmt_ratio(row["mde_rate_ratio"], lang), level=level)
     if not is_missing(row.get("units_needed")):
-        text += words["needs_units"].format(n=int(row["units_needed"]))
-    return text
+        out += text("needs_units", lang, n=int(row["units_needed"]))
+    return out
 
 
 def _floor_level(level, lang: str) -> str:
@@ -182,18 +565,21 @@ def multiple_tests_note(lang: str = "vi") -> str:
     >>> multiple_tests_note("en").startswith("The three designs are three tests")
     True
     """
-    return _CATALOGUE[lang]["multiple"]
+    return text("multiple", lang)
 
 
-def criteria_status_text(met: int, total: int, unmet: list[str], lang: str = "vi") -> str:
-    """E.g. "21/22 tiêu chí đạt; chưa đạt: C07".
+def criteria_status_text(met: int, total: int, unmet: list[str], lang: str = "vi",
+                         names: dict[str, str] | None = None) -> str:
+    """E.g. "đạt 21/22 tiêu chí; chưa đạt: C20", with a criterion's wording where the
+    register supplies it (names: id -> official text).
 
-    >>> criteria_status_text(1, 3, ["C02", "C03"])
-    '1/3 tiêu chí đạt; chưa đạt: C02, C03'
+    >>> criteria_status_text(1, 3, ["C02", "C03"], names={"C02": "Trụ sở làm việc"})
+    'đạt 1/3 tiêu chí; chưa đạt: C02 (Trụ sở làm việc), C03'
     """
-    words = _CATALOGUE[lang]
-    rest = words["criteria_unmet"].format(ids=", ".join(unmet)) if unmet else words["criteria_all"]
-    return words["criteria"].format(met=met, total=total) + rest
+    names = names or {}
+    ids = ", ".join(f"{c} ({names[c]})" if names.get(c) else c for c in unmet)
+    rest = text("criteria_unmet", lang, ids=ids) if unmet else text("criteria_all", lang)
+    return text("criteria", lang, met=met, total=total) + rest
 
 
 def design_text(ward: str, cohort, year: int, controls: list[str], excluded: list[str],
@@ -203,37 +589,21 @@ def design_text(ward: str, cohort, year: int, controls: list[str], excluded: lis
     names: slug -> name with diacritics; slugs where absent.
 
     >>> print(design_text("a", None, 2024, ["b", "c"], []))
-    Đơn vị a không tham gia chương trình trong dữ liệu (programme.csv), nên không có tác động để đánh giá.
+    Đơn vị a không có trong danh sách xây dựng mô hình (programme.csv), nên không có tác động để đánh giá.
     """
     names = names or {}
-    listed = ", ".join(names.get(s, s) for s in controls)
-    left_out = ", ".join(names.get(s, s) for s in excluded)
-    en = lang == "en"
     if cohort is None or is_missing(cohort):
-        return (f"{ward} is not in the programme in the data (programme.csv): there is no impact to evaluate."
-                if en else f"Đơn vị {ward} không tham gia chương trình trong dữ liệu (programme.csv), "
-                "nên không có tác động để đánh giá.")
+        return text("design_none", lang, ward=ward)
     cohort = int(cohort)
     if cohort > year:
-        return (f"{ward} joined the programme in {cohort}, after the report year {year}: no period after "
-                "the start to evaluate." if en else
-                f"Đơn vị {ward} tham gia chương trình từ năm {cohort}, sau năm báo cáo {year}: chưa có giai đoạn "
-                "sau can thiệp để đánh giá.")
+        return text("design_later", lang, ward=ward, cohort=cohort, year=year)
     if len(controls) < 2:
-        return (f"Too few comparison units ({len(controls)}) to evaluate an impact." if en else
-                f"Không đủ đơn vị so sánh ({len(controls)}) để đánh giá tác động.")
-    smallest = smallest_p_text(1 / (len(controls) + 1), lang)
-    if en:
-        text = (f"The ward joined the programme in {cohort} (programme.csv gives only the year; the report "
-                f"assumes it started in January {cohort}). It is compared with the {len(controls)} units of its "
-                f"district not in the programme by the end of {year}: {listed}.")
-        text += f" Left out because already in the programme: {left_out}." if excluded else ""
-        return text + f" Smallest p-value a permutation test can give: {smallest}."
-    text = (f"Phường tham gia chương trình năm {cohort} (danh sách chỉ ghi năm; báo cáo giả định bắt đầu từ "
-            f"tháng 1/{cohort}). So sánh với {len(controls)} đơn vị cùng huyện/thành phố chưa tham gia tính đến hết "
-            f"năm {year}: {listed}.")
-    text += f" Loại khỏi nhóm so sánh vì đã tham gia: {left_out}." if excluded else ""
-    return text + f" Giá trị p nhỏ nhất mà kiểm định hoán vị có thể đạt: {smallest}."
+        return text("design_too_few", lang, n=len(controls))
+    out = text("design", lang, cohort=cohort, n=len(controls), year=year,
+               listed=", ".join(names.get(s, s) for s in controls))
+    if excluded:
+        out += text("design_excluded", lang, left_out=", ".join(names.get(s, s) for s in excluded))
+    return out + text("design_smallest", lang, smallest=smallest_p_text(1 / (len(controls) + 1), lang))
 
 
 def sensitivity_text(row, lang: str = "vi") -> str:
@@ -246,24 +616,46 @@ def sensitivity_text(row, lang: str = "vi") -> str:
     >>> print(sensitivity_text(row))  # doctest: +ELLIPSIS
     Số liệu công bố chỉ nêu mức thay đổi (−7 vụ)... từ 8 vụ trở xuống... 20 vụ còn 13 vụ, p = 0,30)...
     """
-    difference = fmt_number(row["difference"], 0, lang)
+    head = text("sens_head", lang, d=fmt_number(row["difference"], 0, lang))
+    if is_missing(row["max_significant_baseline"]):
+        return head + text("sens_never", lang)
     example = ""
     if not is_missing(row["example_p_value"]):
-        p = fmt_p(row["example_p_value"], lang=lang)
-        example = (f" (e.g. {row['example_baseline']} cases down to {fmt_number(row['example_after'], 0, lang)}, {p})"
-                   if lang == "en" else
-                   f" (ví dụ {row['example_baseline']} vụ còn {fmt_number(row['example_after'], 0, lang)} vụ, {p})")
-    if lang == "en":
-        head = f"Only the change was published ({difference} cases), not the two years' counts"
-        if is_missing(row["max_significant_baseline"]):
-            return head + "; at no baseline does the exact Poisson test give p < 0.05: it could be chance."
-        return (head + f". By the exact Poisson test it is unlikely to be chance (p < 0.05) only if the same period "
-                f"of the year before had {fmt_number(row['max_significant_baseline'], 0, lang)} cases or fewer; "
-                f"with a larger baseline{example} it could be chance.")
-    head = f"Số liệu công bố chỉ nêu mức thay đổi ({difference} vụ), không nêu số vụ của hai năm"
-    if is_missing(row["max_significant_baseline"]):
-        return head + ("; với bất kỳ mức nền nào, kiểm định Poisson chính xác không cho p < 0,05: "
-                       "có thể chỉ do ngẫu nhiên.")
-    return (head + ". Theo kiểm định Poisson chính xác, mức thay đổi này chỉ khó là ngẫu nhiên (p < 0,05) nếu cùng kỳ "
-            f"năm trước có từ {fmt_number(row['max_significant_baseline'], 0, lang)} vụ trở xuống; với mức nền lớn hơn"
-            f"{example}, nó có thể chỉ do ngẫu nhiên.")
+        example = text("sens_example", lang, b=fmt_number(row["example_baseline"], 0, lang),
+                       a=fmt_number(row["example_after"], 0, lang), p=fmt_p(row["example_p_value"], lang=lang))
+    return head + text("sens_bound", lang, n=fmt_number(row["max_significant_baseline"], 0, lang), example=example)
+
+
+def summary_lines(*, year: int, criteria: str, crime: str, tips: str, online: str, on_time: str,
+                  impact: list[dict], impact_reason: str, targets_met: int, targets_total: int,
+                  targets_missing: int, is_synthetic: bool, lang: str = "vi") -> list[str]:
+    """The "Tóm tắt" that opens a ward page: 5 to 6 lines, each a finding with its verdict.
+
+    impact: the impact rows (with `cases_per_year`), empty when nothing was evaluated, and
+    then `impact_reason` says why.
+
+    >>> lines = summary_lines(year=2023, criteria="đạt 21/22 tiêu chí", crime="xảy ra 12 vụ", tips="100,0%",
+    ...     online="100,0%", on_time="100,0%", impact=[], impact_reason="không có", targets_met=4,
+    ...     targets_total=5, targets_missing=0, is_synthetic=False)
+    >>> len(lines), lines[-1]
+    (5, '**Mức tham chiếu:** đạt 4/5 mức (mục 11).')
+    """
+    lines = [text("sum_criteria", lang, year=year, status=criteria), text("sum_crime", lang, verdict=crime),
+             text("sum_services", lang, tips=tips, online=online, on_time=on_time)]
+    if impact:
+        falls = [r for r in impact if _direction(r) < 0]
+        sizes = sorted({fmt_number(abs(r["cases_per_year"]), 0, lang) for r in falls
+                        if not is_missing(r.get("cases_per_year"))}, key=lambda t: float(t.replace(".", "").replace(",", "")))
+        effects = text("about_cases_year", lang, n=RANGE.join([sizes[0], sizes[-1]] if len(sizes) > 1 else sizes)) \
+            if sizes else ""
+        n_sig = sum(1 for r in impact if not is_missing(r["p_value"]) and r["p_value"] < ALPHA)
+        key = "sum_impact_some" if n_sig else "sum_impact_all"
+        verdict = text(key, lang, n_fall=len(falls), n=len(impact), n_sig=n_sig, effects=effects or MISSING)
+        lines.append(text("sum_impact", lang, verdict=verdict))
+    else:
+        lines.append(text("sum_impact_none", lang, reason=impact_reason))
+    missing = text("sum_targets_missing", lang, n=targets_missing) if targets_missing else ""
+    lines.append(text("sum_targets", lang, met=targets_met, total=targets_total, missing=missing))
+    if is_synthetic:
+        lines.append(text("sum_synthetic", lang))
+    return lines
