@@ -48,7 +48,10 @@ def test_conclusion_says_when_the_design_cannot_reach_significance(study):
     table = impact.impact_estimates(study.crimes, study.project06, design).set_index("method")
     did = table.iloc[0]
     assert did["min_p_value"] == pytest.approx(1 / 6)  # 5 comparison units + the ward
-    assert wording.impact_conclusion(did).startswith("không thể kết luận")
+    conclusion = wording.impact_conclusion(did)
+    assert "không có ý nghĩa thống kê" in conclusion
+    assert "với thiết kế này p không thể nhỏ hơn 1/6 = 0,167" in conclusion
+    assert wording.impact_conclusion(did, "en").endswith("this design cannot give p below 1/6 = 0.167")
 
 
 def test_published_minus_seven_is_significant_only_for_baselines_up_to_8(study):

@@ -174,6 +174,7 @@ def test_contract_ids_are_all_exported(study):
     contract = {"criteria_met_share", "social_order_crimes", "social_order_crime_change",
                 "tips_handled_share", "procedures_online_share", "procedures_on_time_share",
                 "procedures_early_share", "fire_safety_groups", "public_firefighting_points",
-                "chip_id_coverage", "vneid_level2_share", "community_models_active", "high_tech_crimes"}
+                "chip_id_coverage", "vneid_level2_share", "community_models_active", "high_tech_crimes",
+                "crimes_solved_share", "fires"}
     exported = set(ind.all_indicators(study)["indicator"])
     assert contract <= exported

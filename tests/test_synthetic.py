@@ -48,8 +48,8 @@ def test_panel_covers_all_eight_units_monthly_2021_to_2024():
 @pytest.fixture(scope="module")
 def published():
     """The eight published figures (Báo Bắc Kạn, 29 January 2024), as shipped for Đức Xuân 2023."""
-    table = pd.read_csv(paths.reference_dir() / "published.csv")
-    assert len(table) == 8 and set(table["ward"]) == {"duc-xuan"} and set(table["year"]) == {2023}
+    table = pd.read_csv(paths.reference_dir() / "published.csv").query("ward == 'duc-xuan'")
+    assert len(table) == 8 and set(table["year"]) == {2023}
     return dict(zip(table["indicator"], table["value"]))
 
 

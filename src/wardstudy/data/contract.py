@@ -28,4 +28,6 @@ INDICATOR_IDS = [
     "vneid_level2_share",
     "community_models_active",
     "high_tech_crimes",
+    "crimes_solved_share",
+    "fires",
 ]

@@ -32,6 +32,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from wardstudy.data.names import WardResolver
+from wardstudy.data.schemes import SCHEMES
 
 __all__ = ["PERIOD_START", "PERIOD_END", "CRIME_CATEGORIES", "Col", "Table", "TABLES", "Problem", "NO_VALUE",
            "Context", "validate_table", "problems_table", "rules_markdown"]
@@ -43,6 +44,7 @@ PERIOD_START = "2021-01"
 PERIOD_END = "2025-06"
 CRIME_CATEGORIES = ("social_order", "high_tech", "drugs", "economic", "environment")
 UNIT_TYPES = ("phường", "xã", "thị trấn", "đặc khu")
+REGISTER_STATUSES = ("registered", "chosen", "pilot", "built", "recognised")
 MAX_MESSAGES_PER_RULE = 20  # per file, column and rule; the rest is summarised in one line
 
 # Text that UTF-8 shows when it was decoded as Windows-1252/1258 somewhere upstream
@@ -79,6 +81,7 @@ class Table:
     key: tuple[str, ...]
     ratios: tuple[tuple[str, str, str], ...] = ()  # (numerator, denominator, why)
     share_of: str | None = None  # published: `value` is a share in [0, 1] when this column names a share
+    one_of: tuple[str, ...] = ()  # published: a row names its unit in at least one of these columns
 
 
 # Formats checked on the text (pass 1): kind -> (regex the whole cell must match, rule).
@@ -100,12 +103,13 @@ RECORD = "illustrative synthetic row (true) or an observation (false/absent)"
 
 
 def _record_table(name: str, doc: str, counts: dict[str, str], ratios=(), key=("ward", "month"),
-                  extra: dict[str, Col] | None = None) -> Table:
+                  extra: dict[str, Col] | None = None, optional: dict[str, Col] | None = None) -> Table:
     columns = {
         "ward": Col("ward", "the unit: slug, GSO code or name in any spelling; stored as the slug"),
         "month": Col("month", f"calendar month, {PERIOD_START} to {PERIOD_END}", "YYYY-MM"),
         **(extra or {}),
         **{column: Col("count", text, unit, low=0) for column, (text, unit) in counts.items()},
+        **(optional or {}),
         "synthetic": Col("flag", RECORD, required=False, nullable=True),
     }
     return Table(name, doc, columns, key, tuple(ratios))
@@ -135,14 +139,18 @@ TABLES: dict[str, Table] = {
         key=("ward",),
     ),
     "criteria": Table(
-        "criteria", "The 22-criterion register (ids; official wording supplied by users).",
-        {"criterion_id": Col("slug_upper", "criterion id, C01-C22")},
-        key=("criterion_id",),
+        "criteria", "The criteria register: each scheme's criteria (ids; official wording supplied by users).",
+        {"scheme": Col("category", "criteria scheme (blank: qd5764-22, the 22-criterion set)", required=False,
+                       nullable=True, allowed=tuple(SCHEMES)),
+         "criterion_id": Col("slug_upper", "criterion id within its scheme, C01-C22 or C01-C20")},
+        key=("scheme", "criterion_id"),
     ),
     "published": Table(
         "published", "Figures as published, each with its source.",
         {
-            "ward": Col("ward", "the unit"),
+            "ward": Col("ward", "the unit, when it is one of units.csv (else blank and `code`)", nullable=True),
+            "code": Col("code", "GSO code when `ward` is blank (national unit list); stored as `ward` too when "
+                        "units.csv has it", required=False, nullable=True),
             "year": Col("year", "year the figure refers to", low=2021, high=2025),
             "indicator": Col("category", "indicator id of the export contract"),
             "value": Col("number", "value as published; shares as fractions 0-1"),
@@ -150,15 +158,21 @@ TABLES: dict[str, Table] = {
             "denominator": Col("number", "denominator when published", required=False, nullable=True, low=0),
             "source": Col("text", "publisher"),
         },
-        key=("ward", "year", "indicator"),
+        key=("ward", "code", "year", "indicator"),
         ratios=(("numerator", "denominator", "a share's part cannot exceed its whole"),),
         share_of="indicator",
+        one_of=("ward", "code"),
     ),
     "crimes": _record_table(
         "crimes", "Crimes recorded per ward, month and category.",
         {"count": ("cases recorded in the month", "cases")},
         extra={"category": Col("category", "crime category", allowed=CRIME_CATEGORIES)},
         key=("ward", "month", "category"),
+        # solved: of the month's cases, those solved (điều tra, khám phá) by the time of reporting,
+        # so a part of `count`; optional, for tables written before it existed.
+        ratios=[("solved", "count", "solved cases are among the cases recorded")],
+        optional={"solved": Col("count", "of the month's cases, solved (điều tra, khám phá)", "cases",
+                                required=False, low=0)},
     ),
     "tips": _record_table(
         "tips", "Crime reports and tips (tin báo, tố giác tội phạm) received and handled.",
@@ -189,6 +203,7 @@ TABLES: dict[str, Table] = {
         "fire_safety", "Fire-safety inter-household groups and public firefighting points (stocks).",
         {"fire_safety_groups": ("groups in place", "groups"),
          "public_firefighting_points": ("points in place", "points")},
+        optional={"fires": Col("count", "fires (vụ cháy) in the month", "fires", required=False, low=0)},
     ),
     "community_models": _record_table(
         "community_models", "Community security models active (stock).",
@@ -199,11 +214,34 @@ TABLES: dict[str, Table] = {
         {
             "ward": Col("ward", "the unit"),
             "year": Col("year", "assessment year", low=int(PERIOD_START[:4]), high=int(PERIOD_END[:4])),
+            "scheme": Col("category", "criteria scheme (blank or absent: qd5764-22)", required=False,
+                          nullable=True, allowed=tuple(SCHEMES)),
             "criterion_id": Col("criterion", "a criterion_id of the criteria register"),
             "met": Col("flag", "criterion met (1/true) or not (0/false)", dtype="int64"),
             "synthetic": Col("flag", RECORD, required=False, nullable=True),
         },
         key=("ward", "year", "criterion_id"),
+    ),
+    # Not a table of a study's data folder: the national register (`wardstudy.data.register`).
+    "programme_register": Table(
+        "programme_register", "Programme wards named by public sources, one row per source statement "
+        "(national; read by `wardstudy.data.register`).",
+        {
+            "ward_name": Col("text", "the ward as the source names it, with its type (Phường Điện Biên)"),
+            "district": Col("text", "its district as the source names it"),
+            "province": Col("text", "its province as the source names it"),
+            "code": Col("code", "GSO code matched in the national unit list (blank: see match_note)",
+                        nullable=True),
+            "cohort_year": Col("year", "year the ward entered, as the source gives it (blank: not stated)",
+                               nullable=True, low=2021, high=2030),
+            "status": Col("category", "what the source reports", allowed=REGISTER_STATUSES),
+            "figure": Col("text", "the figure as printed (e.g. 19/20 tiêu chí)", nullable=True),
+            "published_date": Col("date", "date of the source", nullable=True),
+            "url": Col("text", "the source page"),
+            "quote": Col("text", "a short quote of the source"),
+            "match_note": Col("text", "why no unique GSO code was matched (blank when matched)", nullable=True),
+        },
+        key=("ward_name", "district", "province", "status", "url"),
     ),
 }
 
@@ -307,6 +345,17 @@ def _range_rule(spec: Col) -> str:
     return f"is outside the range allowed ({spec.low}-{spec.high})"
 
 
+def present_key(table: Table, present: list[str]) -> list[str]:
+    """The columns of the table's key that are present; empty when a required one is missing.
+
+    Optional key columns (``scheme`` of the criteria register, ``code`` of the published
+    table) count only when the table has them.
+    """
+    if not all(k in present for k in table.key if table.columns[k].required):
+        return []
+    return [k for k in table.key if k in present]
+
+
 def value_schema(table: Table, present: list[str], context: Context) -> pa.DataFrameSchema:
     """The pass-3 pandera schema: ranges, categories, period, ratios and the unique key."""
     columns = {}
@@ -338,8 +387,10 @@ def value_schema(table: Table, present: list[str], context: Context) -> pa.DataF
     frame_checks = []
     for numerator, denominator, _why in table.ratios:
         if numerator in present and denominator in present:
+            # A negative whole is already reported as negative; comparing a part with it would
+            # report the same bad cell twice.
             frame_checks.append(pa.Check(
-                lambda d, n=numerator, m=denominator: ~(d[n] > d[m]),
+                lambda d, n=numerator, m=denominator: ~(d[n] > d[m]) | (d[m] < 0),
                 name=f"ratio:{numerator}:{denominator}", error=f"ratio:{numerator}:{denominator}"))
     if table.share_of and table.share_of in present and "value" in present:
         # Indicator ids ending in _share or _coverage are fractions 0-1 (the export contract).
@@ -347,8 +398,13 @@ def value_schema(table: Table, present: list[str], context: Context) -> pa.DataF
             lambda d: ~(d[table.share_of].astype(str).str.contains(r"(?:_share|_coverage)$")
                         & ~d["value"].between(0, 1) & d["value"].notna()),
             name="share", error="share"))
-    if all(k in present for k in table.key):
-        frame_checks.append(pa.Check(lambda d: ~d.duplicated(list(table.key), keep="first"),
+    if table.one_of and any(c in present for c in table.one_of):
+        # A published figure names its unit by slug (a unit of units.csv) or GSO code (any other).
+        named = [c for c in table.one_of if c in present]
+        frame_checks.append(pa.Check(lambda d: d[named].notna().any(axis=1), name="one_of", error="one_of"))
+    keys = present_key(table, present)
+    if keys:
+        frame_checks.append(pa.Check(lambda d: ~d.duplicated(keys, keep="first"),
                                      name="unique", error="unique"))
     return pa.DataFrameSchema(columns, checks=frame_checks, strict=False)
 
@@ -424,6 +480,11 @@ def validate_table(name: str, raw: pd.DataFrame, file: str, context: Context) ->
         for index, value in typed.loc[failed, "ward"].items():
             problems.append(Problem(file, int(index), "ward", value, errors[value].describe()))
         typed["ward"] = slugs
+        if "code" in table.one_of and "code" in present:
+            # A figure named by GSO code belongs to a unit of this study when units.csv has the code
+            # (a national data folder): give it the unit's slug, so it meets its records.
+            by_code = typed["ward"].isna() & typed["code"].notna()
+            typed.loc[by_code, "ward"] = typed.loc[by_code, "code"].map(context.resolver.exact)
 
     # Pass 3: values.
     fails = _failures(value_schema(table, present, context), typed)
@@ -448,18 +509,28 @@ def validate_table(name: str, raw: pd.DataFrame, file: str, context: Context) ->
             problems.append(Problem(file, index, "value", typed.at[index, "value"],
                                     f'is outside [0, 1] (indicator "{typed.at[index, table.share_of]}" is a '
                                     "share: write fractions 0-1, e.g. 0.95 for 95%)"))
+        elif row.check == "one_of":
+            if ("one_of", index) in seen_frame_rows:  # reported once per row, whichever column pandera names
+                continue
+            if any(c in raw.columns and pd.notna(raw.at[index, c]) for c in table.one_of):
+                continue  # a unit was written but not found: its own problem says so
+            seen_frame_rows.add(("one_of", index))
+            problems.append(Problem(file, index, " or ".join(table.one_of), NO_VALUE,
+                                    "empty cells (name the unit: a unit of units.csv in "
+                                    f'"{table.one_of[0]}", or its GSO code in "{table.one_of[1]}")'))
         elif row.check == "unique":
-            if row.column != table.key[0] or ("unique", index) in seen_frame_rows:
+            keys = present_key(table, present)
+            if ("unique", index) in seen_frame_rows:  # once per row, whichever column pandera names
                 continue
             seen_frame_rows.add(("unique", index))
             if first_row is None:  # the row each duplicate repeats, for all rows at once
-                keyed = typed[list(table.key)].astype(str).assign(_row=typed.index)
-                first_row = keyed.groupby(list(table.key))["_row"].transform("first")
-            key_value = [typed.at[index, k] for k in table.key]
+                keyed = typed[keys].astype(str).assign(_row=typed.index)
+                first_row = keyed.groupby(keys, dropna=False)["_row"].transform("first")
+            key_value = [typed.at[index, k] for k in keys]
             first = int(first_row.at[index])
-            problems.append(Problem(file, index, " + ".join(table.key), NO_VALUE,
+            problems.append(Problem(file, index, " + ".join(keys), NO_VALUE,
                                     f"{', '.join(_show(v) for v in key_value)} repeats row {first} "
-                                    f"(one row per {' + '.join(table.key)})"))
+                                    f"(one row per {' + '.join(keys)})"))
         else:
             problems.append(Problem(file, index, row.column, row.failure_case, row.check))
 
@@ -542,6 +613,8 @@ def rules_markdown() -> str:
             lines.append(f"`{numerator}` <= `{denominator}` ({why}).")
         if table.share_of:
             lines.append(f"`value` in [0, 1] where `{table.share_of}` ends in `_share` or `_coverage`.")
+        if table.one_of:
+            lines.append(f"Each row fills `{'` or `'.join(table.one_of)}`.")
         lines.append("")
     return "\n".join(lines)
 

@@ -19,7 +19,9 @@ What is built in, on purpose:
   whether they recover this known truth; ``PlantedEffects.none()`` plants nothing
   (a placebo world).
 * Everything else is plausible but invented: sizes, rates, a city-wide trend,
-  seasonality around Tết, Poisson and binomial noise.
+  seasonality around Tết, Poisson and binomial noise; so are the cases solved
+  (``crimes.solved``) and the fires (``fire_safety.fires``), drawn from a stream of their
+  own after everything else, so that the tables drawn before them keep their values.
 
 The same seed gives byte-identical files (``wardstudy generate``), given the pinned
 numpy in ``requirements.lock``.
@@ -79,6 +81,17 @@ CRIME_CATEGORIES = {
     "economic": (0.30, 1.00),
     "environment": (0.15, 1.00),
 }
+# Share of a month's cases solved (điều tra, khám phá), moving linearly from 2021-01 to 2024-12.
+# Drug, economic and environmental cases are mostly recorded when the police uncover them.
+SOLVED_SHARE = {
+    "social_order": (0.72, 0.80),
+    "high_tech": (0.30, 0.40),
+    "drugs": (1.00, 1.00),
+    "economic": (0.95, 0.95),
+    "environment": (0.95, 0.95),
+}
+FIRES_PER_1000 = 0.10  # fires per 1,000 residents a year (invented; more in the dry months around Tết)
+EXTRA_STREAM = 15      # the seed's second stream, for the columns added in issue 15
 
 
 @dataclass(frozen=True)
@@ -93,6 +106,7 @@ class PlantedEffects:
         December of the cohort year (built up evenly over the year).
     criteria_met: criteria met in the cohort year (one more each later year, up to 22).
     vneid_level2_boost: added to the share of eligible residents with a level-2 VNeID account.
+    crimes_solved_share: the share of social-order cases solved a programme ward reaches.
     Negative stocks and NaN shares mean "no change" (see `none`).
     """
 
@@ -106,6 +120,7 @@ class PlantedEffects:
     community_models: int = 4
     criteria_met: int = 21
     vneid_level2_boost: float = 0.08
+    crimes_solved_share: float = 0.85
 
     @classmethod
     def none(cls) -> "PlantedEffects":
@@ -121,6 +136,7 @@ class PlantedEffects:
             community_models=-1,
             criteria_met=-1,
             vneid_level2_boost=0.0,
+            crimes_solved_share=np.nan,
         )
 
 
@@ -306,6 +322,25 @@ def _criteria(rng, grid, planted: PlantedEffects, programme: dict[str, int], cal
     })
 
 
+def _solved(rng, grid, crimes: pd.DataFrame, planted: PlantedEffects) -> np.ndarray:
+    """Cases solved of each crimes row: Binomial(count, the category's share that month).
+
+    `crimes` is `_crimes`' table: one block of grid rows per category, in `CRIME_CATEGORIES` order.
+    """
+    shares = []
+    for category in CRIME_CATEGORIES:
+        share = _ramp(grid, *SOLVED_SHARE[category])
+        if category == "social_order":
+            share = _with_target(share, grid, planted.crimes_solved_share)
+        shares.append(share)
+    return rng.binomial(crimes["count"].to_numpy(), np.concatenate(shares))
+
+
+def _fires(rng, grid) -> np.ndarray:
+    """Fires in each unit and month: Poisson, by size, more around Tết; no programme effect."""
+    return rng.poisson(grid["size"].to_numpy() / 1000 * FIRES_PER_1000 / 12 * _tet_season(grid["month_of_year"]))
+
+
 def _calibrate_stocks(frame: pd.DataFrame, grid: pd.DataFrame, values: dict[str, int]) -> pd.DataFrame:
     """Hold the calibrated ward's December stocks at the published values."""
     cell = _calibrated_cell(grid) & (grid["month_of_year"] == 12).to_numpy()
@@ -331,8 +366,8 @@ def generate_panel(
     sizes: unit slug -> residents, in the order the units are generated (default: the 8
         units of Bắc Kạn city, `UNIT_SIZE`; the national panel passes every phường).
 
-    Tables: crimes, tips, procedures, project06, fire_safety, community_models
-    (monthly, one row per ward and month, crimes also per category) and
+    Tables: crimes (with ``solved``), tips, procedures, project06, fire_safety (with
+    ``fires``), community_models (monthly, one row per ward and month, crimes also per category) and
     criteria_assessments (yearly, one row per ward, year and criterion).
     Every table has ``synthetic = True``.
 
@@ -360,6 +395,10 @@ def generate_panel(
             "fire_safety_groups": CALIBRATED_FIRE_SAFETY_GROUPS,
             "public_firefighting_points": CALIBRATED_FIREFIGHTING_POINTS,
         })
+    # Its own stream, drawn last: the columns above keep the values they had before these existed.
+    extra = np.random.default_rng([seed, EXTRA_STREAM])
+    tables["crimes"] = tables["crimes"].assign(solved=_solved(extra, grid, tables["crimes"], planted))
+    tables["fire_safety"] = tables["fire_safety"].assign(fires=_fires(extra, grid))
     return {name: table.assign(synthetic=True) for name, table in sorted(tables.items())}
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 
 from wardstudy.data.contract import CONTRACT_COLUMNS, INDICATOR_IDS
 from wardstudy.data.months import year_of
+from wardstudy.data.schemes import scheme_problems, with_scheme
 from wardstudy.indicators.exact import clopper_pearson, poisson_count_interval
 from wardstudy.indicators.same_period import comparison_rows, same_period_comparison
 
@@ -83,25 +84,45 @@ def _year_end_share(frame: pd.DataFrame, numerator: str, denominator: str, indic
     return _finish(last[KEYS].assign(value=value, numerator=num, denominator=den), indicator)
 
 
+def _scheme_grid(assessments: pd.DataFrame, register: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Assessments and register with their scheme (default where absent), checked against each other."""
+    a, r = with_scheme(assessments), with_scheme(register)
+    problems = scheme_problems(a, r)
+    if problems:
+        # Counting a criterion its scheme does not have would give 21/20; refuse instead.
+        raise ValueError("criteria assessments do not fit the criteria register: " + "; ".join(problems[:5]))
+    return a, r
+
+
 def criteria_met_share(assessments: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
-    """Share of the programme's criteria a ward met in a year.
+    """Share of its scheme's criteria a ward met in a year.
 
-    share = criteria met / criteria in the register (`register`, one row per criterion:
-    22 in the shipped register). Unit: fraction (0-1). The denominator is the whole
-    register, not the criteria assessed: an unassessed criterion is not met. A census of
-    criteria, not a sample, so there is no interval.
+    share = criteria met / criteria of the scheme the ward-year was assessed under
+    (``scheme`` of the assessments; absent or blank: the 22-criterion set of Quyết định
+    5764, `wardstudy.data.schemes.DEFAULT_SCHEME`). Unit: fraction (0-1); numerator and
+    denominator give the score as published ("19/20"). The denominator is the scheme's
+    whole register, not the criteria assessed: an unassessed criterion is not met. A census
+    of criteria, not a sample, so there is no interval. Scores of two schemes have two
+    denominators: compare them as shares only with care, and never rank them together
+    (`wardstudy.indicators.peers.peer_ranks`).
 
-    >>> register = pd.DataFrame({"criterion_id": [f"C{i:02d}" for i in range(1, 23)]})
-    >>> df = pd.DataFrame({"ward": ["a"] * 22, "year": [2023] * 22,
-    ...                    "criterion_id": register["criterion_id"], "met": [1] * 21 + [0]})
-    >>> criteria_met_share(df, register)[["ward", "year", "numerator", "denominator"]]
-      ward  year  numerator  denominator
-    0    a  2023       21.0         22.0
+    >>> register = pd.DataFrame({"scheme": ["qd5764-22"] * 22 + ["bca-2024-20"] * 20,
+    ...                          "criterion_id": [f"C{i:02d}" for i in [*range(1, 23), *range(1, 21)]]})
+    >>> df = pd.DataFrame({"ward": ["a"] * 22 + ["b"] * 20, "year": [2023] * 22 + [2024] * 20,
+    ...                    "scheme": register["scheme"], "criterion_id": register["criterion_id"],
+    ...                    "met": [1] * 21 + [0] + [1] * 19 + [0]})
+    >>> criteria_met_share(df, register)[["ward", "year", "numerator", "denominator", "value"]]
+      ward  year  numerator  denominator     value
+    0    a  2023       21.0         22.0  0.954545
+    1    b  2024       19.0         20.0  0.950000
     """
-    n_criteria = len(register)
-    met = assessments.assign(met=assessments["met"].astype(int)).groupby(KEYS, as_index=False)["met"].sum()
+    a, r = _scheme_grid(assessments, register)
+    sizes = r.groupby("scheme")["criterion_id"].nunique()
+    met = (a.assign(met=a["met"].astype(int))
+           .groupby([*KEYS, "scheme"], as_index=False)["met"].sum())
     num = met["met"].to_numpy(dtype=float)
-    out = met[KEYS].assign(value=num / n_criteria, numerator=num, denominator=float(n_criteria))
+    den = met["scheme"].map(sizes).to_numpy(dtype=float)
+    out = met[KEYS].assign(value=num / den, numerator=num, denominator=den)
     return _finish(out, "criteria_met_share")
 
 
@@ -145,6 +166,48 @@ def high_tech_crimes(crimes: pd.DataFrame) -> pd.DataFrame:
     0    a  2023    4.0
     """
     return crime_counts(crimes, "high_tech", "high_tech_crimes")
+
+
+def crimes_solved_share(crimes: pd.DataFrame) -> pd.DataFrame:
+    """Share of social-order cases solved (tỷ lệ điều tra, khám phá), with an exact 95% interval.
+
+    share = solved / count of the social-order rows, summed over the months of the year;
+    ``solved`` counts the month's cases solved by the time of reporting, so it is a part of
+    the month's cases and the share a binomial one (Clopper-Pearson interval, as for tips).
+    Unit: fraction (0-1). No cases in the year: NaN. A crimes table without a ``solved``
+    column gives no rows.
+
+    >>> df = pd.DataFrame({"ward": ["a"] * 3, "month": ["2023-01", "2023-02", "2023-02"],
+    ...                    "category": ["social_order", "social_order", "drugs"],
+    ...                    "count": [6, 4, 9], "solved": [3, 4, 9]})
+    >>> crimes_solved_share(df)[["ward", "year", "numerator", "denominator", "value"]]
+      ward  year  numerator  denominator  value
+    0    a  2023        7.0         10.0    0.7
+    """
+    if "solved" not in crimes.columns:
+        return _finish(pd.DataFrame(columns=KEYS), "crimes_solved_share")
+    return _share(crimes[crimes["category"] == "social_order"], "solved", "count", "crimes_solved_share")
+
+
+def fires(fire_safety: pd.DataFrame) -> pd.DataFrame:
+    """Fires (số vụ cháy) per ward and year, with an exact Poisson (Garwood) 95% interval.
+
+    value = sum of the monthly ``fires``. Unit: fires per year (per months present). A
+    fire-safety table without a ``fires`` column gives no rows.
+
+    >>> df = pd.DataFrame({"ward": ["a", "a", "b"], "month": ["2023-01", "2023-07", "2023-01"],
+    ...                    "fires": [1, 2, 0]})
+    >>> fires(df)[["ward", "year", "value"]]
+      ward  year  value
+    0    a  2023    3.0
+    1    b  2023    0.0
+    """
+    if "fires" not in fire_safety.columns:
+        return _finish(pd.DataFrame(columns=KEYS), "fires")
+    sums = _with_year(fire_safety).groupby(KEYS, as_index=False)["fires"].sum()
+    count = sums["fires"].to_numpy(dtype=float)
+    low, high = poisson_count_interval(count)
+    return _finish(sums[KEYS].assign(value=count, ci_low=low, ci_high=high), "fires")
 
 
 def social_order_crime_change(crimes: pd.DataFrame) -> pd.DataFrame:
@@ -300,19 +363,22 @@ def vneid_level2_share(project06: pd.DataFrame) -> pd.DataFrame:
 
 
 def unmet_criteria(assessments: pd.DataFrame, register: pd.DataFrame) -> pd.DataFrame:
-    """The criteria of the register a ward did not meet in a year: one row per (ward, year, criterion).
+    """The criteria of its scheme a ward did not meet in a year: one row per (ward, year, criterion).
 
-    A criterion with no assessment row counts as unmet (as in `criteria_met_share`).
-    Returns ``ward, year, criterion_id`` in register order.
+    A criterion of the scheme with no assessment row counts as unmet (as in
+    `criteria_met_share`). Returns ``ward, year, scheme, criterion_id`` in register order;
+    ``scheme`` says which set an id such as "C06" belongs to (C06 of the 22-criterion set
+    is not C06 of the 20-criterion set).
 
     >>> register = pd.DataFrame({"criterion_id": ["C01", "C02", "C03"]})
     >>> a = pd.DataFrame({"ward": ["w", "w"], "year": [2023, 2023], "criterion_id": ["C01", "C02"], "met": [1, 0]})
     >>> unmet_criteria(a, register)["criterion_id"].tolist()
     ['C02', 'C03']
     """
-    ward_years = assessments[KEYS].drop_duplicates()
-    grid = ward_years.merge(register[["criterion_id"]].assign(order=range(len(register))), how="cross")
-    met = assessments.loc[assessments["met"].astype(int) == 1, KEYS + ["criterion_id"]].assign(_met=True)
-    out = grid.merge(met, on=KEYS + ["criterion_id"], how="left")
-    out = out[out["_met"].isna()].sort_values(KEYS + ["order"], kind="stable")
-    return out[KEYS + ["criterion_id"]].astype({"year": int}).reset_index(drop=True)
+    a, r = _scheme_grid(assessments, register)
+    ward_years = a[[*KEYS, "scheme"]].drop_duplicates()
+    grid = ward_years.merge(r[["scheme", "criterion_id"]].assign(order=range(len(r))), on="scheme")
+    met = a.loc[a["met"].astype(int) == 1, [*KEYS, "scheme", "criterion_id"]].assign(_met=True)
+    out = grid.merge(met, on=[*KEYS, "scheme", "criterion_id"], how="left")
+    out = out[out["_met"].isna()].sort_values([*KEYS, "order"], kind="stable")
+    return out[[*KEYS, "scheme", "criterion_id"]].astype({"year": int}).reset_index(drop=True)

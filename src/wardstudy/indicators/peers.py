@@ -59,6 +59,9 @@ def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_co
     lower is better (crimes, changes). Ties share the best rank ("min"). Shares are ranked
     as a reader sees them, rounded to 0.1 percentage point, so units shown with the same
     figure share a rank rather than being ordered by invisible digits.
+    Criteria scores are ranked only among peers scored on the same scheme (the same
+    denominator: 19/20 is not set against 21/22 as if the scales were equal), so
+    ``n_peers`` counts the peers of the ward's own scheme.
     Adds: peer_group, rank, n_peers, peer_min, peer_median, peer_max. Wards without a
     value are left out of their group's ranking.
 
@@ -67,6 +70,10 @@ def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_co
     ...                   "indicator": ["tips_handled_share"] * 3, "value": [0.9, 1.0, 0.8]})
     >>> peer_ranks(v, units)[["ward", "rank", "n_peers"]].to_numpy().tolist()
     [['a', 2, 3], ['b', 1, 3], ['c', 3, 3]]
+    >>> c = v.assign(indicator="criteria_met_share", value=[21 / 22, 19 / 20, 20 / 22],
+    ...              numerator=[21, 19, 20], denominator=[22, 20, 22])
+    >>> peer_ranks(c, units)[["ward", "rank", "n_peers"]].to_numpy().tolist()
+    [['a', 1, 2], ['b', 1, 1], ['c', 2, 2]]
     """
     ranked = [i for i, spec in REGISTRY.items() if spec.ranked]
     rows = values[values["indicator"].isin(ranked) & values["value"].notna()]
@@ -76,7 +83,11 @@ def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_co
     shown = np.where(kind.isin(["share", "criteria"]), rows["value"].round(3), rows["value"])
     # One ascending rank for every indicator: negate where higher is better.
     score = pd.Series(np.where(lower, shown, -shown), index=rows.index)
-    keys = ["peer_group", "year", "baseline_year", "indicator"]
+    # A criteria score is comparable only within its scheme, which its denominator names.
+    denominator = rows["denominator"] if "denominator" in rows.columns else pd.Series(np.nan, index=rows.index)
+    scale = np.where(kind.eq("criteria"), denominator.astype(float).astype(str), "")
+    rows = rows.assign(_scale=scale)
+    keys = ["peer_group", "year", "baseline_year", "indicator", "_scale"]
     groups = rows.assign(score=score).groupby(keys)
     out = rows.assign(
         rank=groups["score"].rank(method="min").astype(int),
@@ -85,4 +96,4 @@ def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_co
         peer_median=groups["value"].transform("median"),
         peer_max=groups["value"].transform("max"),
     )
-    return out.reset_index(drop=True)
+    return out.drop(columns="_scale").reset_index(drop=True)

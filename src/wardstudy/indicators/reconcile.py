@@ -4,6 +4,10 @@ Published percentages are rounded to whole points ("100%", "20%"), so a recomput
 share matches when it rounds to the published figure at the published precision: within
 half a percentage point for a figure published as a percentage, exactly for counts and
 for "N/22" criteria.
+
+The published table is national: it also holds figures of wards outside the study's
+units (named by GSO ``code``, ``ward`` blank). A figure is set beside a recomputed one
+only for a ward that has records in the study; the others wait for their records.
 """
 
 from __future__ import annotations
@@ -33,8 +37,11 @@ def reconcile(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     computed: indicators in the export contract's columns (`indicators.all_indicators`).
     published: the published table (``data/reference/published.csv``).
     Returns ``ward, year, indicator, as_published, published, computed, difference,
-    matches, source, url``; `computed` is NaN (and `matches` False) where the data give
-    no value for a published figure.
+    matches, source, url, computed_numerator, computed_denominator`` (the last two let a
+    recomputed criteria score read "19/20" in its own scheme) for the published figures
+    of wards that have records in `computed`; `computed` is NaN (and `matches` False) where
+    those records give no value for a published figure. Figures of other wards (blank
+    ``ward``, or a ward with no records) are left out.
 
     >>> computed = pd.DataFrame({"ward": ["a"], "year": [2023], "indicator": ["tips_handled_share"],
     ...                          "value": [0.998]})
@@ -43,15 +50,20 @@ def reconcile(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     >>> reconcile(computed, published)[["published", "computed", "matches"]]
        published  computed  matches
     0        1.0     0.998     True
+    >>> elsewhere = published.assign(ward=[None], code=["20260"])
+    >>> len(reconcile(computed, pd.concat([published, elsewhere])))
+    1
     """
     keys = ["ward", "year", "indicator"]
+    published = published[published["ward"].isin(set(computed["ward"]))]
     pub = published.assign(year=published["year"].astype(int))
     if "as_published" not in pub.columns:
         pub = pub.assign(as_published=None)
-    merged = pub.rename(columns={"value": "published"}).merge(
-        computed[keys + ["value"]].rename(columns={"value": "computed"}), on=keys, how="left"
-    )
+    recomputed = computed.reindex(columns=keys + ["value", "numerator", "denominator"]).rename(
+        columns={"value": "computed", "numerator": "computed_numerator", "denominator": "computed_denominator"})
+    merged = pub.rename(columns={"value": "published"}).merge(recomputed, on=keys, how="left")
     merged["difference"] = merged["computed"] - merged["published"]
     merged["matches"] = (merged["difference"].abs() <= published_tolerance(merged["as_published"])).fillna(False)
-    columns = keys + ["as_published", "published", "computed", "difference", "matches", "source", "url"]
+    columns = keys + ["as_published", "published", "computed", "difference", "matches", "source", "url",
+                      "computed_numerator", "computed_denominator"]
     return merged.reindex(columns=columns)

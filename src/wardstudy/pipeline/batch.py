@@ -192,8 +192,9 @@ def _is_fresh(job: WardJob) -> bool:
 
 # ---------------------------------------------------------------- one ward (worker process)
 
-def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
-    """Export an executed notebook to a reviewer's HTML page: code hidden, offline, UTF-8.
+def export_html(notebook_path: Path, html_path: Path, title: str, lang: str = "vi") -> Path:
+    """Export an executed notebook to a reviewer's HTML page: code hidden, offline, UTF-8,
+    in `lang` (the page's ``<html lang>`` and the template's own words).
 
     Written atomically, so an interrupted export never leaves a half page.
     """
@@ -214,7 +215,7 @@ def export_html(notebook_path: Path, html_path: Path, title: str) -> Path:
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        language_code="vi",
+        language_code=lang,
     )
     body, _ = exporter.from_notebook_node(nb)
     return atomic_write_text(html_path, body)
@@ -281,7 +282,7 @@ def run_ward(job: WardJob) -> WardResult:
         try:
             with _kernel_stderr_to(kernel_log, job.capture_stderr):
                 _execute(job.notebook, out_nb, job.parameters, job.timeout)
-                export_html(out_nb, html, job.title)
+                export_html(out_nb, html, job.title, job.parameters.get("lang", "vi"))
             result.ok = True
             result.outputs = {out_nb.name: out_nb.read_bytes(), html.name: html.read_bytes()}
         except PapermillExecutionError as err:
@@ -436,7 +437,7 @@ def _requests(params_dir: Path | None, wards: list[str] | None, selection: Selec
     return requests, [r.slug for r in requests]
 
 
-def _index_rows(results: list[WardResult], checked: dict, builds: dict) -> list[dict]:
+def _index_rows(results: list[WardResult], checked: dict, builds: dict, lang: str = "vi") -> list[dict]:
     """One index row per ward, its headline figures read from the build its page used.
 
     Each build's rows for the run's wards are read once (not once per ward), then looked up.
@@ -471,10 +472,11 @@ def _index_rows(results: list[WardResult], checked: dict, builds: dict) -> list[
                        cohort_year=None if cohort is None else int(cohort))
             if r.ok:
                 at = (p.ward, p.year, p.baseline_year)
-                row["headline"] = headline(values.get(at, pd.DataFrame(columns=["indicator", "value"])))
+                row["headline"] = headline(values.get(at, pd.DataFrame(columns=["indicator", "value"])), lang)
                 if at in compared.index and int(compared.loc[at, "months"]) < 12:
-                    row["note"] = (f"so sánh {fmt_period(compared.loc[at, 'months_compared'], p.year)} với cùng kỳ "
-                                   f"{p.baseline_year}")
+                    period = fmt_period(compared.loc[at, "months_compared"], p.year, lang)
+                    row["note"] = (f"{period} compared with the same period of {p.baseline_year}" if lang == "en"
+                                   else f"so sánh {period} với cùng kỳ {p.baseline_year}")
         rows.append(row)
     return rows
 
@@ -540,7 +542,7 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
     # The index and the CSV come from the builds the wards' pages read.
     position = {slug: i for i, slug in enumerate(order)}
     results.sort(key=lambda r: position.get(r.slug, len(position)))
-    rows = _index_rows(results, checked, builds)
+    rows = _index_rows(results, checked, builds, lang)
     used = {checked[r.slug][1] for r in results if r.slug in checked} or set(builds)
     main = builds[None if None in used else sorted(used, key=str)[0]]
     atomic_write_text(out_dir / "indicators.csv", indicators_csv_text(main.read("indicators")))
