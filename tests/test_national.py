@@ -24,26 +24,32 @@ def test_the_panel_has_every_phuong_and_a_rollout_shaped_like_the_published_one(
     assert len(units) == 1716 and units["slug"].is_unique and set(units["type"]) == {"phường"}
     by_year = programme["cohort_year"].value_counts().to_dict()
     # 2023: one per province outside the five cities (58) plus one per quận of those cities
-    # (47; the list's two other quận are Huế's, a centrally-run city only from 2025): 105,
-    # against a published quota of 106. 2024: two more per province, one more per quận.
-    assert by_year == {2023: 58 + 47, 2024: 2 * 58 + 47}
-    # Every province outside the five cities has exactly one 2023 ward, Bắc Kạn's being Đức Xuân.
+    # (47; the list's two other quận are Huế's, a centrally-run city only from 2025), where
+    # Bà Rịa–Vũng Tàu's two sourced 2023 pilots both stay: 106, the published quota. 2024: two
+    # more per province and one more per quận, where Quảng Nam's three sourced wards all stay.
+    # 2021: the four sourced pilots of the centrally-run cities with a year.
+    assert by_year == {2021: 4, 2023: 58 + 47 + 1, 2024: 2 * 58 + 47 + 1}
     provinces = units.set_index("slug").loc[programme["ward"], "province_code"].to_numpy()
     first = programme.assign(province_code=provinces).query("cohort_year == 2023")
     per_province = first[~first["province_code"].isin(["01", "31", "48", "79", "92"])].groupby("province_code").size()
-    assert len(per_province) == 58 and set(per_province) == {1}
+    assert len(per_province) == 58 and per_province.drop("77").eq(1).all() and per_province["77"] == 2
 
 
 def test_sourced_wards_keep_their_year_and_source_and_the_rest_say_synthetic(national):
-    programme = national["programme"].set_index("ward")
-    assert programme.loc["duc-xuan", "cohort_year"] == 2023
-    assert programme.loc[["xuat-hoa", "song-cau"], "cohort_year"].tolist() == [2024, 2024]
-    assert programme.loc["duc-xuan", "source"].startswith("Báo Bắc Kạn")
-    others = programme.drop(index=["duc-xuan", "xuat-hoa", "song-cau"])
+    from wardstudy.data.register import sourced_cohorts
+
+    programme = national["programme"].set_index("code")
+    sourced = sourced_cohorts()
+    assert len(sourced) == 16
+    for code, year in sourced.items():
+        assert programme.loc[code, "cohort_year"] == year, code
+        assert programme.loc[code, "role"] != SYNTHETIC_ROLE and programme.loc[code, "url"].startswith("http")
+    assert programme.loc["01840", "source"].startswith("Báo Bắc Kạn")
+    others = programme.drop(index=list(sourced))
     assert (others["role"] == SYNTHETIC_ROLE).all() and others["source"].str.startswith("synthetic").all()
     # Bắc Kạn's quota is met by the sourced wards: no synthetic ward is added in its province.
     units = national["units"].set_index("slug")
-    assert (units.loc[others.index, "province_code"] != "06").all()
+    assert (units.loc[others["ward"], "province_code"] != "06").all()
 
 
 def test_every_record_table_is_synthetic_and_duc_xuan_keeps_its_published_figures(national):

@@ -10,9 +10,11 @@ made-up records that anyone regenerates byte for byte from the seed). It has:
   police, and a ward's peers and donors are phường too.
 * ``programme.csv``: a roll-out shaped like the published one (`synthetic_rollout`): a
   2023 cohort of one phường per province and one per urban district (quận) of the five
-  centrally-run cities (~107, the published quota was 106), a larger 2024 cohort (two
-  more per province, one more per quận). Sourced wards keep their sourced year (Đức Xuân
-  2023, Xuất Hóa and Sông Cầu 2024); every other row says ``synthetic roll-out``.
+  centrally-run cities (106 with the sourced pilots, the published quota), a larger 2024 cohort (two
+  more per province, one more per quận). Every ward of the sourced programme register
+  (`wardstudy.data.register.sourced_cohorts`: Đức Xuân 2023, Xuất Hóa and Sông Cầu 2024,
+  the pilots of 2021–2022 and the other sourced wards) keeps its sourced year, source and
+  link, and counts towards its province's quota; every other row says ``synthetic roll-out``.
 * the seven record tables of `wardstudy.data.synthetic.generate_panel`, with the same
   planted effect (`PlantedEffects`) and Đức Xuân's 2023 figures pinned to the published
   ones, every row ``synthetic = True``.
@@ -29,12 +31,14 @@ import pandas as pd
 
 from wardstudy import files, paths
 from wardstudy.data.national import CENTRAL_CITY_CODES, national_slugs, read_national_units
+from wardstudy.data.register import read_register, sourced_cohorts
 from wardstudy.data.synthetic import DEFAULT_SEED, UNIT_SIZE, PlantedEffects, generate_panel
 
 __all__ = ["SOURCED_COHORTS", "national_dir", "national_units_table", "synthetic_rollout",
            "generate_national_panel", "write_national_panel"]
 
-# GSO code -> cohort year of the programme wards the shipped register sources.
+# GSO code -> cohort year of Bắc Kạn city's programme wards (the shipped programme.csv); the
+# national panel uses the whole sourced register (`sourced_cohorts`).
 SOURCED_COHORTS = {"01840": 2023, "01855": 2024, "01837": 2024}
 SYNTHETIC_ROLE = "synthetic roll-out"
 MEDIAN_SIZE, SIZE_SIGMA, SIZE_RANGE = 9000, 0.5, (2000, 60000)
@@ -69,7 +73,7 @@ def national_units_table(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[s
 
 
 def _pick(rng: np.random.Generator, candidates: pd.DataFrame, n: int) -> list[str]:
-    n = min(n, len(candidates))
+    n = max(0, min(n, len(candidates)))  # a quota already met by sourced wards adds none
     return list(candidates["code"].to_numpy()[rng.choice(len(candidates), size=n, replace=False)]) if n else []
 
 
@@ -97,21 +101,37 @@ def synthetic_rollout(units: pd.DataFrame, rng: np.random.Generator,
     return pd.DataFrame(sorted(cohort.items()), columns=["code", "cohort_year"])
 
 
+def _with_register_sources(programme: pd.DataFrame) -> pd.DataFrame:
+    """Fill role, source and link of sourced wards not in the shipped programme.csv from the
+    register (its earliest row with a year for the ward)."""
+    register = read_register()
+    register = register[register["code"].notna() & register["cohort_year"].notna()]
+    first = register.sort_values(["code", "cohort_year", "published_date"]).drop_duplicates("code").set_index("code")
+    missing = programme["source"].isna() & programme["code"].isin(first.index)
+    rows = first.loc[programme.loc[missing, "code"]]
+    programme.loc[missing, "role"] = rows["status"].to_numpy()
+    dated = rows["published_date"].fillna("date not given").astype(str)
+    programme.loc[missing, "source"] = ("programme register, " + dated).to_numpy()
+    programme.loc[missing, "url"] = rows["url"].to_numpy()
+    return programme
+
+
 def generate_national_panel(seed: int = DEFAULT_SEED, planted: PlantedEffects | None = None,
                             sourced: dict[str, int] | None = None) -> dict[str, pd.DataFrame]:
     """The national panel's tables: units, programme and the seven record tables.
 
     >>> panel = generate_national_panel()        # doctest: +SKIP
     >>> len(panel["units"]), panel["programme"]["cohort_year"].value_counts().sort_index().tolist()
-    (1716, [107, 164])
+    (1716, [4, 106, 164])
     """
     rng = np.random.default_rng([seed, 1716])  # its own stream: the city panel's draws stay as they are
     units, sizes = national_units_table(rng)
-    cohorts = synthetic_rollout(units, rng, sourced)
+    cohorts = synthetic_rollout(units, rng, sourced_cohorts() if sourced is None else sourced)
     by_code = units.set_index("code")
     shipped = pd.read_csv(paths.reference_dir() / "programme.csv", dtype=str, keep_default_na=False)
     programme = cohorts.assign(ward=by_code.loc[cohorts["code"], "slug"].to_numpy())
     programme = programme.merge(shipped.drop(columns=["ward", "cohort_year"]), on="code", how="left")
+    programme = _with_register_sources(programme)
     synthetic = programme["source"].isna()
     programme.loc[synthetic, "role"] = SYNTHETIC_ROLE
     programme.loc[synthetic, "source"] = f"synthetic: wardstudy generate --national (seed {seed})"

@@ -29,6 +29,7 @@ import pandas as pd
 
 from wardstudy import paths
 from wardstudy.data import StudyData, load, resolve_data_dir
+from wardstudy.data.schemes import DEFAULT_SCHEME, scheme_sizes
 from wardstudy.files import atomic_write_text, sha256_files
 
 __all__ = ["BUILD_FORMAT", "Build", "build_folder", "input_hash", "ensure_build", "make_build", "add_impact"]
@@ -138,7 +139,9 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
         "is_synthetic": study.is_synthetic,
         "years": study.years(),
         "n_units": len(study.units),
-        "n_criteria": len(study.criteria),
+        # The default scheme's size (a register may hold several schemes; a ward-year's own
+        # denominator comes with its criteria_met_share row).
+        "n_criteria": scheme_sizes(study.criteria).get(DEFAULT_SCHEME, len(study.criteria)),
         "tables": sorted(tables),
         "impact": False,
     }
@@ -177,14 +180,23 @@ def add_impact(build: Build, jobs: int | None = None) -> Build:
         from wardstudy.evaluate.design import impact_results
 
         designs, estimates = impact_results(study, [])
-    for name, frame in {"impact_designs": designs, "impact_estimates": estimates}.items():
+    # The programme's pooled effect, its event-study rows and detectable effect, every year.
+    impact = {"impact_designs": designs, "impact_estimates": estimates, **_programme_tables(study)}
+    for name, frame in impact.items():
         staging = build.path / f".{name}.parquet.tmp"
         frame.reset_index(drop=True).to_parquet(staging, index=False)
         os.replace(staging, build.path / f"{name}.parquet")
     manifest = {**build.manifest, "impact": True,
-                "tables": sorted({*build.manifest["tables"], "impact_designs", "impact_estimates"})}
+                "tables": sorted({*build.manifest["tables"], *impact})}
     atomic_write_text(build.path / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return Build(build.path, manifest)
+
+
+def _programme_tables(study: StudyData) -> dict[str, pd.DataFrame]:
+    """The programme's pooled results of every year (`evaluate.pooled.pooled_results`)."""
+    from wardstudy.evaluate.pooled import pooled_results
+
+    return pooled_results(study.crimes, study.project06, study.programme, study.units, study.years())
 
 
 # Tasks per process: a few each, so that one slow task does not leave the others idle.
