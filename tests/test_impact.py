@@ -108,5 +108,7 @@ def test_display_table_says_why_a_single_ward_has_no_interval(study):
     design = impact.impact_design(study.programme, study.units, "duc-xuan", 2023)
     shown = tables.impact_table(impact.impact_estimates(study.crimes, study.project06, design))
     assert shown.index[0].startswith("Khác biệt kép")
-    assert "không ước lượng được sai số" in shown.iloc[0]["Khoảng tin cậy 95%"]
-    assert shown.iloc[0]["p nhỏ nhất có thể"] == "1/8 = 0,125"  # 7 comparison units + the ward
+    assert "không ước lượng được sai số" in shown.iloc[0]["KTC 95%"]
+    # 7 comparison units + the ward: 8 assignments, the smallest p 1/8.
+    assert shown.iloc[0]["Cách kiểm định"] == "kiểm định hoán vị (8 hoán vị)"
+    assert shown.iloc[0]["Kết quả"].endswith("với thiết kế này p không thể nhỏ hơn 1/8 = 0,125")

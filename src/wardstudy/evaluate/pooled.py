@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from wardstudy.evaluate.design import ImpactDesign, donor_pool, social_order_rates
+from wardstudy.evaluate.design import ImpactDesign, social_order_rates
 from wardstudy.evaluate.did import aggregate_did, did_permutation_test, staggered_did
 from wardstudy.evaluate.power import DetectableEffect, minimum_detectable_effect
 
-__all__ = ["PooledEffect", "pooled_panel", "pooled_effect", "pooled_detectable_effect"]
+__all__ = ["PooledEffect", "pooled_panel", "pooled_effect", "pooled_detectable_effect", "pooled_results",
+           "EFFECT_COLUMNS", "LEVEL_COLUMNS", "UNIT_COLUMNS"]
 
 Z95 = 1.959963984540054
 
@@ -69,7 +70,10 @@ def pooled_panel(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.Da
     cohorts = dict(zip(programme["ward"], programme["cohort_year"].astype(int)))
     known = set(units["slug"])
     treated = {w: g for w, g in cohorts.items() if g <= year and w in known}
-    pool = pd.concat([donor_pool(units, w) for w in treated], ignore_index=True) if treated else units.iloc[:0]
+    # The union of the treated wards' donor pools (`donor_pool`: a ward's own district), in one
+    # selection rather than one per ward: the national panel has hundreds of treated wards.
+    districts = set(units.loc[units["slug"].isin(list(treated)), "district_code"])
+    pool = units[units["district_code"].isin(districts)] if treated else units.iloc[:0]
     controls = sorted(u for u in pool["slug"].unique() if cohorts.get(u, year + 1) > year)
     if not treated:
         return pd.DataFrame(columns=["ward", "period", "count", "residents", "rate", "cohort"]), {}, controls
@@ -129,3 +133,57 @@ def pooled_detectable_effect(crimes: pd.DataFrame, project06: pd.DataFrame, prog
 
     return minimum_detectable_effect(analyse, crimes, project06, treated, controls, None, year, method="pooled",
                                      n_simulations=n_simulations, seed=seed)
+
+
+EFFECT_COLUMNS = ["year", "n_treated", "n_controls", "att", "se", "att_ci_low", "att_ci_high", "rate_ratio", "ci_low",
+                  "ci_high", "p_value", "min_p_value", "n_assignments", "exact", "mde_rate_ratio", "mde_level",
+                  "mde_power", "mde_floor", "units_needed", "mde_simulations"]
+LEVEL_COLUMNS = ["year", "kind", "level", "att", "se", "ci_low", "ci_high"]
+UNIT_COLUMNS = ["year", "ward", "cohort", "role"]
+
+
+def pooled_results(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.DataFrame, units: pd.DataFrame,
+                   years: list[int], n_permutations: int = 2000, n_simulations: int = 50, seed: int = 0,
+                   detectable: bool = True) -> dict[str, pd.DataFrame]:
+    """The pooled effect of every report year in `years` as tidy tables (what a build stores).
+
+    * ``programme_effects``: one row per year (`EFFECT_COLUMNS`): the treated wards and
+      controls counted, the ATT (cases per 1,000 residents a year) with its analytic 95%
+      interval, the rate ratio with its interval, the randomisation p (``exact``: over every
+      reassignment, so p = k / n_assignments; else over `n_permutations` draws) and, with
+      `detectable`, the minimum detectable effect (`pooled_detectable_effect`). A year with
+      no treated ward or fewer than two controls has its counts and NaN elsewhere.
+    * ``programme_levels``: the ATT by cohort (``kind`` "cohort", ``level`` the entry year)
+      and by years since entry (``kind`` "event_time", ``level`` e = t - g, negative before
+      entry), each with its analytic 95% interval (`LEVEL_COLUMNS`).
+    * ``programme_units``: who is in the pooled panel of each year (`UNIT_COLUMNS`): role
+      "treated" (cohort = entry year) or "control" (not yet treated, cohort 0).
+    """
+    effects, levels, members = [], [], []
+    for year in years:
+        _, treated, controls = pooled_panel(crimes, project06, programme, units, year)
+        members += [(year, w, g, "treated") for w, g in sorted(treated.items())]
+        members += [(year, u, 0, "control") for u in controls]
+        row = dict.fromkeys(EFFECT_COLUMNS, np.nan) | {"year": year, "n_treated": len(treated),
+                                                       "n_controls": len(controls), "exact": False}
+        found = pooled_effect(crimes, project06, programme, units, year, n_permutations=n_permutations, seed=seed)
+        if found is not None:
+            row |= {"att": found.att, "se": found.se, "att_ci_low": found.att - Z95 * found.se,
+                    "att_ci_high": found.att + Z95 * found.se, "rate_ratio": found.rate_ratio,
+                    "ci_low": found.ci_low, "ci_high": found.ci_high, "p_value": found.p_value,
+                    "min_p_value": found.min_p_value, "n_assignments": float(found.n_assignments),
+                    "exact": bool(found.n_assignments <= n_permutations)}
+            for kind, table in (("cohort", found.by_cohort), ("event_time", found.by_event_time)):
+                for level, att, se in zip(table["level"], table["att"], table["se"]):
+                    levels.append((year, kind, int(level), att, se, att - Z95 * se, att + Z95 * se))
+            if detectable:
+                mde = pooled_detectable_effect(crimes, project06, programme, units, year, n_simulations=n_simulations,
+                                               seed=seed)
+                row |= {"mde_rate_ratio": mde.rate_ratio, "mde_level": mde.level, "mde_power": mde.power,
+                        "mde_floor": mde.floor, "units_needed": mde.units_needed, "mde_simulations": n_simulations}
+        effects.append(row)
+    effects = pd.DataFrame(effects, columns=EFFECT_COLUMNS)
+    effects["units_needed"] = effects["units_needed"].astype(float)
+    return {"programme_effects": effects,
+            "programme_levels": pd.DataFrame(levels, columns=LEVEL_COLUMNS),
+            "programme_units": pd.DataFrame(members, columns=UNIT_COLUMNS)}
