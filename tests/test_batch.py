@@ -81,13 +81,17 @@ def test_ward_pages_show_the_banner_the_published_figures_and_no_code(batch_run,
     page = (out / "duc-xuan.html").read_text(encoding="utf-8")
     visible = page_text(out / "duc-xuan.html")
     assert '<meta charset="utf-8"' in page
-    assert "DỮ LIỆU TỔNG HỢP MINH HỌA" in page
+    assert "DỮ LIỆU GIẢ LẬP (MÔ PHỎNG)" in page
     assert "Phường Đức Xuân" in page and "01840" in page
-    assert "21/22 tiêu chí đạt" in visible   # the recomputed summary line
-    # The published-figures row: as published (Báo Bắc Kạn, 2024-01-29), recomputed beside it, and a match.
-    assert "Tiêu chí đạt 21/22 tiêu chí 21/22 (95,5%) ✓ khớp Báo Bắc Kạn" in visible, visible
+    # The summary comes first: criteria, then the crime change with its honest verdict.
+    summary = visible[visible.index("Tóm tắt"):visible.index("1. ")]
+    assert "Tiêu chí: năm 2023 đạt 21/22 tiêu chí; chưa đạt: C20." in summary
+    assert ("xảy ra 12 vụ, giảm 07 vụ (−36,8%) so với cùng kỳ; khác biệt không có ý nghĩa thống kê (p = 0,28)"
+            in summary)
+    # The published-figures row: as published, recomputed beside it, and a match said to come from calibration.
+    assert ("Số tiêu chí đạt 21/22 (95,5%) 21/22 (95,5%) ✓ khớp do dữ liệu được hiệu chỉnh theo số công bố"
+            in visible), visible
     assert page.count("✓ khớp") == 8 and "✗ lệch" not in page          # all 8 published figures match
-    assert "có thể chỉ do ngẫu nhiên" in page
     assert page.count("data:image/png;base64,") >= 6
     for html in out.glob("*.html"):
         text = html.read_text(encoding="utf-8")

@@ -43,11 +43,11 @@ def test_a_partial_baseline_gives_one_change_on_the_page_the_index_and_the_expor
     difference = int(change["after"] - change["before"])
     minus = "−" if difference < 0 else "+"
     page = page_text(out / "dx-partial.html")
-    assert (f"từ {int(change['before'])} xuống {int(change['after'])} vụ ({minus}{abs(difference)} vụ)"
-            if difference < 0 else f"lên {int(change['after'])} vụ") in page
-    assert "01–10/2023" in page  # the page says which months were compared
+    word = "giảm" if difference < 0 else "tăng"
+    assert f"xảy ra {int(change['after']):02d} vụ, {word} {abs(difference):02d} vụ" in page
+    assert "01/01/2023 – 31/10/2023" in page  # the page says which months were compared
     index = page_text(out / "index.html")
-    assert f"{minus}{abs(difference)}" in index and "so sánh 01–10/2023 với cùng kỳ 2022" in index
+    assert f"{minus}{abs(difference)}" in index and "so sánh 01/01/2023 – 31/10/2023 với cùng kỳ 2022" in index
     # The export is written from the shipped-data build; the partial folder's own export agrees too.
     from wardstudy.pipeline.build import ensure_build
 
@@ -64,15 +64,20 @@ def test_a_baseline_two_years_back_is_used_by_every_section(runs, page_text):
     difference = int(change["after"] - change["before"])
     shown = ("−" if difference < 0 else "+" if difference > 0 else "") + str(abs(difference))
     page = page_text(out / "dx-2021.html")
-    assert "2023 so với cùng kỳ 2021" in page                      # section 2
-    assert "so sánh với cùng kỳ 01–12/2021" in page                # header
+    assert "năm 2023 so với cùng kỳ năm 2021" in page                      # section 2
+    assert "so sánh với cùng kỳ 01/01/2021 – 31/12/2021" in page                # header
     values = w.values.set_index("indicator")
     assert values.loc["social_order_crime_change", "value"] == difference  # targets and ranking read these
     targets = page[page.index("11. Tổng hợp"):]
-    assert f"TTXH so với cùng kỳ (vụ) {shown} giảm so với cùng kỳ" in targets
+    assert f"Tội phạm về trật tự xã hội: tăng (+), giảm (−) so với cùng kỳ (vụ) {shown} giảm so với cùng kỳ" in targets
+    # The ranking shows the same change per 1,000 residents (wards differ in size), ranked among peers.
     ranking = page[page.index("10. Vị trí"):page.index("11. Tổng hợp")]
-    rank = values.loc["social_order_crime_change"]
-    assert f"TTXH so với cùng kỳ (vụ) {shown} {int(rank['rank'])}/{int(rank['n_peers'])}" in ranking
+    per_1000 = difference / w.residents() * 1000
+    rank = w.ranking.set_index("indicator").loc["social_order_crime_change"]
+    shown_rate = f"{abs(per_1000):.2f}".replace(".", ",")
+    sign = "−" if per_1000 < 0 else ""
+    assert (f"so với cùng kỳ (vụ/1.000 dân) {sign}{shown_rate} {int(rank['rank'])} trên {int(rank['n_peers'])}"
+            in ranking), ranking
     with open(out / "indicators.csv", encoding="utf-8") as f:
         exported = [r for r in csv.DictReader(f) if r["ward"] == "duc-xuan" and r["year"] == "2023"
                     and r["indicator"] == "social_order_crime_change"]

@@ -415,6 +415,22 @@ def _preflight(requests: list[ReportRequest], out_dir: Path, notebook: Path, bui
     return jobs, failures, checked
 
 
+OVERVIEW_SLUG = "programme"
+
+
+def _overview_job(checked: dict, builds: dict, out_dir: Path, timeout: float | None, lang: str) -> WardJob:
+    """The programme overview (``notebooks/programme_overview.ipynb``) as one more job: the
+    data folder of most of the run's wards, the latest year they report on."""
+    keys = [key for _, key in checked.values()]
+    key = max(set(keys), key=lambda k: (keys.count(k), str(k)))
+    year = max(p.year for p, k in checked.values() if k == key)
+    notebook = paths.notebooks_dir() / "programme_overview.ipynb"
+    values = {"data_dir": key, "year": year, "lang": lang}
+    title = "Programme overview" if lang == "en" else "Tổng quan chương trình"
+    return WardJob(slug=OVERVIEW_SLUG, parameters=values, out_dir=out_dir, notebook=notebook,
+                   title=f"{title} {year}", fingerprint=fingerprint(notebook, values, builds[key]), timeout=timeout)
+
+
 def _requests(params_dir: Path | None, wards: list[str] | None, selection: Selection | None,
               builds: dict) -> tuple[list[ReportRequest], list[str]]:
     """The reports asked for, and the order of their pages on the index."""
@@ -526,6 +542,15 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
                                       year=job.parameters["year"], message="unchanged"))
         else:
             todo.append(job)
+    # The programme overview, once per run of every ward (not when --ward picks a few): the
+    # same build, the latest report year of the run, a job like the wards'.
+    overview = None
+    if not wards and checked:
+        overview = _overview_job(checked, builds, out_dir, timeout, lang)
+        if not force and _is_fresh(overview):
+            results.append(WardResult(overview.slug, ok=True, skipped=True, message="unchanged"))
+        else:
+            todo.append(overview)
     workers = max(1, min(jobs or os.cpu_count() or 1, len(todo) or 1))
     if todo:
         done = _run_on_cluster(todo, scheduler) if scheduler else _run_in_rounds(todo, workers)
@@ -542,11 +567,13 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
     # The index and the CSV come from the builds the wards' pages read.
     position = {slug: i for i, slug in enumerate(order)}
     results.sort(key=lambda r: position.get(r.slug, len(position)))
-    rows = _index_rows(results, checked, builds, lang)
+    rows = _index_rows([r for r in results if overview is None or r.slug != overview.slug], checked, builds, lang)
     used = {checked[r.slug][1] for r in results if r.slug in checked} or set(builds)
     main = builds[None if None in used else sorted(used, key=str)[0]]
     atomic_write_text(out_dir / "indicators.csv", indicators_csv_text(main.read("indicators")))
     is_synthetic = any(builds[k].is_synthetic for k in used)
+    has_overview = (out_dir / f"{OVERVIEW_SLUG}.html").exists()
     atomic_write_text(out_dir / "index.html", index_html(rows, is_synthetic, int(main.manifest["n_criteria"]),
-                                                         main.manifest["inputs"][:12]))
+                                                         main.manifest["inputs"][:12],
+                                                         programme_href=f"{OVERVIEW_SLUG}.html" if has_overview else None))
     return RunSummary(out_dir=out_dir, results=results, seconds=time.perf_counter() - start)
