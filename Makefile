@@ -42,9 +42,11 @@ test: $(STAMP) browser
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-## make lab: JupyterLab on notebooks/ with the project kernel
+## make lab: JupyterLab at the project root (data/, params/, reports/ open from Lab) with the
+# ward notebook open and the project kernel
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) \
+		notebooks/ward_report.ipynb
 
 ## make lock: refresh requirements.lock from pyproject.toml (needs the registry)
 lock: $(STAMP)
