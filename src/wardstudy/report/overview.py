@@ -21,7 +21,7 @@ from wardstudy.report import pages
 from wardstudy.report.format import (MISSING, fmt_change, fmt_interval, fmt_number, fmt_p, fmt_percent_change,
                                      fmt_ratio, fmt_share, fmt_value, is_missing)
 from wardstudy.report.plots import HIGHLIGHT, OTHERS, set_style
-from wardstudy.report.wording import ALPHA, detectable_text, smallest_p_text
+from wardstudy.report.wording import ALPHA, detectable_text, entry, smallest_p_text
 
 __all__ = ["CATALOGUE", "FIGURE_ORDER", "text", "setup", "header", "summary", "section", "rollout", "rollout_table",
            "rollout_figure", "criteria", "criteria_table", "criteria_figure", "headline", "headline_table", "effect",
@@ -247,7 +247,7 @@ def text(key: str, lang: str = "vi", **values) -> str:
     >>> text("s4"), text("cohort", "en", cohort=2023)
     ('4. Tác động chung của mô hình: gộp các phường xây dựng mô hình', 'Entered 2023')
     """
-    return CATALOGUE[lang][key].format(**values) if values else CATALOGUE[lang][key]
+    return entry(CATALOGUE, key, lang, **values)
 
 
 def cohort_label(cohort: int, lang: str = "vi") -> str:

@@ -33,7 +33,7 @@ from wardstudy.report.format import (
     is_missing,
 )
 
-__all__ = ["ALPHA", "LANGS", "CATALOGUE", "text", "crime_verdict", "crime_detail", "impact_conclusion",
+__all__ = ["ALPHA", "LANGS", "CATALOGUE", "text", "entry", "crime_verdict", "crime_detail", "impact_conclusion",
            "impact_verdict", "detectable_text", "multiple_tests_note", "smallest_p_text", "criteria_status_text",
            "design_text", "sensitivity_text", "summary_lines", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
 
@@ -409,7 +409,17 @@ def text(key: str, lang: str = "vi", **values) -> str:
     >>> text("s1"), text("s1", "en"), text("legend_year", year=2023, n="12")
     ('1. Tiêu chí', '1. Criteria', '2023 (12 vụ)')
     """
-    return CATALOGUE[lang][key].format(**values) if values else CATALOGUE[lang][key]
+    return entry(CATALOGUE, key, lang, **values)
+
+
+def entry(catalogue: dict[str, dict[str, str]], key: str, lang: str = "vi", **values) -> str:
+    """`key` of `catalogue` (language -> key -> text) in `lang`, filled with `values`: the one
+    lookup behind every page's catalogue (ward page, overview).
+
+    >>> entry({"vi": {"k": "{n} vụ"}}, "k", n=3)
+    '3 vụ'
+    """
+    return catalogue[lang][key].format(**values) if values else catalogue[lang][key]
 
 
 METHOD_NAMES = {
