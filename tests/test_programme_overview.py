@@ -222,6 +222,9 @@ def test_the_overview_runs_on_the_city_panel_with_default_parameters(tmp_path, p
     assert "21/22" in text and "Đức Xuân" in text  # the published figure, reconciled
     assert "Hình 3." in text  # the event-study figure
     assert "kiểm định hoán vị: p = 43/168" in text  # the build's randomisation p, over every reassignment
+    # The real register, one row per source: a 2021 pilot of Hà Nội, and a ward whose year is not stated.
+    assert overview.text("s6") in text
+    assert "Phường Điện Biên Thành phố Hà Nội 2021" in text and "Phường Trường Thi Tỉnh Nghệ An không nêu" in text
 
 
 def _national_subset(folder: Path, provinces: list[str]) -> Path:
@@ -250,3 +253,7 @@ def test_the_overview_runs_on_a_subset_of_the_national_panel(tmp_path, page_text
     for province in ("Bắc Kạn", "Cao Bằng", "Kon Tum"):
         assert province in text
     assert "Figure 3." in text
+    # Which programme wards are sourced and which simulated, counted from the folder's own programme.csv.
+    simulated = int((programme_csv["role"] == "synthetic roll-out").sum())
+    assert (f"Of the 9 programme wards in these data, {9 - simulated} have a public source (section 6); "
+            f"the other {simulated} are simulated") in text

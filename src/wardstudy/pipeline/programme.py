@@ -16,13 +16,14 @@ programme wards against the not-yet-treated units of the pooled panel.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from wardstudy import paths
+from wardstudy.data.register import read_register
 from wardstudy.indicators.registry import HEADLINE_IDS
 from wardstudy.pipeline.build import Build, ensure_build
 from wardstudy.pipeline.params import LANGS, ParameterError
@@ -57,6 +58,8 @@ class ProgrammeReport:
     headline_values: pd.DataFrame  # the report year's headline indicator rows of every unit of the panel
     comparisons: pd.DataFrame   # the report year's social-order comparisons with the year before
     reconciled: pd.DataFrame    # every published figure beside the recomputed one
+    # the real programme register (data/reference/programme_register.csv), one row per source
+    register: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def is_synthetic(self) -> bool:
@@ -267,6 +270,7 @@ def read_programme(build: Build, year: int, lang: str = "vi") -> ProgrammeReport
         comparisons=(build.read("comparisons", year=year, baseline_year=year - 1, category="social_order", ward=wards)
                      if wards else build.read("comparisons").iloc[:0]),
         reconciled=build.read("reconciled"),
+        register=read_register(),
     )
 
 

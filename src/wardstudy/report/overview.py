@@ -18,8 +18,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from wardstudy.indicators.registry import REGISTRY
 from wardstudy.report import pages
-from wardstudy.report.format import (MISSING, fmt_change, fmt_interval, fmt_number, fmt_p, fmt_percent_change,
-                                     fmt_ratio, fmt_share, fmt_value, is_missing)
+from wardstudy.data.national_panel import SYNTHETIC_ROLE
+from wardstudy.report.format import (MISSING, fmt_change, fmt_date, fmt_interval, fmt_number, fmt_p,
+                                     fmt_percent_change, fmt_ratio, fmt_share, fmt_value, is_missing)
 from wardstudy.report.plots import HIGHLIGHT, OTHERS, set_style
 from wardstudy.report.wording import ALPHA, detectable_text, entry, smallest_p_text
 
@@ -58,6 +59,13 @@ _VI = {
     "s3": "3. Phường xây dựng mô hình so với đơn vị chưa xây dựng mô hình: các chỉ số chính năm {year}",
     "s4": "4. Tác động chung của mô hình: gộp các phường xây dựng mô hình",
     "s5": "5. Số liệu đã công bố và số liệu tính lại",
+    "s6": "6. Các phường có nguồn công khai (danh sách thật)",
+    "h_ward": "Phường", "h_status": "Tình trạng", "h_figure": "Số liệu công bố", "h_date": "Ngày đăng",
+    "h_link": "Nguồn", "year_not_stated": "không nêu",
+    "register_intro": ("Danh sách các phường xây dựng mô hình có nguồn công khai (trang báo, cổng thông tin), mỗi dòng "
+                       "một nguồn; phường không nêu năm không được xếp vào năm nào."),
+    "rollout_sourced": ("Trong {total} phường xây dựng mô hình của dữ liệu này, {sourced} phường có nguồn công khai "
+                        "(mục 6); {synthetic} phường còn lại là giả lập (mô phỏng) theo quy mô đã công bố."),
     # 1
     "h_province": "Tỉnh, thành phố", "h_phuong": "Số phường", "h_cohort": "Năm {cohort}", "h_total": "Tổng",
     "h_share_phuong": "Tỷ lệ trên số phường", "all_provinces": "Toàn bộ",
@@ -162,6 +170,13 @@ _EN = {
     "s3": "3. Programme wards against units not yet building the model: headline indicators, {year}",
     "s4": "4. The programme's pooled effect",
     "s5": "5. Published figures and recomputed figures",
+    "s6": "6. Programme wards with a public source (the real register)",
+    "h_ward": "Ward", "h_status": "Status", "h_figure": "Published figure", "h_date": "Published",
+    "h_link": "Source", "year_not_stated": "not stated",
+    "register_intro": ("Programme wards named by a public source (a newspaper or official portal), one row per "
+                       "source; a ward whose year is not stated is placed in no cohort."),
+    "rollout_sourced": ("Of the {total} programme wards in these data, {sourced} have a public source (section 6); "
+                        "the other {synthetic} are simulated, at the published scale."),
     "h_province": "Province", "h_phuong": "Wards", "h_cohort": "Entered {cohort}", "h_total": "Total",
     "h_share_phuong": "Share of wards", "all_provinces": "All",
     "rollout_none": "The programme list (programme.csv) names no ward.",
@@ -420,8 +435,14 @@ def rollout(report):
     if report.programme.empty:
         return _html(_p(text("rollout_none", report.lang)))
     fig, caption, alt = rollout_figure(report)
-    return _html(pages.table_html(rollout_table(report)).data, _p(text("rollout_note", report.lang)),
-                 _figure(report, fig, "rollout", caption, alt))
+    parts = [pages.table_html(rollout_table(report)).data, _p(text("rollout_note", report.lang))]
+    synthetic = int((report.programme["role"] == SYNTHETIC_ROLE).sum()) if "role" in report.programme else 0
+    if synthetic:
+        total = len(report.programme)
+        parts.append(_p(text("rollout_sourced", report.lang, total=fmt_number(total, 0, report.lang),
+                             sourced=fmt_number(total - synthetic, 0, report.lang),
+                             synthetic=fmt_number(synthetic, 0, report.lang))))
+    return _html(*parts, _figure(report, fig, "rollout", caption, alt))
 
 
 # ---------------------------------------------------------------------------- 2. criteria
@@ -707,6 +728,27 @@ def published(report):
         parts.append(_p(text("published_synthetic", lang)))
     parts.append(pages.table_html(table).data)
     return _html(*parts)
+
+
+def register_table(report) -> pd.DataFrame:
+    """The real programme register (`data/reference/programme_register.csv`), one row per source."""
+    lang = report.lang
+    reg = report.register
+    years = [text("year_not_stated", lang) if pd.isna(y) else str(int(y)) for y in reg["cohort_year"]]
+    return pd.DataFrame({
+        text("h_ward", lang): reg["ward_name"].astype(str),
+        text("h_province", lang): reg["province"].astype(str),
+        text("h_year", lang): years,
+        text("h_status", lang): reg["status"].astype(str),
+        text("h_figure", lang): reg["figure"].fillna(MISSING).astype(str),
+        text("h_date", lang): [MISSING if pd.isna(d) else fmt_date(d) for d in reg["published_date"]],
+        text("h_link", lang): reg["url"].astype(str),
+    }).set_index(text("h_ward", lang))
+
+
+def register(report):
+    """Section 6: the programme wards public sources name, with the source of each row."""
+    return _html(_p(text("register_intro", report.lang)), pages.table_html(register_table(report)).data)
 
 
 def _example():
