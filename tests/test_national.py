@@ -207,7 +207,7 @@ def test_a_run_killed_midway_then_rerun_writes_only_what_is_missing(tmp_path):
     stamped = list((out / ".freeze").glob("*.sha256"))   # a page is finished once stamped
     rerun = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stderr[-2000:]
-    assert f"{3 - len(stamped)} ward(s) written, {len(stamped)} unchanged (skipped)" in rerun.stdout
+    assert f"{3 - len(stamped)} page(s) written, {len(stamped)} unchanged (skipped)" in rerun.stdout
     assert sorted(p.name for p in out.glob("*.html")) == [
         "duc-xuan-2024.html", "index.html", "song-cau-2024.html", "xuat-hoa-2024.html"]
 

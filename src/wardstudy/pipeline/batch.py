@@ -129,7 +129,7 @@ class RunSummary:
         """A few lines a user reads at the end of the run."""
         done = [r for r in self.results if r.ok and not r.skipped]
         skipped = [r for r in self.results if r.skipped]
-        lines = [f"{len(done)} ward(s) written, {len(skipped)} unchanged (skipped), "
+        lines = [f"{len(done)} page(s) written, {len(skipped)} unchanged (skipped), "
                  f"{len(self.failed)} failed, in {self.seconds:.1f} s -> {self.out_dir}"]
         lines += [f"  skipped {r.slug}: unchanged since the last run (use --force to rerun)" for r in skipped]
         lines += [f"  FAILED {r.slug}: {r.message}" for r in self.failed]
