@@ -34,12 +34,9 @@ from wardstudy.data.national import CENTRAL_CITY_CODES, national_slugs, read_nat
 from wardstudy.data.register import read_register, sourced_cohorts
 from wardstudy.data.synthetic import DEFAULT_SEED, UNIT_SIZE, PlantedEffects, generate_panel
 
-__all__ = ["SOURCED_COHORTS", "national_dir", "national_units_table", "synthetic_rollout",
+__all__ = ["national_dir", "national_units_table", "synthetic_rollout",
            "generate_national_panel", "write_national_panel"]
 
-# GSO code -> cohort year of Bắc Kạn city's programme wards (the shipped programme.csv); the
-# national panel uses the whole sourced register (`sourced_cohorts`).
-SOURCED_COHORTS = {"01840": 2023, "01855": 2024, "01837": 2024}
 SYNTHETIC_ROLE = "synthetic roll-out"
 MEDIAN_SIZE, SIZE_SIGMA, SIZE_RANGE = 9000, 0.5, (2000, 60000)
 
@@ -83,10 +80,11 @@ def synthetic_rollout(units: pd.DataFrame, rng: np.random.Generator,
 
     In each year, a province (outside the five centrally-run cities) gets 1 (2023) or 2
     (2024) programme phường and each quận of those cities 1; sourced wards (`sourced`,
-    code -> year) count towards their unit's quota in their own year and the rest are
-    drawn at random from the phường not yet in the programme.
+    code -> year; default the register's `sourced_cohorts`) count towards their unit's
+    quota in their own year and the rest are drawn at random from the phường not yet in
+    the programme.
     """
-    sourced = dict(SOURCED_COHORTS if sourced is None else sourced)
+    sourced = sourced_cohorts() if sourced is None else dict(sourced)
     in_city = units["province_code"].isin(CENTRAL_CITY_CODES) & (units["district_type"] == "quận")
     units = units.assign(group=np.where(in_city, "d" + units["district_code"], "p" + units["province_code"]))
     units = units[~units["province_code"].isin(CENTRAL_CITY_CODES) | in_city]
@@ -126,7 +124,7 @@ def generate_national_panel(seed: int = DEFAULT_SEED, planted: PlantedEffects | 
     """
     rng = np.random.default_rng([seed, 1716])  # its own stream: the city panel's draws stay as they are
     units, sizes = national_units_table(rng)
-    cohorts = synthetic_rollout(units, rng, sourced_cohorts() if sourced is None else sourced)
+    cohorts = synthetic_rollout(units, rng, sourced)
     by_code = units.set_index("code")
     shipped = pd.read_csv(paths.reference_dir() / "programme.csv", dtype=str, keep_default_na=False)
     programme = cohorts.assign(ward=by_code.loc[cohorts["code"], "slug"].to_numpy())

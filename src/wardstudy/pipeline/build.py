@@ -163,23 +163,19 @@ def add_impact(build: Build, jobs: int | None = None) -> Build:
 
     study = StudyData(data_dir=build.data_dir, **{name: build.read(name) for name in REFERENCE + RECORD_TABLES})
     ward_years = evaluable_ward_years(study.programme, study.years())
-    tasks = _impact_tasks(study, ward_years, jobs or os.cpu_count() or 1)
+    jobs = jobs or os.cpu_count() or 1
+    tasks = _impact_tasks(study, ward_years, jobs)
     if len(tasks) <= 1:
-        parts = [_impact_part(task) for task in tasks]
+        parts = [_impact_part(task) for task in tasks] or [_impact_part((vars(study), []))]
     else:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
         # spawn, as the batch does: a clean interpreter, never a fork of this process's state.
-        with ProcessPoolExecutor(max_workers=min(len(tasks), jobs or os.cpu_count() or 1),
-                                 mp_context=get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=min(len(tasks), jobs), mp_context=get_context("spawn")) as pool:
             parts = list(pool.map(_impact_part, tasks))
-    designs = pd.concat([d for d, _ in parts], ignore_index=True) if parts else None
-    estimates = pd.concat([e for _, e in parts], ignore_index=True) if parts else None
-    if designs is None:
-        from wardstudy.evaluate.design import impact_results
-
-        designs, estimates = impact_results(study, [])
+    designs = pd.concat([d for d, _ in parts], ignore_index=True)
+    estimates = pd.concat([e for _, e in parts], ignore_index=True)
     # The programme's pooled effect, its event-study rows and detectable effect, every year.
     impact = {"impact_designs": designs, "impact_estimates": estimates, **_programme_tables(study)}
     for name, frame in impact.items():
