@@ -146,6 +146,8 @@ CATALOGUE = [
     ("month-before-period", set_cell("fire_safety.csv", 5, "month", "2019-05"), "fire_safety.csv", 5, "month",
      "outside the study period"),
     ("month-after-reform", set_cell("fire_safety.csv", 6, "month", "2025-09"), "fire_safety.csv", 6, "month",
+     "ceased to exist (valid to 2025-06-30 in units.csv; later records belong to its successor"),
+    ("month-after-period", set_cell("fire_safety.csv", 6, "month", "2026-01"), "fire_safety.csv", 6, "month",
      "outside the study period"),
     ("unknown-ward", set_cell("crimes.csv", 50, "ward", "xuat-hao"), "crimes.csv", 50, "ward",
      "is not a known unit; closest: xuat-hoa"),

@@ -30,8 +30,22 @@ RECORDS = ["crimes", "tips", "procedures", "project06", "fire_safety", "communit
     "duc-xuan", "01840", "1840", "Đức Xuân", unicodedata.normalize("NFD", "Đức Xuân"), "P. Đức Xuân",
     "Phường Đức Xuân", "phuong duc xuan", "Duc Xuan", "  ĐỨC   XUÂN ", "p.duc xuan",
 ])
-def test_every_spelling_of_duc_xuan_resolves_to_its_slug(spelling):
-    assert RESOLVER.lookup(spelling) == "duc-xuan"
+def test_every_spelling_of_duc_xuan_resolves_to_the_unit_of_its_month(spelling):
+    # 01840 and the name were the old ward's until 30 June 2025 and are the merged ward's since.
+    assert RESOLVER.lookup(spelling, "2025-06") == "duc-xuan"
+    assert RESOLVER.lookup(spelling, 2024) == "duc-xuan"
+    if spelling != "duc-xuan":
+        assert RESOLVER.lookup(spelling, "2025-07") == "duc-xuan-2025"
+        assert RESOLVER.lookup(spelling, 2025) == "duc-xuan-2025"  # a year: the unit at its end
+        with pytest.raises(UnknownWard, match=r"duc-xuan \(to 2025-06\), duc-xuan-2025 \(from 2025-07\)"):
+            RESOLVER.lookup(spelling)
+
+
+def test_a_column_of_reused_codes_resolves_row_by_row_by_month():
+    slugs, errors = RESOLVER.resolve_series(pd.Series(["01840", "01840", "1843", "Bắc Kạn"]),
+                                            pd.Series(["2025-06", "2025-07", "2025-06", "2025-12"]))
+    assert slugs.tolist() == ["duc-xuan", "duc-xuan-2025", "phung-chi-kien", "bac-kan-2025"]
+    assert errors == {}
 
 
 def test_d_with_stroke_is_stripped_although_nfd_keeps_it():
@@ -76,7 +90,9 @@ def test_any_spelling_variant_of_a_unit_resolves_to_it(unit, prefix, form, bare,
     name = unit["name"].replace(" ", sep)
     name = strip_diacritics(name) if bare else name
     spelling = unicodedata.normalize(form, getattr(prefix + name, case)())
-    assert RESOLVER.lookup(spelling) == unit["slug"]
+    # A month of the unit's own validity: "Đức Xuân" is two units, before and after 1 July 2025.
+    month = "2025-08" if isinstance(unit["valid_from"], str) else "2024-05"
+    assert RESOLVER.lookup(spelling, month) == unit["slug"]
 
 
 # --- whole data folders in other spellings and formats -------------------------------------------
@@ -152,7 +168,8 @@ def test_new_units_match_the_official_list_in_vietnam_provinces():
 
 def test_units_successors_agree_with_the_crosswalk():
     table = crosswalk.load_crosswalk().dropna(subset=["old_code"]).set_index("old_code")
-    units = data.load().units.set_index("code")
+    units = data.load().units
+    units = units[units["valid_to"].notna()].set_index("code")  # the old units (the new ones have no successor)
     assert set(units.index) == set(table.index) - {"01984"}  # Đôn Phong: another district, not in units
     for code, unit in units.iterrows():
         assert unit["successor_code"] == table.loc[code, "new_code"]

@@ -118,7 +118,7 @@ def test_a_province_selects_its_units(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--from", "2024-13"], "month '2024-13' is not YYYY-MM"),
     (["--from", "2024-05", "--to", "2024-01"], "the first month (2024-05) is after the last (2024-01)"),
-    (["--to", "2025-07"], "month 2025-07 is outside the study period (2021-01 to 2025-06)"),
+    (["--to", "2026-01"], "month 2026-01 is outside the study period (2021-01 to 2025-12)"),
     (["--ward", "xuat-hao"], "ward 'xuat-hao' is not a known unit; closest: xuat-hoa"),
     (["--province", "Hà Nội"], "province 'Hà Nội' has no unit in the units table"),
 ])

@@ -3,8 +3,9 @@
 The schemas (`wardstudy.data.schemas`) check one table at a time. These checks need the
 units table as well, so `wardstudy.data.read.check` runs them once every table is typed:
 
-* every unit has its own slug (the code is the key; a repeated slug would send one unit's
-  records to another);
+* every unit has its own slug (a repeated slug would send one unit's records to another);
+* a GSO code used by two units (codes were reused on 1 July 2025) has validity periods that
+  do not overlap, so that a code and a date name one unit;
 * the programme's ``code`` is the code of the unit its ``ward`` names;
 * a record's month (an assessment's year) lies within its unit's validity
   (``valid_from`` to ``valid_to`` of the units table, blank = open): a unit that did not
@@ -24,7 +25,7 @@ import pandas as pd
 
 from wardstudy.data.schemas import Problem, _capped
 
-__all__ = ["unique_slugs", "programme_codes", "within_validity"]
+__all__ = ["unique_slugs", "reused_codes", "programme_codes", "within_validity"]
 
 
 def unique_slugs(units: pd.DataFrame, file: str) -> list[Problem]:
@@ -36,6 +37,36 @@ def unique_slugs(units: pd.DataFrame, file: str) -> list[Problem]:
     first = pd.Series(units.index, index=units.index).groupby(slugs).transform("first")
     return [Problem(file, int(row), "slug", slugs.at[row], f"repeats row {int(first.at[row])} "
                     "(each unit needs its own slug)") for row in units.index[repeated]]
+
+
+def reused_codes(units: pd.DataFrame, file: str) -> list[Problem]:
+    """A problem for every unit whose code another unit also holds over an overlapping period.
+
+    Blank dates are open ends. A code may pass from an old unit to a new one (01840: ward
+    Đức Xuân to 2025-06-30, the merged ward Đức Xuân from 2025-07-01), never be held twice
+    on the same day.
+
+    >>> units = pd.DataFrame({"code": ["01840", "01840"], "slug": ["duc-xuan", "duc-xuan-2025"],
+    ...                       "valid_from": [None, "2025-06-01"], "valid_to": ["2025-06-30", None]}, index=[2, 3])
+    >>> print(reused_codes(units, "units.csv")[0])
+    units.csv, row 3, column "valid_from": "2025-06-01" overlaps the validity of duc-xuan (row 2), which holds code 01840 until 2025-06-30
+    """
+    if "code" not in units.columns or "slug" not in units.columns:
+        return []
+    blank = pd.Series(None, index=units.index, dtype="string")
+    start = units.get("valid_from", blank).astype("string").fillna("0000-00-00").str[:10]
+    end = units.get("valid_to", blank).astype("string").fillna("9999-99-99").str[:10]
+    problems = []
+    for _, rows in units[units["code"].duplicated(keep=False)].groupby("code", sort=False):
+        rows = rows.assign(_start=start[rows.index], _end=end[rows.index]).sort_values("_start", kind="stable")
+        for (before, a), (row, b) in zip(rows.iterrows(), list(rows.iterrows())[1:]):
+            if b["_start"] <= a["_end"]:
+                until = f"until {a['_end']}" if a["_end"] != "9999-99-99" else "with no end date"
+                problems.append(Problem(file, int(row), "valid_from", units.at[row, "valid_from"]
+                                        if "valid_from" in units.columns else None,
+                                        f"overlaps the validity of {a['slug']} (row {int(before)}), which holds "
+                                        f"code {a['code']} {until}"))
+    return problems
 
 
 def _codes(column: pd.Series) -> pd.Series:

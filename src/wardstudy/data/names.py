@@ -16,7 +16,11 @@ Rules:
   underscores, dots and repeated spaces turned into one space;
 * codes match with or without leading zeros;
 * a folded key shared by two units (two "Tân Phong" in different provinces) is
-  ambiguous: it resolves to nothing and the error lists both.
+  ambiguous: it resolves to nothing and the error lists both;
+* a code or name held by two units at different times (01840 and "Đức Xuân": the old ward
+  until 30 June 2025, the merged ward from 1 July 2025) resolves by the record's month
+  (or, for a year, its December: a year's assessment is of the unit at its end); without
+  a date it is ambiguous.
 
 >>> fold("P. Đức  Xuân")
 'duc xuan'
@@ -90,14 +94,18 @@ def fold(text: str) -> str:
 class UnknownWard(ValueError):
     """A ward value matched no unit, or more than one; `candidates` are the closest slugs."""
 
-    def __init__(self, value: str, candidates: list[str], ambiguous: bool = False):
+    def __init__(self, value: str, candidates: list[str], ambiguous: bool = False,
+                 periods: list[str] | None = None):
         self.value = value
         self.candidates = candidates
         self.ambiguous = ambiguous
+        self.periods = periods or []  # "duc-xuan (to 2025-06)" for a code reused over time
         super().__init__(self.describe())
 
     def describe(self) -> str:
         """The rule half of a message: what is wrong and the nearest fix."""
+        if self.ambiguous and self.periods:
+            return (f"could be any of {', '.join(self.periods)} (use the slug, or give the month)")
         if self.ambiguous:
             return f"could be any of {', '.join(self.candidates)} (use the slug or the code)"
         closest = f"; closest: {', '.join(self.candidates)}" if self.candidates else ""
@@ -116,30 +124,46 @@ class WardResolver:
     folded: dict[str, str] = field(default_factory=dict)    # folded name -> slug
     ambiguous: dict[str, list[str]] = field(default_factory=dict)  # folded name -> slugs
     slugs: list[str] = field(default_factory=list)
+    # code or folded name held by units at different times -> [(first month, last month, slug)]
+    dated: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
 
     @classmethod
     def from_units(cls, units: pd.DataFrame) -> "WardResolver":
-        """Index the `code`, `name`, `slug` (and `type`) columns of a units table."""
+        """Index the `code`, `name`, `slug` (and `type`, `valid_from`, `valid_to`) columns of a units table."""
         out = cls()
+        codes: dict[str, set[str]] = {}
         seen: dict[str, set[str]] = {}
-        for row in units.itertuples(index=False):  # one row per unit: thousands at most
-            slug = str(row.slug)
+        period: dict[str, tuple[str, str]] = {}
+        for row in units.to_dict("records"):  # one row per unit: thousands at most
+            slug = str(row["slug"])
             out.slugs.append(slug)
             out.exact[slug] = slug
-            code = str(row.code)
-            out.exact[code] = slug
-            out.exact[code.lstrip("0") or "0"] = slug
-            for spelling in {str(row.name), slug}:
+            period[slug] = (_month(row.get("valid_from"), "0000-00"), _month(row.get("valid_to"), "9999-99"))
+            code = str(row["code"])
+            for key in {code, code.lstrip("0") or "0"}:
+                codes.setdefault(key, set()).add(slug)
+            for spelling in {str(row["name"]), slug}:
                 seen.setdefault(fold(spelling), set()).add(slug)
+        for key, owners in codes.items():
+            if len(owners) == 1:
+                out.exact[key] = next(iter(owners))
+            elif _disjoint(owners, period):
+                out.dated[key] = sorted((*period[s], s) for s in owners)
         for key, owners in seen.items():
             if len(owners) == 1:
                 out.folded[key] = next(iter(owners))
+            elif _disjoint(owners, period):
+                out.dated[key] = sorted((*period[s], s) for s in owners)
             else:
                 out.ambiguous[key] = sorted(owners)
         return out
 
-    def lookup(self, value) -> str:
-        """The slug for `value`, or raise `UnknownWard` with the closest candidates."""
+    def lookup(self, value, when=None) -> str:
+        """The slug for `value`, or raise `UnknownWard` with the closest candidates.
+
+        when: the record's month (``YYYY-MM``) or year, for a code or name that two units
+        held at different times.
+        """
         text = nfc(str(value))
         if text in self.exact:
             return self.exact[text]
@@ -149,11 +173,25 @@ class WardResolver:
         key = fold(text)
         if key in self.folded:
             return self.folded[key]
+        for candidate in ([digits or "0"] if digits is not None else []) + [key]:
+            if candidate in self.dated:
+                return self._at(str(value), self.dated[candidate], when)
         if key in self.ambiguous:
             raise UnknownWard(str(value), self.ambiguous[key], ambiguous=True)
         raise UnknownWard(str(value), self.closest(text))
 
     resolve = lookup
+
+    @staticmethod
+    def _at(value: str, holders: list[tuple[str, str, str]], when) -> str:
+        month = _month(when, "") if when is not None and not pd.isna(when) else ""
+        if len(month) == 4:
+            month += "-12"
+        found = [slug for first, last, slug in holders if month and first <= month <= last]
+        if len(found) == 1:
+            return found[0]
+        periods = [f"{slug} ({'to ' + last if last != '9999-99' else 'from ' + first})" for first, last, slug in holders]
+        raise UnknownWard(value, [slug for *_, slug in holders], ambiguous=True, periods=periods)
 
     def closest(self, value: str, n: int = 3) -> list[str]:
         """Up to `n` slugs whose spelling is nearest to `value` (difflib ratio)."""
@@ -165,18 +203,47 @@ class WardResolver:
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return [slug for slug, score in ranked[:n] if score >= 0.5]
 
-    def resolve_series(self, values: pd.Series) -> tuple[pd.Series, dict[str, UnknownWard]]:
+    def resolve_series(self, values: pd.Series, when: pd.Series | None = None,
+                       ) -> tuple[pd.Series, dict[str, UnknownWard]]:
         """Resolve a column: (slugs, with None where unresolved; the error per failed value).
 
-        Each distinct value is resolved once, so a column of 480,000 rows and 10,000 wards
-        costs 10,000 look-ups, not 480,000.
+        when: the rows' months or years, for codes and names held by two units at different
+        times (see `lookup`). Each distinct value (with a date where it matters) is resolved
+        once, so a column of 480,000 rows and 10,000 wards costs 10,000 look-ups, not 480,000.
         """
         mapping: dict[str, str | None] = {}
         errors: dict[str, UnknownWard] = {}
+        dated = []
         for value in pd.unique(values.dropna()):
             try:
                 mapping[value] = self.lookup(value)
             except UnknownWard as err:
                 mapping[value] = None
-                errors[value] = err
-        return values.map(mapping).astype(object), errors
+                if err.periods and when is not None:
+                    dated.append(value)
+                else:
+                    errors[value] = err
+        out = values.map(mapping).astype(object)
+        if dated:
+            rows = values.isin(dated)
+            pairs = pd.DataFrame({"value": values[rows], "when": when[rows].astype("string")})
+            for (value, moment), index in pairs.groupby(["value", "when"], dropna=False).groups.items():
+                try:
+                    out[index] = self.lookup(value, moment)
+                except UnknownWard as err:
+                    errors.setdefault(value, err)
+        return out, errors
+
+
+def _month(day, default: str) -> str:
+    """``YYYY-MM`` of a date, month or year text; `default` when blank."""
+    if day is None or (not isinstance(day, str) and pd.isna(day)) or not str(day).strip():
+        return default
+    text = str(day).strip()
+    return text[:7] if len(text) >= 7 else text[:4]
+
+
+def _disjoint(slugs: set[str], period: dict[str, tuple[str, str]]) -> bool:
+    """Do the units' validity periods (first, last month) not overlap, so a date can tell them apart?"""
+    spans = sorted(period[s] for s in slugs)
+    return all(a[1] < b[0] for a, b in zip(spans, spans[1:]))

@@ -39,7 +39,7 @@ import pandas as pd
 
 from wardstudy import paths
 from wardstudy.data.contract import INDICATOR_IDS
-from wardstudy.data.crosscheck import programme_codes, unique_slugs, within_validity
+from wardstudy.data.crosscheck import programme_codes, reused_codes, unique_slugs, within_validity
 from wardstudy.data.months import year_of
 from wardstudy.data.names import WardResolver
 from wardstudy.data.schemas import NO_VALUE as _NO
@@ -336,7 +336,7 @@ def check_table(name: str, raw: pd.DataFrame, shown: str, context: Context,
         # from it. (An empty published or programme table is a study with none: allowed.)
         problems = [Problem(shown, None, None, _NO, "has a header but no rows (a table needs at least one record)")]
     if name == "units":
-        problems += unique_slugs(typed, shown)
+        problems += unique_slugs(typed, shown) + reused_codes(typed, shown)
     elif units is not None and context.resolver is not None:
         if name == "programme":
             problems += programme_codes(typed, units, shown, units_shown)

@@ -38,10 +38,10 @@ __all__ = ["PERIOD_START", "PERIOD_END", "CRIME_CATEGORIES", "Col", "Table", "TA
            "Context", "validate_table", "problems_table", "rules_markdown"]
 
 # The study period: the criteria set was issued in July 2021 and the synthetic panel starts in
-# January 2021; the old units end on 30 June 2025 (Nghị quyết 1683). Records of the new units
-# are outside this package's record tables: aggregate old-unit series with `wardstudy.crosswalk`.
+# January 2021. The old units end on 30 June 2025 (Nghị quyết 1683); their successors' records
+# start in July 2025, under the new units' own rows of units.csv (`crosscheck.within_validity`).
 PERIOD_START = "2021-01"
-PERIOD_END = "2025-06"
+PERIOD_END = "2025-12"
 CRIME_CATEGORIES = ("social_order", "high_tech", "drugs", "economic", "environment")
 UNIT_TYPES = ("phường", "xã", "thị trấn", "đặc khu")
 REGISTER_STATUSES = ("registered", "chosen", "pilot", "built", "recognised")
@@ -117,7 +117,8 @@ def _record_table(name: str, doc: str, counts: dict[str, str], ratios=(), key=("
 
 TABLES: dict[str, Table] = {
     "units": Table(
-        "units", "Commune-level units (GSO list of 2025-03-01) with their 2025 successors.",
+        "units", "Commune-level units (GSO list of 2025-03-01) with their 2025 successors, and the "
+        "successors themselves (from 2025-07-01; a GSO code may be reused by a new unit).",
         {
             "code": Col("code", "GSO code, 5 digits"),
             "name": Col("text", "name with diacritics, without the type (Đức Xuân)"),
@@ -131,7 +132,9 @@ TABLES: dict[str, Table] = {
                                    nullable=True, low=0),
             "area_km2": Col("number", "area", "km²", required=False, nullable=True, low=0),
         },
-        key=("code",),
+        # GSO codes were reused on 1 July 2025 (01840: the old ward, then the new one): a unit is a
+        # code and the day it began; `crosscheck.reused_codes` refuses overlapping validity.
+        key=("code", "valid_from"),
     ),
     "programme": Table(
         "programme", "Which ward entered the programme in which year (cohort).",
@@ -475,8 +478,10 @@ def validate_table(name: str, raw: pd.DataFrame, file: str, context: Context) ->
 
     # Pass 2: wards.
     if "ward" in present and table.columns["ward"].kind == "ward" and context.resolver is not None:
-        slugs, errors = context.resolver.resolve_series(typed["ward"])
-        failed = typed["ward"].isin(list(errors))
+        # A code or name reused on 1 July 2025 names the unit of the row's month (or year).
+        when = typed["month"] if "month" in present else typed["year"] if "year" in present else None
+        slugs, errors = context.resolver.resolve_series(typed["ward"], when)
+        failed = slugs.isna() & typed["ward"].notna()
         for index, value in typed.loc[failed, "ward"].items():
             problems.append(Problem(file, int(index), "ward", value, errors[value].describe()))
         typed["ward"] = slugs
@@ -484,7 +489,9 @@ def validate_table(name: str, raw: pd.DataFrame, file: str, context: Context) ->
             # A figure named by GSO code belongs to a unit of this study when units.csv has the code
             # (a national data folder): give it the unit's slug, so it meets its records.
             by_code = typed["ward"].isna() & typed["code"].notna()
-            typed.loc[by_code, "ward"] = typed.loc[by_code, "code"].map(context.resolver.exact)
+            found, _ = context.resolver.resolve_series(typed.loc[by_code, "code"].astype(str),
+                                                       None if when is None else when[by_code])
+            typed.loc[by_code, "ward"] = found.where(found.notna(), None)
 
     # Pass 3: values.
     fails = _failures(value_schema(table, present, context), typed)

@@ -128,7 +128,7 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     if units is None or years is None:
         units, years = _units_and_years(data_dir, source)
     baseline_year = year - 1 if baseline_year is None else baseline_year
-    slug = _resolve(ward, units, source)
+    slug = _resolve(ward, units, source, year)
     for key, value in {"year": year, "baseline_year": baseline_year}.items():
         if value not in years:
             raise ParameterError(f"{source}: {key} {value} is outside the data ({years[0]}-{years[-1]})")
@@ -151,12 +151,13 @@ def _units_and_years(data_dir, source: str) -> tuple[pd.DataFrame, list[int]]:
     return build.read("units"), build.years
 
 
-def _resolve(ward, units: pd.DataFrame, source: str) -> str:
-    """The slug of `ward`; a slug as written is found without building the full resolver."""
+def _resolve(ward, units: pd.DataFrame, source: str, year: int | None = None) -> str:
+    """The slug of `ward` (a code or name reused in 2025: the unit at the end of `year`); a
+    slug as written is found without building the full resolver."""
     if isinstance(ward, str) and (units["slug"] == ward).any():
         return ward
     try:
-        return WardResolver.from_units(units).lookup(ward)
+        return WardResolver.from_units(units).lookup(ward, year)
     except UnknownWard as err:
         raise ParameterError(f'{source}: ward "{ward}" {err.describe()}') from None
 
