@@ -31,10 +31,14 @@ import pandas as pd
 
 from wardstudy import paths
 
-__all__ = ["REFORM_DATE", "CrosswalkError", "load_crosswalk", "unit_at", "aggregate_to_new_units"]
+__all__ = ["REFORM_DATE", "REFORM_MONTH", "FROM_PREDECESSORS", "CrosswalkError", "load_crosswalk", "unit_at",
+           "aggregate_to_new_units", "with_successor_series", "full_year_units"]
 
 REFORM_DATE = "2025-07-01"
 REFORM_MONTH = "2025-07"
+# The flag of a new unit's record summed from its predecessors (a month before the reform).
+FROM_PREDECESSORS = "from_predecessors"
+MONTHLY_TABLES = ("crimes", "tips", "procedures", "project06", "fire_safety", "community_models")
 
 
 class CrosswalkError(ValueError):
@@ -137,3 +141,73 @@ def aggregate_to_new_units(
         if incomplete == "drop":
             out = out[complete]
     return out.drop(columns="_part").reset_index(drop=True)
+
+
+def with_successor_series(records: dict[str, pd.DataFrame], units: pd.DataFrame,
+                          crosswalk: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The monthly record tables with each new unit's series carried back before the reform.
+
+    For every new unit of `units` (a unit of the crosswalk from 1 July 2025) whose
+    predecessors are all in the data, the months before July 2025 are added as the sums of
+    its predecessors (`aggregate_to_new_units`), flagged ``from_predecessors = True``; the
+    records as given get False. A new unit with a predecessor missing (Phong Quang:
+    Đôn Phong is not among the shipped units) gets no carried-back months: a partial sum
+    would undercount. Criteria assessments are not carried back (each unit is assessed on
+    its own). The old units' rows are unchanged, so an analysis over units never counts
+    a month twice as long as it reads either the old units or the new ones, as the build
+    does (`wardstudy.pipeline.build`).
+
+    >>> units = pd.DataFrame({"slug": ["duc-xuan-2025"]})
+    >>> tips = pd.DataFrame({"ward": ["nguyen-thi-minh-khai", "huyen-tung", "duc-xuan", "duc-xuan-2025"],
+    ...                      "month": ["2025-06"] * 3 + ["2025-07"], "received": [3, 4, 5, 13],
+    ...                      "handled": [3, 3, 5, 12]})
+    >>> with_successor_series({"tips": tips}, units)["tips"].tail(2)
+                ward    month  received  handled  from_predecessors
+    3  duc-xuan-2025  2025-07        13       12              False
+    4  duc-xuan-2025  2025-06        12       11               True
+    """
+    crosswalk = load_crosswalk() if crosswalk is None else crosswalk
+    present = set(units["slug"])
+    wanted = crosswalk[crosswalk["new_slug"].isin(present)]
+    out = {}
+    for name, frame in records.items():
+        frame = frame.assign(**{FROM_PREDECESSORS: False})
+        if name not in MONTHLY_TABLES or wanted.empty:
+            out[name] = frame
+            continue
+        old = frame[frame["ward"].isin(set(wanted["old_slug"]))].drop(columns=FROM_PREDECESSORS)
+        carried = (aggregate_to_new_units(old, wanted, incomplete="drop") if not old.empty
+                   else old.iloc[:0])
+        out[name] = pd.concat([frame, carried.assign(**{FROM_PREDECESSORS: True})[frame.columns]],
+                              ignore_index=True)
+    return out
+
+
+def full_year_units(units: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
+    """(ward, year) of `records` that are whole calendar years of their unit.
+
+    A ward-year counts when the unit existed the whole year (``valid_from`` / ``valid_to``
+    of `units`, blank = open), or, for a unit created or ended during the year, when the
+    records (carried back by `with_successor_series`) still cover all twelve months. So the
+    old units have no 2025 (they ended on 30 June) and Đức Xuân from 2025-07 has 2025 through
+    its predecessors' months; a year of data that simply stops in June (real data sent
+    mid-year) stays, for a unit that still exists.
+
+    >>> units = pd.DataFrame({"slug": ["old", "new"], "valid_from": [None, "2025-07-01"],
+    ...                       "valid_to": ["2025-06-30", None]})
+    >>> recs = pd.DataFrame({"ward": ["old"] * 6 + ["new"] * 12,
+    ...                      "month": [f"2025-{m:02d}" for m in [*range(1, 7), *range(1, 13)]]})
+    >>> full_year_units(units, recs).to_dict("records")
+    [{'ward': 'new', 'year': 2025}]
+    """
+    months = records[["ward", "month"]].drop_duplicates()
+    months = months.assign(year=months["month"].astype(str).str[:4].astype(int))
+    covered = months.groupby(["ward", "year"], as_index=False).size()
+    blank = pd.Series(None, index=units.index, dtype="string")
+    start = dict(zip(units["slug"], units.get("valid_from", blank).astype("string").fillna("0000").str[:10]))
+    end = dict(zip(units["slug"], units.get("valid_to", blank).astype("string").fillna("9999").str[:10]))
+    year = covered["year"].astype(str)
+    whole = (covered["ward"].map(start).fillna("0000") <= year + "-01-01") & \
+            (covered["ward"].map(end).fillna("9999") >= year + "-12-31")
+    keep = whole | covered["size"].eq(12)
+    return covered.loc[keep, ["ward", "year"]].reset_index(drop=True)

@@ -2,6 +2,9 @@
 
 Real ward records are not public, so the package ships a made-up panel with the shape
 of the real thing: all 8 units of Bắc Kạn city, monthly from 2021-01 to 2024-12.
+The shipped panel (`write_panel`) goes on through 2025: the eight old units to
+2025-06, then the three units that replaced them on 1 July 2025 (Nghị quyết 1683) from
+2025-07 to 2025-12 (`generate_panel(through_2025=True)`, see "After the reorganisation").
 It exists so that the notebooks, the batch and the evaluation methods can be run and
 tested end to end. **None of its numbers are observations.** Every table carries a
 ``synthetic`` column set to true, and every report built on it shows a banner.
@@ -22,6 +25,18 @@ What is built in, on purpose:
   seasonality around Tết, Poisson and binomial noise; so are the cases solved
   (``crimes.solved``) and the fires (``fire_safety.fires``), drawn from a stream of their
   own after everything else, so that the tables drawn before them keep their values.
+
+After the reorganisation (``through_2025``): 2025 is drawn from a third stream of the seed,
+after everything else, so the 2021-2024 rows keep their values and the 2025 rows are
+appended to each file. The eight old units are drawn for all of 2025 with the same model
+(shares held at their December 2024 trend, stocks never falling), and so is Đôn Phong
+(size invented, ``DON_PHONG_SIZE``), a commune of another district that merged into
+Phong Quang but is not among the shipped units. Records up to 2025-06 stay under the old
+units; from 2025-07 each new unit's records are the sums of its predecessors' (the
+crosswalk, ``data/reference/crosswalk_2025.csv``), which is what the new unit's police
+would count on the same territory. The 2025 criteria assessment is the new units'
+(the old ones ceased in June): each new unit meets, in 2025, the criteria its largest
+predecessor (by residents) met in 2024 (invented, like everything here).
 
 The same seed gives byte-identical files (``wardstudy generate``), given the pinned
 numpy in ``requirements.lock``.
@@ -92,6 +107,10 @@ SOLVED_SHARE = {
 }
 FIRES_PER_1000 = 0.10  # fires per 1,000 residents a year (invented; more in the dry months around Tết)
 EXTRA_STREAM = 15      # the seed's second stream, for the columns added in issue 15
+REFORM_STREAM = 2025   # the seed's third stream: 2025, across the reorganisation
+REFORM_MONTH = "2025-07"
+LAST_MONTH_THROUGH_2025 = "2025-12"
+DON_PHONG_SIZE = 2700  # invented: Đôn Phong is outside the shipped units, but part of Phong Quang
 
 
 @dataclass(frozen=True)
@@ -140,13 +159,10 @@ class PlantedEffects:
         )
 
 
-def _months() -> pd.PeriodIndex:
-    return pd.period_range(START_MONTH, END_MONTH, freq="M")
-
-
-def _grid(programme: dict[str, int], sizes: dict[str, int]) -> pd.DataFrame:
+def _grid(programme: dict[str, int], sizes: dict[str, int], first: str = START_MONTH,
+          last: str = END_MONTH) -> pd.DataFrame:
     """Every unit x month, with the fields the generator computes from."""
-    months = _months()
+    months = pd.period_range(first, last, freq="M")
     grid = pd.MultiIndex.from_product([list(sizes), months], names=["ward", "period"]).to_frame(index=False)
     grid["month"] = grid["period"].astype(str)
     grid["year"] = grid["period"].dt.year
@@ -193,8 +209,8 @@ def _crimes(rng, grid, planted: PlantedEffects, calibrate: bool) -> pd.DataFrame
 
 
 def _ramp(grid: pd.DataFrame, start: float, end: float) -> np.ndarray:
-    """A city-wide share moving linearly from `start` (2021-01) to `end` (2024-12)."""
-    return start + (end - start) * grid["t_years"].to_numpy() / (47 / 12)
+    """A city-wide share moving linearly from `start` (2021-01) to `end` (2024-12), then held."""
+    return start + (end - start) * np.minimum(grid["t_years"].to_numpy(), 47 / 12) / (47 / 12)
 
 
 def _with_target(base: np.ndarray, grid: pd.DataFrame, target: float) -> np.ndarray:
@@ -294,7 +310,7 @@ def _community_models(rng, grid, planted: PlantedEffects) -> pd.DataFrame:
 
 def _criteria(rng, grid, planted: PlantedEffects, programme: dict[str, int], calibrate: bool) -> pd.DataFrame:
     units = _units(grid)
-    years = np.arange(2021, 2025)
+    years = np.arange(2021, int(END_MONTH[:4]) + 1)
     # Per-unit draws in unit order keep the seed's tables stable whatever the number of units.
     orders, base_met = [], []
     for _ in units:
@@ -355,6 +371,7 @@ def generate_panel(
     programme: dict[str, int] | None = None,
     calibrate: bool = True,
     sizes: dict[str, int] | None = None,
+    through_2025: bool = False,
 ) -> dict[str, pd.DataFrame]:
     """Generate the synthetic monthly panel; a dict of table name -> tidy DataFrame.
 
@@ -365,6 +382,8 @@ def generate_panel(
     calibrate: pin Đức Xuân's 2023 figures to the published ones (when Đức Xuân is among the units).
     sizes: unit slug -> residents, in the order the units are generated (default: the 8
         units of Bắc Kạn city, `UNIT_SIZE`; the national panel passes every phường).
+    through_2025: also 2025 across the reorganisation (the shipped panel; the 8 units of
+        Bắc Kạn city only): old units to 2025-06, the new units from 2025-07, appended.
 
     Tables: crimes (with ``solved``), tips, procedures, project06, fire_safety (with
     ``fires``), community_models (monthly, one row per ward and month, crimes also per category) and
@@ -399,15 +418,81 @@ def generate_panel(
     extra = np.random.default_rng([seed, EXTRA_STREAM])
     tables["crimes"] = tables["crimes"].assign(solved=_solved(extra, grid, tables["crimes"], planted))
     tables["fire_safety"] = tables["fire_safety"].assign(fires=_fires(extra, grid))
+    if through_2025:
+        if sizes is not None:
+            raise ValueError("through_2025 is the panel of the 8 units of Bắc Kạn city (the crosswalk's); "
+                             "leave `sizes` unset")
+        tables = _through_2025(seed, tables, planted, programme)
     return {name: table.assign(synthetic=True) for name, table in sorted(tables.items())}
 
 
+MONTHLY_STOCKS = {"project06": ["chip_ids_issued", "vneid_level2_accounts"],
+                  "fire_safety": ["fire_safety_groups", "public_firefighting_points"],
+                  "community_models": ["models_active"]}
+
+
+def _through_2025(seed: int, tables: dict[str, pd.DataFrame], planted: PlantedEffects,
+                  programme: dict[str, int]) -> dict[str, pd.DataFrame]:
+    """Append 2025: the old units to 2025-06, the new units (sums of their predecessors) after.
+
+    See the module docstring. Drawn from the seed's third stream, so 2021-2024 is untouched.
+    """
+    from wardstudy.data.crosswalk import REFORM_MONTH as CROSSWALK_MONTH, load_crosswalk
+
+    assert CROSSWALK_MONTH == REFORM_MONTH
+    crosswalk = load_crosswalk()
+    to_new = dict(zip(crosswalk["old_slug"], crosswalk["new_slug"]))
+    sizes = {**UNIT_SIZE, "don-phong": DON_PHONG_SIZE}
+    rng = np.random.default_rng([seed, REFORM_STREAM])
+    grid = _grid(programme, sizes, "2025-01", LAST_MONTH_THROUGH_2025)
+    drawn = {
+        "crimes": _crimes(rng, grid, planted, calibrate=False),
+        "tips": _tips(rng, grid, planted, calibrate=False),
+        "procedures": _procedures(rng, grid, planted, calibrate=False),
+        "project06": _project06(rng, grid, planted),
+        "fire_safety": _fire_safety(rng, grid, planted),
+        "community_models": _community_models(rng, grid, planted),
+    }
+    drawn["crimes"] = drawn["crimes"].assign(solved=_solved(rng, grid, drawn["crimes"], planted))
+    drawn["fire_safety"] = drawn["fire_safety"].assign(fires=_fires(rng, grid))
+    out = {}
+    for name, late in drawn.items():
+        early = tables[name]
+        # Stocks never fall: 2025 continues from each unit's December 2024 (a running maximum).
+        for column in MONTHLY_STOCKS.get(name, []):
+            december = early[early["month"] == END_MONTH].set_index("ward")[column]
+            late[column] = np.maximum(late[column], late["ward"].map(december).fillna(0).astype(int))
+            late[column] = late.groupby("ward")[column].cummax()
+        before = late[(late["month"] < REFORM_MONTH) & (late["ward"] != "don-phong")]
+        after = late[late["month"] >= REFORM_MONTH].assign(ward=lambda d: d["ward"].map(to_new))
+        keys = ["ward", "month", *(["category"] if "category" in late.columns else [])]
+        after = after.groupby(keys, as_index=False, sort=True).sum()
+        after = after.sort_values(["category", "ward", "month"] if "category" in keys else ["ward", "month"],
+                                  kind="stable")
+        out[name] = pd.concat([early, before, after[early.columns]], ignore_index=True)
+    out["criteria_assessments"] = pd.concat(
+        [tables["criteria_assessments"], _criteria_after_reform(tables["criteria_assessments"], crosswalk)],
+        ignore_index=True)
+    return out
+
+
+def _criteria_after_reform(assessments: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """Each new unit's 2025 assessment: the 2024 one of its largest predecessor (by residents)."""
+    rows = []
+    last = int(END_MONTH[:4])
+    for new_slug, group in crosswalk.groupby("new_slug", sort=True):
+        largest = max((s for s in group["old_slug"] if s in UNIT_SIZE), key=UNIT_SIZE.get)
+        flags = assessments[(assessments["ward"] == largest) & (assessments["year"] == last)]
+        rows.append(flags.assign(ward=new_slug, year=last + 1))
+    return pd.concat(rows, ignore_index=True)
+
+
 def write_panel(out_dir: Path, seed: int = DEFAULT_SEED) -> list[Path]:
-    """Write the default synthetic panel as CSV files (UTF-8, LF) into `out_dir`; return the paths."""
+    """Write the shipped synthetic panel (2021-01 to 2025-12, across the reorganisation) as CSV files (UTF-8, LF) into `out_dir`; return the paths."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, table in generate_panel(seed).items():
+    for name, table in generate_panel(seed, through_2025=True).items():
         path = out_dir / f"{name}.csv"
         table.to_csv(path, index=False, lineterminator="\n")
         written.append(path)

@@ -14,7 +14,7 @@ import pandas as pd
 from wardstudy.indicators.registry import COMPARATIVE_IDS, REGISTRY
 from wardstudy.indicators.same_period import comparison_rows
 
-__all__ = ["VALUE_COLUMNS", "indicator_values", "peer_ranks"]
+__all__ = ["VALUE_COLUMNS", "indicator_values", "peer_groups", "peer_ranks"]
 
 VALUE_COLUMNS = ["ward", "year", "baseline_year", "indicator", "value", "numerator", "denominator",
                  "ci_low", "ci_high"]
@@ -50,6 +50,23 @@ def indicator_values(indicators: pd.DataFrame, comparisons: pd.DataFrame,
     out = out.sort_values(["ward", "year", "baseline_year", "indicator"], kind="stable",
                           key=lambda s: s.map(order) if s.name == "indicator" else s)
     return out.astype({"year": int, "baseline_year": int}).reset_index(drop=True)
+
+
+def peer_groups(units: pd.DataFrame) -> pd.Series:
+    """Each unit's peer group: its district (``district_code``), else its province.
+
+    Districts were abolished on 1 July 2025, so the units created then have none: they are
+    ranked among the units of their province that have no district either (the new units),
+    never with the old units of a district. Returned as text, aligned with `units`.
+
+    >>> units = pd.DataFrame({"district_code": ["058", None], "province_code": ["06", "19"]})
+    >>> peer_groups(units).tolist()
+    ['058', 'province-19']
+    """
+    district = units["district_code"].astype("string") if "district_code" in units.columns else \
+        pd.Series(pd.NA, index=units.index, dtype="string")
+    province = "province-" + units.get("province_code", pd.Series("", index=units.index)).astype("string").fillna("")
+    return district.where(district.notna() & district.str.strip().ne(""), province).astype(str)
 
 
 def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_code") -> pd.DataFrame:

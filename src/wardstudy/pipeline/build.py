@@ -22,13 +22,14 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
 from wardstudy import paths
 from wardstudy.data import StudyData, load, resolve_data_dir
+from wardstudy.data.crosswalk import FROM_PREDECESSORS, full_year_units, with_successor_series
 from wardstudy.data.schemes import DEFAULT_SCHEME, scheme_sizes
 from wardstudy.files import atomic_write_text, sha256_files
 
@@ -104,22 +105,30 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
     """Compute the study's tables (all but the impact results) from checked data into `folder`."""
     from wardstudy.evaluate.design import published_change_sensitivity
     from wardstudy.indicators.compute import unmet_criteria
-    from wardstudy.indicators.peers import indicator_values, peer_ranks
+    from wardstudy.indicators.peers import indicator_values, peer_groups, peer_ranks
     from wardstudy.indicators.reconcile import reconcile
     from wardstudy.indicators.registry import all_indicators
     from wardstudy.indicators.same_period import same_period_comparison, year_pairs
 
-    indicators = all_indicators(study)
+    # The units created on 1 July 2025 get their territory's earlier months, summed from their
+    # predecessors and flagged; indicators are kept only for whole years of a unit, so the old
+    # units stop in 2024 and the new ones report 2025 (and earlier years of their territory).
+    view = replace(study, **with_successor_series({n: getattr(study, n) for n in RECORD_TABLES}, study.units))
+    whole = full_year_units(study.units, view.crimes)
+    indicators = all_indicators(view).merge(whole, on=["ward", "year"])
     pairs = year_pairs(study.years())
-    comparisons = pd.concat([same_period_comparison(study.crimes, category, pairs)
+    comparisons = pd.concat([same_period_comparison(view.crimes, category, pairs)
                              for category in ("social_order", "high_tech")], ignore_index=True)
+    comparisons = comparisons.merge(whole, on=["ward", "year"]).merge(
+        whole.rename(columns={"year": "baseline_year"}), on=["ward", "baseline_year"])
     values = indicator_values(indicators, comparisons[comparisons["category"] == "social_order"], pairs)
-    ranks = peer_ranks(values, study.units)
+    units = study.units.assign(peer_group=peer_groups(study.units))
+    ranks = peer_ranks(values, units, by="peer_group")
     values = values.merge(ranks[["ward", "year", "baseline_year", "indicator", "rank", "n_peers",
                                  "peer_min", "peer_median", "peer_max"]],
                           on=["ward", "year", "baseline_year", "indicator"], how="left")
     # Every row, ranked or not, carries its ward's peer group: a ward's page reads its peers by it.
-    values["peer_group"] = values["ward"].map(dict(zip(study.units["slug"], study.units["district_code"].astype(str))))
+    values["peer_group"] = values["ward"].map(dict(zip(units["slug"], units["peer_group"])))
     tables = {
         "indicators": indicators,
         "comparisons": comparisons,
@@ -127,7 +136,8 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
         "unmet_criteria": unmet_criteria(study.criteria_assessments, study.criteria),
         "reconciled": reconcile(indicators, study.published),
         "sensitivity": published_change_sensitivity(study.published),
-        **{name: getattr(study, name) for name in REFERENCE + RECORD_TABLES},
+        **{name: getattr(view, name) for name in REFERENCE + RECORD_TABLES},
+        "units": units,
     }
     folder.mkdir(parents=True, exist_ok=True)
     for name, frame in tables.items():
@@ -161,8 +171,13 @@ def add_impact(build: Build, jobs: int | None = None) -> Build:
     """
     from wardstudy.evaluate.design import evaluable_ward_years
 
-    study = StudyData(data_dir=build.data_dir, **{name: build.read(name) for name in REFERENCE + RECORD_TABLES})
-    ward_years = evaluable_ward_years(study.programme, study.years())
+    # The records as given: a new unit's months carried back from its predecessors would count
+    # those months twice in a design or a pooled panel.
+    study = StudyData(data_dir=build.data_dir, **{name: _as_given(build.read(name))
+                                                  for name in REFERENCE + RECORD_TABLES})
+    # Only whole years of a programme ward are evaluated (not the old wards' half of 2025).
+    whole = set(full_year_units(study.units, study.crimes).itertuples(index=False, name=None))
+    ward_years = [wy for wy in evaluable_ward_years(study.programme, study.years()) if wy in whole]
     jobs = jobs or os.cpu_count() or 1
     tasks = _impact_tasks(study, ward_years, jobs)
     if len(tasks) <= 1:
@@ -177,7 +192,8 @@ def add_impact(build: Build, jobs: int | None = None) -> Build:
     designs = pd.concat([d for d, _ in parts], ignore_index=True)
     estimates = pd.concat([e for _, e in parts], ignore_index=True)
     # The programme's pooled effect, its event-study rows and detectable effect, every year.
-    impact = {"impact_designs": designs, "impact_estimates": estimates, **_programme_tables(study)}
+    years = sorted({y for _, y in ward_years}) or study.years()
+    impact = {"impact_designs": designs, "impact_estimates": estimates, **_programme_tables(study, years)}
     for name, frame in impact.items():
         staging = build.path / f".{name}.parquet.tmp"
         frame.reset_index(drop=True).to_parquet(staging, index=False)
@@ -188,11 +204,18 @@ def add_impact(build: Build, jobs: int | None = None) -> Build:
     return Build(build.path, manifest)
 
 
-def _programme_tables(study: StudyData) -> dict[str, pd.DataFrame]:
-    """The programme's pooled results of every year (`evaluate.pooled.pooled_results`)."""
+def _as_given(frame: pd.DataFrame) -> pd.DataFrame:
+    """A build's table without the months carried back to new units (`with_successor_series`)."""
+    if FROM_PREDECESSORS not in frame.columns:
+        return frame
+    return frame[~frame[FROM_PREDECESSORS]].drop(columns=FROM_PREDECESSORS).reset_index(drop=True)
+
+
+def _programme_tables(study: StudyData, years: list[int]) -> dict[str, pd.DataFrame]:
+    """The programme's pooled results of the evaluated years (`evaluate.pooled.pooled_results`)."""
     from wardstudy.evaluate.pooled import pooled_results
 
-    return pooled_results(study.crimes, study.project06, study.programme, study.units, study.years())
+    return pooled_results(study.crimes, study.project06, study.programme, study.units, years)
 
 
 # Tasks per process: a few each, so that one slow task does not leave the others idle.

@@ -135,9 +135,42 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     if baseline_year >= year:
         raise ParameterError(f"{source}: baseline_year {baseline_year} must be before year {year}")
     row = units.loc[units["slug"] == slug].iloc[0]
+    _within_unit_life(row, year, units, source)
     return ReportParams(ward=slug, year=year, baseline_year=baseline_year,
                         data_dir=None if data_dir is None else data_module.resolve_data_dir(data_dir),
                         name=row["name"], code=row["code"], lang=lang)
+
+
+def _within_unit_life(unit: pd.Series, year: int, units: pd.DataFrame, source: str) -> None:
+    """Refuse a report year that is not a whole year of the unit (the 2025 reorganisation).
+
+    An old unit that ceased during `year` has no report for it: its successor has. A unit
+    made during or after `year` has one only when all its predecessors are in the data
+    (its earlier months are their sums, `data.crosswalk.with_successor_series`).
+    """
+    def day(column):
+        value = unit.get(column)
+        return None if value is None or pd.isna(value) or not str(value).strip() else str(value)[:10]
+
+    valid_from, valid_to = day("valid_from"), day("valid_to")
+    if valid_to and valid_to < f"{year}-12-31":
+        successor = units[(units["code"].astype(str) == str(unit.get("successor_code")))
+                          & (units.get("valid_from", pd.Series(None, index=units.index)).astype(str) > valid_to)]
+        instead = (f"; report {year} on its successor {successor['slug'].iloc[0]} instead" if len(successor)
+                   else "")
+        raise ParameterError(f"{source}: {unit['slug']} ceased to exist on {valid_to}, so {year} is not a whole "
+                             f"year of it{instead}")
+    if valid_from and valid_from > f"{year}-01-01":
+        from wardstudy.data.crosswalk import load_crosswalk
+
+        crosswalk = load_crosswalk()
+        parts = crosswalk[crosswalk["new_slug"] == unit["slug"]]
+        missing = sorted(set(parts["old_slug"]) - set(units["slug"]))
+        if parts.empty or missing:
+            why = (f"its predecessor(s) {', '.join(missing)} are not in the data, so its months before "
+                   f"{valid_from} cannot be summed" if missing else "it has no predecessors in the 2025 crosswalk")
+            raise ParameterError(f"{source}: {unit['slug']} began on {valid_from} and {why}: {year} is not a "
+                                 "whole year of it")
 
 
 def _units_and_years(data_dir, source: str) -> tuple[pd.DataFrame, list[int]]:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from wardstudy import paths
+from wardstudy.data.crosswalk import FROM_PREDECESSORS, load_crosswalk
 from wardstudy.pipeline.build import Build, ensure_build
 from wardstudy.pipeline.params import ReportParams, check_keys, validate
 
@@ -52,6 +53,42 @@ class WardReport:
     records: dict[str, pd.DataFrame] = field(repr=False)
     criteria: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the register (id, wording)
     lang: str = "vi"
+    predecessors: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # crosswalk rows of a new unit
+
+    @property
+    def carried_back(self) -> tuple[str, str] | None:
+        """(first, last) month of this unit's series summed from its predecessors (a unit made
+        on 1 July 2025, `data.crosswalk.with_successor_series`), or None."""
+        crimes = self.records.get("crimes", pd.DataFrame())
+        if FROM_PREDECESSORS not in crimes.columns or not crimes[FROM_PREDECESSORS].any():
+            return None
+        months = crimes.loc[crimes[FROM_PREDECESSORS], "month"].astype(str)
+        return months.min(), months.max()
+
+    @property
+    def programme_predecessors(self) -> dict[str, int]:
+        """Name -> cohort of this new unit's former units that built the model (programme.csv)."""
+        if self.predecessors.empty:
+            return {}
+        rows = self.build.read("programme", ward=self.predecessors["old_slug"].tolist())
+        names = dict(zip(self.predecessors["old_slug"], self.predecessors["old_name"]))
+        return {names[w]: int(c) for w, c in sorted(zip(rows["ward"], rows["cohort_year"]), key=lambda r: (r[1], r[0]))}
+
+    @property
+    def last_evaluated_year(self) -> int | None:
+        """The last year with impact results for this new unit's former programme units, else None."""
+        if self.predecessors.empty:
+            return None
+        rows = self.build.read("impact_estimates", ward=self.predecessors["old_slug"].tolist())
+        return int(rows["year"].max()) if len(rows) else None
+
+    @property
+    def missing_predecessors(self) -> list[str]:
+        """Names of this new unit's predecessors that are not units of the data (Đôn Phong)."""
+        if self.predecessors.empty:
+            return []
+        known = set(self.build.read("units", slug=self.predecessors["old_slug"].tolist())["slug"])
+        return [n for s, n in zip(self.predecessors["old_slug"], self.predecessors["old_name"]) if s not in known]
 
     @property
     def n_criteria(self) -> int:
@@ -181,11 +218,11 @@ def read_ward(build: Build, p: ReportParams) -> WardReport:
     unit = {k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v)
             for k, v in build.read("units", slug=p.ward).iloc[0].to_dict().items()}
     programme = build.read("programme", ward=p.ward)
-    group = unit["district_code"]
+    group = str(unit["peer_group"])  # the district, or the province for a unit made in 2025
     # The ward is one of its peers: one read gives both.
-    peers = build.read("values", peer_group=str(group), year=p.year, baseline_year=p.baseline_year)
+    peers = build.read("values", peer_group=group, year=p.year, baseline_year=p.baseline_year)
     values = peers[peers["ward"] == p.ward].reset_index(drop=True)
-    peer_units = build.read("units", district_code=group)
+    peer_units = build.read("units", peer_group=group)
     design = build.read("impact_designs", ward=p.ward, year=p.year)
     return WardReport(
         params=p,
@@ -206,4 +243,13 @@ def read_ward(build: Build, p: ReportParams) -> WardReport:
                  ("crimes", "tips", "procedures", "project06", "fire_safety", "community_models")},
         criteria=build.read("criteria"),
         lang=getattr(p, "lang", "vi"),
+        predecessors=_predecessors(unit),
     )
+
+
+def _predecessors(unit: dict) -> pd.DataFrame:
+    """The crosswalk rows of a unit made by the 2025 reorganisation (none for other units)."""
+    if not unit.get("valid_from"):
+        return pd.DataFrame()
+    crosswalk = load_crosswalk()
+    return crosswalk[crosswalk["new_slug"] == unit["slug"]].reset_index(drop=True)

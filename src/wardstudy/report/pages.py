@@ -16,8 +16,8 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
-from wardstudy.report.format import MISSING, fmt_date, fmt_period
-from wardstudy.report.wording import text
+from wardstudy.report.format import MISSING, fmt_date, fmt_month, fmt_period
+from wardstudy.report.wording import cohort_list, text
 
 __all__ = ["banner_html", "header_html", "index_html", "escaped_markdown", "section", "summary_html", "table_html",
            "figure_html", "html_block", "inline_markdown"]
@@ -94,14 +94,30 @@ def header_html(ward, lang: str | None = None) -> str:
     if months < 12:
         period += _line("header_partial", lang, months=months, year=p.year,
                         months_in_year=int(comparison["months_in_year"]))
+    predecessors = getattr(ward, "predecessors", None)
+    new_unit = predecessors is not None and len(predecessors) > 0
+    parts = getattr(ward, "programme_predecessors", {}) if new_unit else {}
     lines = [
-        _line("header_code", lang, code=unit["code"], district=unit.get("district") or MISSING,
-              province=unit.get("province") or MISSING),
-        _line("header_cohort", lang, cohort=ward.cohort) if ward.cohort else _line("header_no_cohort", lang),
+        _line("header_code_new", lang, code=unit["code"], province=unit.get("province") or MISSING) if new_unit
+        else _line("header_code", lang, code=unit["code"], district=unit.get("district") or MISSING,
+                   province=unit.get("province") or MISSING),
+        _line("header_cohort", lang, cohort=ward.cohort) if ward.cohort
+        else _line("header_no_cohort_new", lang, listed=cohort_list(parts, lang)) if parts
+        else _line("header_no_cohort", lang),
         period,
         _line("header_source_synthetic" if ward.is_synthetic else "header_source_real", lang,
               folder=ward.data_source),
     ]
+    if new_unit:
+        lines.append(_line("header_predecessors", lang, valid_from=fmt_date(unit.get("valid_from")),
+                           names=", ".join(predecessors["old_name"])))
+        carried, missing = ward.carried_back, ward.missing_predecessors
+        if carried:
+            lines.append(_line("header_carried", lang, first=fmt_month(*map(int, carried[0].split("-")), lang),
+                               last=fmt_month(*map(int, carried[1].split("-")), lang)))
+        else:
+            lines.append(_line("header_not_carried", lang, valid_from=fmt_date(unit.get("valid_from")),
+                               missing=", ".join(missing) or MISSING))
     if unit.get("valid_to"):
         lines.append(_line("header_successor", lang, valid_to=fmt_date(unit["valid_to"]),
                            successor=unit.get("successor_name") or MISSING, code=unit.get("successor_code") or MISSING))

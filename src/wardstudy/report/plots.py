@@ -87,6 +87,18 @@ def _monthly(frame: pd.DataFrame, ward: str, years: list[int]) -> pd.DataFrame:
     return rows
 
 
+def _carried_back_marker(ax, rows: pd.DataFrame, lang: str) -> None:
+    """A dashed line where a new unit's own records begin, after the months summed from its
+    predecessors (``from_predecessors``: the 2025 reorganisation); nothing for other units."""
+    if "from_predecessors" not in rows.columns:
+        return
+    flags = rows["from_predecessors"].fillna(False).astype(bool)
+    if not flags.any() or flags.all():
+        return
+    ax.axvline(rows.loc[~flags, "index"].min() - 0.5, color="0.35", linestyle="--", linewidth=1,
+               label=text("p_reform", lang))
+
+
 def _legend_below(ax, ncol: int = 2) -> None:
     """The legend under the plot, never over bars or lines."""
     ax.legend(title=None, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=ncol, fontsize=9, frameon=False)
@@ -204,6 +216,7 @@ def project06_trend(project06: pd.DataFrame, ward: str, years: list[int], lang: 
     fig, (ax,) = _figure(1)
     sns.lineplot(data=data, x="index", y="share", hue="series", style="series", ax=ax)
     _month_axis(ax, rows, lang)
+    _carried_back_marker(ax, rows, lang)
     ax.set_ylim(0, 105)
     _percent_axis(ax.yaxis, lang)
     ax.set_title(text("t_project06", lang))
@@ -228,6 +241,7 @@ def stocks_by_month(fire_safety: pd.DataFrame, community_models: pd.DataFrame, w
     fig, (ax,) = _figure(1, height=4.6)
     sns.lineplot(data=data, x="index", y="n", hue="series", style="series", drawstyle="steps-post", ax=ax)
     _month_axis(ax, pd.concat([fire, models]), lang)
+    _carried_back_marker(ax, fire, lang)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylim(bottom=0)
     ax.set_title(text("t_stocks", lang))
@@ -284,6 +298,20 @@ def ward_figures(ward, lang: str | None = None) -> dict[str, tuple[Figure, str, 
     criteria = ward.history[ward.history["indicator"] == "criteria_met_share"]
     own = ward.values[ward.values["indicator"] == "criteria_met_share"]["value"]
     label = REGISTRY["criteria_met_share"].label(lang)
+    # A new unit's months summed from its predecessors: said under every figure that shows them.
+    carried = getattr(ward, "carried_back", None)
+    if carried:
+        first, last = (fmt_month(*map(int, m.split("-")), lang) for m in carried)
+        note = " " + text("c_carried", lang, first=first, last=last)
+        figures = _figures(ward, lang, p, r, name, years, so, ht, criteria, own, label)
+        return {k: (f, c + note if k in CARRIED_FIGURES else c, a) for k, (f, c, a) in figures.items()}
+    return _figures(ward, lang, p, r, name, years, so, ht, criteria, own, label)
+
+
+CARRIED_FIGURES = ("crimes", "shares", "project06", "stocks")
+
+
+def _figures(ward, lang, p, r, name, years, so, ht, criteria, own, label) -> dict:
     return {
         "criteria": (criteria_by_year(ward.history, p.ward, lang), text("c_criteria", lang, n=ward.criteria_total),
                      text("a_criteria", lang, name=name, n=ward.criteria_total,

@@ -17,7 +17,7 @@ from wardstudy.report.pages import html_block, inline_markdown
 from wardstudy.report.wording import text
 
 __all__ = ["FIGURE_ORDER", "CRIME_CATEGORIES", "summary", "criteria_status", "criteria_block", "criteria_table",
-           "note", "crime_lines", "indicators", "figure", "impact", "published", "ranking", "targets", "present"]
+           "note", "crime_lines", "indicators", "peers_section", "figure", "impact", "published", "ranking", "targets", "present"]
 
 # Figures are numbered in page order.
 FIGURE_ORDER = ("criteria", "crimes", "shares", "project06", "stocks", "units")
@@ -41,9 +41,24 @@ def criteria_status(ward) -> str:
 
 
 def _impact_reason(ward) -> str:
+    if _is_new_unit(ward):
+        return wording.new_unit_design_text(ward.unit["name"], ward.params.year, ward.programme_predecessors,
+                                            ward.last_evaluated_year, ward.lang)
     controls, excluded = ward.impact_units()
     return wording.design_text(ward.unit["name"], ward.cohort, ward.params.year, controls, excluded,
                                ward.peer_names, ward.lang)
+
+
+def _is_new_unit(ward) -> bool:
+    """A unit formed on 1 July 2025 (it has predecessors in the 2025 crosswalk)."""
+    predecessors = getattr(ward, "predecessors", None)
+    return predecessors is not None and len(predecessors) > 0
+
+
+def peers_section(ward):
+    """Section 10's heading: peers of the same district, or, for a unit formed in 2025 (no
+    districts any more), the other new units of the province."""
+    return pages.section("s10_new" if _is_new_unit(ward) else "s10", ward.lang)
 
 
 def summary(ward):
@@ -77,6 +92,8 @@ def note(ward, key: str):
     """A paragraph of the catalogue under a table or figure."""
     from IPython.display import Markdown
 
+    if key == "s10_note" and _is_new_unit(ward):  # peers of the province, not of a district
+        key = "s10_note_new"
     return Markdown(text(key, ward.lang))
 
 

@@ -35,7 +35,7 @@ from wardstudy.report.format import (
 
 __all__ = ["ALPHA", "LANGS", "CATALOGUE", "text", "entry", "crime_verdict", "crime_detail", "impact_conclusion",
            "impact_verdict", "detectable_text", "multiple_tests_note", "smallest_p_text", "criteria_status_text",
-           "design_text", "sensitivity_text", "summary_lines", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
+           "design_text", "new_unit_design_text", "sensitivity_text", "summary_lines", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
 
 ALPHA = SIGNIFICANCE
 LANGS = ("vi", "en")
@@ -53,12 +53,21 @@ _VI = {
                    "01/03/2025); {district}, tỉnh {province}",
     "header_cohort": "Năm xây dựng mô hình: {cohort}",
     "header_no_cohort": "Đơn vị chưa xây dựng mô hình (không có trong danh sách xây dựng mô hình)",
+    "header_code_new": "Mã đơn vị hành chính: <strong>{code}</strong> (từ 01/07/2025); tỉnh {province}",
+    "header_no_cohort_new": "Đơn vị mới, chưa có trong danh sách xây dựng mô hình; trong các đơn vị cũ hợp thành, "
+                            "đã xây dựng mô hình: {listed}",
     "header_period": "Kỳ báo cáo: <strong>{period}</strong>; so sánh với cùng kỳ {base_period}",
     "header_partial": " (chỉ {months} tháng có số liệu ở cả hai năm; năm {year} có {months_in_year} tháng)",
     "header_source_synthetic": "Nguồn dữ liệu: dữ liệu giả lập (mô phỏng) của dự án, thư mục <code>{folder}</code>",
     "header_source_real": "Nguồn dữ liệu: bảng số liệu do người dùng cung cấp, thư mục <code>{folder}</code>",
     "header_successor": "Hiệu lực đến {valid_to}; từ 01/07/2025 thuộc {successor} (mã {code}; Nghị quyết "
                         "1683/NQ-UBTVQH15 ngày 16/06/2025)",
+    "header_predecessors": "Đơn vị mới từ {valid_from} (Nghị quyết 1683/NQ-UBTVQH15 ngày 16/06/2025), hợp "
+                           "nhất từ: {names}",
+    "header_carried": "<strong>Số liệu từ {first} đến {last} là tổng số liệu của các đơn vị cũ</strong> trên cùng "
+                      "địa bàn (gộp theo bảng chuyển đổi đơn vị hành chính), để so sánh được với cùng kỳ",
+    "header_not_carried": "Không có số liệu trước {valid_from}: {missing} không có trong dữ liệu, nên không "
+                          "gộp được số liệu của các đơn vị cũ (cộng thiếu sẽ cho số liệu thấp hơn thực tế)",
     # ---- summary
     "summary": "Tóm tắt",
     "sum_criteria": "**Tiêu chí:** năm {year} {status}.",
@@ -116,10 +125,15 @@ _VI = {
     "s9_none": "Không có số liệu công bố cho đơn vị này năm {year}.",
     "s9_source": "Nguồn: {sources}.",
     "s10": "10. Vị trí so với các đơn vị khác cùng huyện, thành phố",
+    "s10_new": "10. Vị trí so với các đơn vị mới khác cùng tỉnh (từ 01/07/2025 không còn cấp huyện)",
     "s10_note": ("Hạng 1 là tốt nhất: cao nhất với tỷ lệ, thấp nhất với số vụ trên 1.000 dân và mức thay đổi so với "
                  "cùng kỳ. Các đơn vị có cùng giá trị (như hiển thị) là đồng hạng. So sánh gồm các đơn vị cấp xã cùng "
                  "huyện, thành phố có số liệu năm báo cáo; số vụ được tính trên 1.000 dân vì dân số các đơn vị rất "
                  "khác nhau."),
+    "s10_note_new": ("Hạng 1 là tốt nhất: cao nhất với tỷ lệ, thấp nhất với số vụ trên 1.000 dân và mức thay đổi so "
+                     "với cùng kỳ. Các đơn vị có cùng giá trị (như hiển thị) là đồng hạng. So sánh gồm các đơn vị mới "
+                     "(từ 01/07/2025) cùng tỉnh có số liệu cả năm báo cáo; số vụ được tính trên 1.000 dân vì dân số "
+                     "các đơn vị rất khác nhau."),
     "s11": "11. Tổng hợp: chỉ số so với mức tham chiếu",
     "s11_note": ("Mức “đạt toàn bộ tiêu chí mỗi năm” theo định hướng trong Báo Bắc Kạn ngày 29/01/2024. Các mức 100,0% cho "
                  "tố giác, tin báo và thủ tục hành chính, và “giảm so với cùng kỳ” cho tội phạm về trật tự xã hội, là "
@@ -178,6 +192,11 @@ _VI = {
     "design_later": ("Đơn vị {ward} xây dựng mô hình từ năm {cohort}, sau năm báo cáo {year}: chưa có giai đoạn sau "
                      "khi xây dựng mô hình để đánh giá."),
     "design_too_few": "Không đủ đơn vị so sánh ({n}) để đánh giá tác động.",
+    "design_new_unit": ("Không đánh giá tác động cho đơn vị mới {ward}: đơn vị được lập từ 01/07/2025, khi không "
+                        "còn cấp huyện, nên không có nhóm so sánh cùng huyện, thành phố như các năm trước, và năm "
+                        "{year} không phải là một năm trọn vẹn của các đơn vị cũ."),
+    "design_new_unit_programme": (" Tác động của mô hình được đánh giá ở đơn vị cũ đã xây dựng mô hình, đến hết năm "
+                                  "{last}: xem báo cáo của {listed}."),
     "design": ("Năm xây dựng mô hình: {cohort} (danh sách chỉ ghi năm; báo cáo giả định bắt đầu từ tháng 1/{cohort}). "
                "So sánh với {n} đơn vị cùng huyện, thành phố chưa xây dựng mô hình tính đến hết năm {year}: {listed}."),
     "design_excluded": " Loại khỏi nhóm so sánh vì đã xây dựng mô hình: {left_out}.",
@@ -205,6 +224,7 @@ _VI = {
     "p_chip": "Thẻ căn cước (Căn cước công dân gắn chip)", "p_vneid": "Định danh điện tử mức độ 2",
     "p_groups": "Tổ liên gia an toàn phòng cháy, chữa cháy (tổ)", "p_points": "Điểm chữa cháy công cộng (điểm)",
     "p_models": "Mô hình tự quản về an ninh, trật tự (mô hình)",
+    "p_reform": "Hợp nhất đơn vị (01/07/2025)",
     "c_criteria": "Số tiêu chí đạt mỗi năm, so với mức đạt toàn bộ {n}/{n} tiêu chí.",
     "a_criteria": "Biểu đồ cột: số tiêu chí đạt của {name} theo năm {years}, trên tổng số {n} tiêu chí.",
     "c_crimes": ("Số vụ mỗi tháng theo loại tội phạm, năm {year} (màu cam) so với năm {baseline_year} (màu xám); "
@@ -217,6 +237,7 @@ _VI = {
     "c_project06": "Tỷ lệ trên số người đủ điều kiện, theo tháng, năm {years}.",
     "a_project06": "Biểu đồ đường theo tháng: tỷ lệ thẻ căn cước và tỷ lệ định danh điện tử mức độ 2 của {name}.",
     "c_stocks": "Số lượng cuối mỗi tháng, năm {years}.",
+    "c_carried": "Từ {first} đến {last}: tổng số liệu của các đơn vị cũ trên cùng địa bàn.",
     "a_stocks": ("Biểu đồ bậc thang theo tháng: số tổ liên gia an toàn phòng cháy, chữa cháy, điểm chữa cháy công "
                  "cộng và mô hình tự quản của {name}."),
     "c_units": "{label} năm {year} của các đơn vị cùng huyện, thành phố; {name} tô màu cam.",
@@ -234,12 +255,22 @@ _EN = {
                    "01/03/2025); {district}, {province} province",
     "header_cohort": "Year the model was built: {cohort}",
     "header_no_cohort": "Not building the model (not in the programme list)",
+    "header_code_new": "Administrative unit code: <strong>{code}</strong> (from 01/07/2025); {province} province",
+    "header_no_cohort_new": "A new unit, not in the programme list; among the former units it merges, building "
+                            "the model: {listed}",
     "header_period": "Report period: <strong>{period}</strong>; compared with the same period {base_period}",
     "header_partial": " (only {months} months recorded in both years; {year} has {months_in_year})",
     "header_source_synthetic": "Data: the project's simulated data, folder <code>{folder}</code>",
     "header_source_real": "Data: tables supplied by the user, folder <code>{folder}</code>",
     "header_successor": "Valid until {valid_to}; from 01/07/2025 part of {successor} (code {code}; Resolution "
                         "1683/NQ-UBTVQH15 of 16/06/2025)",
+    "header_predecessors": "A new unit from {valid_from} (Resolution 1683/NQ-UBTVQH15 of 16/06/2025), merging: "
+                           "{names}",
+    "header_carried": "<strong>Figures from {first} to {last} are the sums of the former units</strong> on the "
+                      "same territory (added up through the crosswalk of administrative units), so that the same "
+                      "period can be compared",
+    "header_not_carried": "No figures before {valid_from}: {missing} is not in the data, so the former units' "
+                          "figures cannot be added up (a partial sum would be too low)",
     "summary": "Summary",
     "sum_criteria": "**Criteria:** in {year}, {status}.",
     "sum_crime": "**Social-order crime:** {verdict}.",
@@ -297,10 +328,15 @@ _EN = {
     "s9_none": "No published figures for this unit in {year}.",
     "s9_source": "Source: {sources}.",
     "s10": "10. Standing among the other units of the district or city",
+    "s10_new": "10. Standing among the other new units of the province (no districts from 01/07/2025)",
     "s10_note": ("Rank 1 is best: highest for shares, lowest for cases per 1,000 residents and for the change on the "
                  "same period. Units with the same value (as shown) are tied. The comparison covers the commune-level "
                  "units of the same district or city with data for the report year; cases are per 1,000 residents "
                  "because the units' populations differ widely."),
+    "s10_note_new": ("Rank 1 is best: highest for shares, lowest for cases per 1,000 residents and for the change on "
+                     "the same period. Units with the same value (as shown) are tied. The comparison covers the new "
+                     "units (from 01/07/2025) of the same province with data for the whole report year; cases are per "
+                     "1,000 residents because the units' populations differ widely."),
     "s11": "11. Summary: indicators against reference levels",
     "s11_note": ("The level “all criteria every year” is the direction given in Báo Bắc Kạn of 29/01/2024. The 100.0% "
                  "levels for crime reports and procedures, and “fewer than the same period” for social-order crime, "
@@ -355,6 +391,11 @@ _EN = {
     "design_later": ("{ward} builds the model from {cohort}, after the report year {year}: no period after the start "
                      "to evaluate."),
     "design_too_few": "Too few comparison units ({n}) to evaluate an impact.",
+    "design_new_unit": ("No impact is evaluated for the new unit {ward}: it was formed on 01/07/2025, when districts "
+                        "were abolished, so there is no comparison group of the same district as in earlier years, "
+                        "and {year} is not a whole year of the former units."),
+    "design_new_unit_programme": (" The model's impact is evaluated on the former unit that built it, up to "
+                                  "{last}: see the report of {listed}."),
     "design": ("Year the model was built: {cohort} (the list gives only the year; the report assumes it started in "
                "January {cohort}). Compared with the {n} units of its district or city not building the model by the "
                "end of {year}: {listed}."),
@@ -382,6 +423,7 @@ _EN = {
     "p_chip": "Chip-based ID card", "p_vneid": "Level-2 electronic identification",
     "p_groups": "Fire-safety inter-household groups (groups)", "p_points": "Public firefighting points (points)",
     "p_models": "Self-managed security models (models)",
+    "p_reform": "Units merged (01/07/2025)",
     "c_criteria": "Criteria met each year, against all {n}/{n} criteria.",
     "a_criteria": "Bar chart: criteria met by {name} in {years}, out of {n} criteria.",
     "c_crimes": ("Cases a month by crime type, {year} (orange) against {baseline_year} (grey); the totals are in the "
@@ -394,6 +436,7 @@ _EN = {
     "c_project06": "Shares of eligible residents by month, {years}.",
     "a_project06": "Monthly line chart: chip-based ID cards and level-2 electronic identification in {name}.",
     "c_stocks": "Counts at the end of each month, {years}.",
+    "c_carried": "From {first} to {last}: the sums of the former units on the same territory.",
     "a_stocks": ("Monthly step chart: fire-safety inter-household groups, public firefighting points and self-managed "
                  "models in {name}."),
     "c_units": "{label} in {year} for the units of the district or city; {name} in orange.",
@@ -614,6 +657,33 @@ def design_text(ward: str, cohort, year: int, controls: list[str], excluded: lis
     if excluded:
         out += text("design_excluded", lang, left_out=", ".join(names.get(s, s) for s in excluded))
     return out + text("design_smallest", lang, smallest=smallest_p_text(1 / (len(controls) + 1), lang))
+
+
+def new_unit_design_text(ward: str, year: int, programme_parts: dict[str, int], last_year: int | None,
+                         lang: str = "vi") -> str:
+    """Why a unit formed on 1 July 2025 has no impact section, and where to look instead.
+
+    programme_parts: name -> cohort of its former units that built the model; last_year:
+    the last year evaluated for them.
+
+    >>> print(new_unit_design_text("Đức Xuân", 2025, {"Đức Xuân": 2023}, 2024))  # doctest: +ELLIPSIS
+    Không đánh giá tác động cho đơn vị mới Đức Xuân: ... xem báo cáo của Đức Xuân (từ năm 2023).
+    """
+    out = text("design_new_unit", lang, ward=ward, year=year)
+    if programme_parts and last_year:
+        out += text("design_new_unit_programme", lang, last=last_year,
+                    listed=cohort_list(programme_parts, lang))
+    return out
+
+
+def cohort_list(parts: dict[str, int], lang: str = "vi") -> str:
+    """ "Đức Xuân (từ năm 2023)" for each unit and its cohort, comma-separated.
+
+    >>> cohort_list({"Xuất Hóa": 2024, "Sông Cầu": 2024}, "en")
+    'Xuất Hóa (from 2024), Sông Cầu (from 2024)'
+    """
+    word = "từ năm" if lang == "vi" else "from"
+    return ", ".join(f"{name} ({word} {int(cohort)})" for name, cohort in parts.items())
 
 
 def sensitivity_text(row, lang: str = "vi") -> str:
