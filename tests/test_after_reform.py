@@ -43,13 +43,14 @@ def test_old_units_run_to_june_2025_and_new_units_from_july():
         assert tuple(months.loc[ward]) == ("2025-07", "2025-12", 6), ward
 
 
-def test_the_2025_rows_are_appended_and_2021_to_2024_are_the_four_year_panel_unchanged():
+def test_2021_to_2024_are_the_four_year_panel_unchanged_and_2025_is_added():
     four_years = synthetic.generate_panel()
     through = synthetic.generate_panel(through_2025=True)
     for name, table in four_years.items():
-        head = through[name].iloc[:len(table)].reset_index(drop=True)
+        period = through[name]["month"].str[:4].astype(int) if "month" in table.columns else through[name]["year"]
+        head = through[name][period <= 2024].reset_index(drop=True)
         pd.testing.assert_frame_equal(head, table.reset_index(drop=True), check_dtype=False, obj=name)
-        assert len(through[name]) > len(table), name
+        assert (period == 2025).any(), name
 
 
 def test_stocks_do_not_fall_across_the_reorganisation():
@@ -77,16 +78,10 @@ def test_each_new_unit_is_assessed_in_2025_and_no_old_unit_is():
 # --- the build: carried-back series, whole years, peers ------------------------------------------
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory):
-    import os
-
+def build():
     from wardstudy.pipeline.build import ensure_build
 
-    os.environ["WARDSTUDY_BUILD_DIR"] = str(tmp_path_factory.mktemp("reform-build"))
-    try:
-        yield ensure_build(None)
-    finally:
-        del os.environ["WARDSTUDY_BUILD_DIR"]
+    return ensure_build(None)  # the session's build folder (tests/conftest.py)
 
 
 def indicator(build, ward: str, year: int, name: str) -> pd.Series:
@@ -166,3 +161,27 @@ def test_a_new_unit_with_a_predecessor_outside_the_data_is_refused_naming_it():
 def test_the_name_duc_xuan_for_2025_is_the_new_ward():
     got = params.validate("Phường Đức Xuân", 2025, source="p.yaml")
     assert (got.ward, got.code, got.baseline_year) == ("duc-xuan-2025", "01840", 2024)
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_the_params_file_for_duc_xuan_2025_writes_a_page_about_the_new_ward(tmp_path, page_text):
+    from typer.testing import CliRunner
+
+    from wardstudy.cli import app
+
+    result = CliRunner().invoke(app, ["run", "--ward", "duc-xuan-2025", "--out", str(tmp_path), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    text = page_text(tmp_path / "duc-xuan-2025.html")
+    assert "Phường Đức Xuân, năm 2025" in text
+    assert ("Đơn vị mới từ 01/07/2025 (Nghị quyết 1683/NQ-UBTVQH15 ngày 16/06/2025), hợp nhất từ: "
+            "Nguyễn Thị Minh Khai, Huyền Tụng, Đức Xuân") in text
+    assert "Số liệu từ T1/2021 đến T6/2025 là tổng số liệu của các đơn vị cũ" in text
+    # The headline count is the sum worked out above from the CSV files.
+    so = social_order(OLD_DUC_XUAN, "2025-01", "2025-06") + social_order("duc-xuan-2025", "2025-07", "2025-12")
+    before = social_order(OLD_DUC_XUAN, "2024-01", "2024-12")
+    assert f"xảy ra {so} vụ, giảm {before - so:02d} vụ" in text
+    assert "Không đánh giá tác động cho đơn vị mới Đức Xuân" in text
+    assert "xem báo cáo của Đức Xuân (từ năm 2023)" in text
+    assert "10. Vị trí so với các đơn vị mới khác cùng tỉnh" in text

@@ -40,7 +40,7 @@ def test_every_shipped_params_file_validates():
 
     files = sorted(paths.params_dir().glob("*.yaml"))
     assert {f.stem for f in files} == {"duc-xuan", "xuat-hoa", "song-cau", "phung-chi-kien",
-                                       "nguyen-thi-minh-khai", "huyen-tung"}
+                                       "nguyen-thi-minh-khai", "huyen-tung", "duc-xuan-2025"}
     for f in files:
         assert params.validate(**batch.read_params(f)).ward == f.stem
 

@@ -108,3 +108,25 @@ def test_the_same_id_in_two_schemes_is_allowed_but_not_twice_in_one():
     assert [str(p) for p in problems] == [
         'criteria.csv, row 4, column "scheme + criterion_id": "bca-2024-20", "C06" repeats row 3 '
         "(one row per scheme + criterion_id)"]
+
+
+def test_a_data_folder_whose_assessments_misfit_their_scheme_is_refused_before_any_work(tmp_path):
+    # Before: the folder loaded, and the build stopped with a ValueError from criteria_met_share.
+    import shutil
+
+    from wardstudy import data
+
+    folder = tmp_path / "data"
+    shutil.copytree(paths.synthetic_dir(), folder)
+    path = folder / "criteria_assessments.csv"
+    table = pd.read_csv(path, dtype=str)
+    table["scheme"] = ""
+    # Rows 7 and 23 of the file: C06 and C22 of Nguyễn Thị Minh Khai 2021, put on the 20-criterion scheme.
+    table.loc[[5, 21], "scheme"] = "bca-2024-20"
+    table.to_csv(path, index=False)
+    with pytest.raises(data.DataError) as err:
+        data.load(folder)
+    found = {(p.row, p.column, str(p.value)) for p in err.value.details}
+    assert found == {(7, "scheme", "bca-2024-20"), (23, "criterion_id", "C22")}
+    assert "is not a criterion of scheme bca-2024-20" in str(err.value)
+    assert "is already assessed under scheme qd5764-22 (one scheme per ward and year" in str(err.value)

@@ -22,8 +22,11 @@ def test_indicators_command_writes_contract_csv_with_published_figures(tmp_path)
     assert dx.loc["criteria_met_share", ["numerator", "denominator"]].tolist() == [21, 22]
     assert dx.loc["social_order_crime_change", "value"] == -7
     assert dx.loc["procedures_early_share", "value"] == 0.2
+    # The 8 old units, and the 2 new units of 2025 whose predecessors are all in the data (not Phong Quang).
     assert set(table["ward"]) == {"nguyen-thi-minh-khai", "song-cau", "duc-xuan", "phung-chi-kien",
-                                  "huyen-tung", "duong-quang", "nong-thuong", "xuat-hoa"}
+                                  "huyen-tung", "duong-quang", "nong-thuong", "xuat-hoa",
+                                  "duc-xuan-2025", "bac-kan-2025"}
+    assert table.groupby("ward")["year"].max().to_dict()["duc-xuan"] == 2024  # ceased in June 2025
     assert not table.duplicated(["ward", "year", "indicator"]).any()
 
 

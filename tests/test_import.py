@@ -52,9 +52,10 @@ def without_synthetic(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def round_trip(tmp_path_factory):
-    """The template for the 8 units, 2021-01 to 2024-12, filled from the shipped panel and imported."""
+    """The template for every unit of units.csv and the whole study period (2021-01 to 2025-12: the 8
+    old units to 2025-06, the 3 new ones from 2025-07), filled from the shipped panel and imported."""
     folder = tmp_path_factory.mktemp("round_trip")
-    book, _, _ = make_template(folder / "bac-kan.xlsx", first="2021-01", last="2024-12")
+    book, _, _ = make_template(folder / "bac-kan.xlsx")
     fill(book)
     result = runner.invoke(app, ["import", str(book), "--out", str(folder / "imported")])
     assert result.exit_code == 0, result.output
@@ -67,7 +68,8 @@ def test_a_filled_template_round_trips_to_the_shipped_tables_byte_for_byte(round
     for name in data.RECORD_TABLES:
         shipped = (paths.synthetic_dir() / f"{name}.csv").read_text(encoding="utf-8")
         assert (out / f"{name}.csv").read_text(encoding="utf-8") == without_synthetic(shipped), name
-    assert "tips: 384 rows" in output and "crimes: 1920 rows" in output  # 8 units x 48 months (x 5)
+    # 8 units x 54 months + 3 units x 6 months (x 5 categories for crimes)
+    assert "tips: 450 rows" in output and "crimes: 2250 rows" in output
 
 
 def test_a_round_trip_gives_the_same_indicators_as_the_shipped_data(round_trip):
@@ -156,12 +158,12 @@ def test_a_half_filled_row_is_refused_not_left_out(tmp_path):
 
 
 def test_a_csv_folder_and_a_workbook_merge(tmp_path):
-    """The shipped folder (2021-2024) and a workbook repeating two of its months: accepted,
+    """The shipped folder (2021-2025) and a workbook repeating two of its months: accepted,
     the repeat kept once, the result equal to the shipped panel."""
     folder = shutil.copytree(paths.synthetic_dir(), tmp_path / "shipped")
     book = one_ward(tmp_path, "repeat.xlsx")
     done = import_submissions([folder, book], tmp_path / "out")
-    assert done.rows["tips"] == 384
+    assert done.rows["tips"] == 8 * 54 + 3 * 6
     merged = data.load(tmp_path / "out")
     assert merged.tips.equals(data.load().tips)  # synthetic flag kept from the folder
     assert merged.is_synthetic

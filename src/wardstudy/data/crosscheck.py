@@ -7,6 +7,8 @@ units table as well, so `wardstudy.data.read.check` runs them once every table i
 * a GSO code used by two units (codes were reused on 1 July 2025) has validity periods that
   do not overlap, so that a code and a date name one unit;
 * the programme's ``code`` is the code of the unit its ``ward`` names;
+* an assessment's criterion is one of its scheme's in the criteria register, and a ward
+  and year are assessed under one scheme (`assessment_schemes`; else a score of 21/20);
 * a record's month (an assessment's year) lies within its unit's validity
   (``valid_from`` to ``valid_to`` of the units table, blank = open): a unit that did not
   exist yet, or no longer did, has no records.
@@ -24,8 +26,9 @@ from __future__ import annotations
 import pandas as pd
 
 from wardstudy.data.schemas import Problem, _capped
+from wardstudy.data.schemes import with_scheme
 
-__all__ = ["unique_slugs", "reused_codes", "programme_codes", "within_validity"]
+__all__ = ["unique_slugs", "reused_codes", "programme_codes", "within_validity", "assessment_schemes"]
 
 
 def unique_slugs(units: pd.DataFrame, file: str) -> list[Problem]:
@@ -133,3 +136,42 @@ def within_validity(table: pd.DataFrame, units: pd.DataFrame, file: str,
                                 f"is after unit {ward} ceased to exist (valid to {ends[ward]} in {units_file}{hint})"))
     return _capped(problems)
 
+
+
+def assessment_schemes(assessments: pd.DataFrame, register: pd.DataFrame, file: str,
+                       register_file: str = "criteria.csv") -> list[Problem]:
+    """A problem for every assessment whose criterion its scheme does not have, and for every
+    ward-year assessed under more than one scheme (named at its first row of a second scheme).
+
+    A blank or absent ``scheme`` is the 22-criterion set (`schemes.DEFAULT_SCHEME`).
+
+    >>> register = pd.DataFrame({"scheme": ["bca-2024-20"] * 20,
+    ...                          "criterion_id": [f"C{i:02d}" for i in range(1, 21)]})
+    >>> a = pd.DataFrame({"ward": ["w", "w"], "year": [2024, 2024], "scheme": ["bca-2024-20"] * 2,
+    ...                   "criterion_id": ["C20", "C21"]}, index=[2, 3])
+    >>> print(assessment_schemes(a, register, "criteria_assessments.csv")[0])
+    criteria_assessments.csv, row 3, column "criterion_id": "C21" is not a criterion of scheme bca-2024-20 (criteria.csv)
+    """
+    if assessments.empty or not {"ward", "year", "criterion_id"} <= set(assessments.columns):
+        return []
+    a, r = with_scheme(assessments), with_scheme(register)
+    known = pd.MultiIndex.from_frame(r[["scheme", "criterion_id"]].astype(str))
+    pairs = pd.MultiIndex.from_frame(a[["scheme", "criterion_id"]].astype(str))
+    schemes = set(r["scheme"])
+    problems = []
+    for row in a.index[~pairs.isin(known)]:
+        scheme = a.at[row, "scheme"]
+        if scheme in schemes:
+            problems.append(Problem(file, int(row), "criterion_id", a.at[row, "criterion_id"],
+                                    f"is not a criterion of scheme {scheme} ({register_file})"))
+        else:
+            problems.append(Problem(file, int(row), "scheme", assessments.at[row, "scheme"]
+                                    if "scheme" in assessments.columns else scheme,
+                                    f"is not a scheme of the criteria register ({register_file})"))
+    first = a.groupby(["ward", "year"])["scheme"].transform("first")
+    other = a[a["scheme"] != first]
+    for row in other.drop_duplicates(["ward", "year", "scheme"]).index:
+        problems.append(Problem(file, int(row), "scheme", a.at[row, "scheme"],
+                                f"ward {a.at[row, 'ward']}, {a.at[row, 'year']} is already assessed under scheme "
+                                f"{first.at[row]} (one scheme per ward and year, or its score has two denominators)"))
+    return _capped(problems)

@@ -13,10 +13,11 @@ silently mixes the two.
 
 `aggregate_to_new_units` turns old-unit monthly records into new-unit ones for analyses
 that cross the reform: counts and stocks are summed, and shares are re-computed from the
-summed numerators and denominators by the ordinary indicator functions
-(`wardstudy.indicators.new_unit_indicators`), never averaged. A new unit whose predecessors are not all in
-the data (Phong Quang: Đôn Phong is outside the shipped units) is incomplete: refused,
-dropped or kept, as asked.
+summed numerators and denominators by the ordinary indicator functions, never averaged.
+A new unit whose predecessors are not all in the data (Phong Quang: Đôn Phong is outside
+the shipped units) is incomplete: refused, dropped or kept, as asked.
+`with_successor_series` gives the study build each new unit's earlier months that way, and
+`full_year_units` says which ward-years are whole years of a unit.
 
 >>> unit_at("01840", "2024-05")["slug"], unit_at("01840", "2025-08")["slug"]
 ('duc-xuan', 'duc-xuan-2025')
@@ -115,10 +116,11 @@ def aggregate_to_new_units(
     """
     crosswalk = load_crosswalk() if crosswalk is None else crosswalk
     to_new = dict(zip(crosswalk["old_slug"], crosswalk["new_slug"]))
+    # Later records are the new units' own (a data folder through 2025 has both).
+    frame = frame[frame["month"].astype(str) < REFORM_MONTH]
     unknown = sorted(set(frame["ward"]) - set(to_new))
     if unknown:
         raise CrosswalkError(f"ward(s) {', '.join(unknown)} are not old units of the crosswalk")
-    frame = frame[frame["month"].astype(str) < REFORM_MONTH]
     numeric = [c for c in frame.columns if c != "ward" and pd.api.types.is_numeric_dtype(frame[c])
                and not pd.api.types.is_bool_dtype(frame[c]) and c not in {"year"}]
     keys = [c for c in frame.columns if c not in numeric and c not in {"ward", "synthetic"}]

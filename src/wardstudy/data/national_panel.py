@@ -46,7 +46,10 @@ def national_dir() -> Path:
 
 
 def _shipped_units() -> pd.DataFrame:
-    return pd.read_csv(paths.reference_dir() / "units.csv", dtype=str, keep_default_na=False)
+    """The shipped units of the GSO list of 2025-01-04, the national panel's list: not the units
+    made on 1 July 2025 (they reuse old codes and have no district)."""
+    units = pd.read_csv(paths.reference_dir() / "units.csv", dtype=str, keep_default_na=False)
+    return units[units["valid_from"].str.strip() == ""].reset_index(drop=True)
 
 
 def national_units_table(rng: np.random.Generator) -> tuple[pd.DataFrame, dict[str, int]]:

@@ -39,7 +39,8 @@ import pandas as pd
 
 from wardstudy import paths
 from wardstudy.data.contract import INDICATOR_IDS
-from wardstudy.data.crosscheck import programme_codes, reused_codes, unique_slugs, within_validity
+from wardstudy.data.crosscheck import (assessment_schemes, programme_codes, reused_codes, unique_slugs,
+                                      within_validity)
 from wardstudy.data.months import year_of
 from wardstudy.data.names import WardResolver
 from wardstudy.data.schemas import NO_VALUE as _NO
@@ -419,6 +420,10 @@ def check(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFrame], 
             context.resolver = WardResolver.from_units(typed)
         if name == "criteria" and not table_problems:
             context.criterion_ids = tuple(typed["criterion_id"].tolist())
+            context.criteria = typed
+            context.criteria_shown = display_path(path)
+        if name == "criteria_assessments" and not table_problems and context.criteria is not None:
+            problems.extend(assessment_schemes(typed, context.criteria, display_path(path), context.criteria_shown))
     return frames, problems
 
 

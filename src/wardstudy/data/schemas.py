@@ -256,6 +256,8 @@ class Context:
     resolver: WardResolver | None = None
     criterion_ids: tuple[str, ...] | None = None
     indicator_ids: tuple[str, ...] | None = None
+    criteria: pd.DataFrame | None = None  # the typed register, for the schemes of the assessments
+    criteria_shown: str = "criteria.csv"
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,8 @@ What is built in, on purpose:
   own after everything else, so that the tables drawn before them keep their values.
 
 After the reorganisation (``through_2025``): 2025 is drawn from a third stream of the seed,
-after everything else, so the 2021-2024 rows keep their values and the 2025 rows are
-appended to each file. The eight old units are drawn for all of 2025 with the same model
+after everything else, so the 2021-2024 rows keep their values (each unit's 2025 rows come
+after its earlier ones, the new units after the old). The eight old units are drawn for all of 2025 with the same model
 (shares held at their December 2024 trend, stocks never falling), and so is Đôn Phong
 (size invented, ``DON_PHONG_SIZE``), a commune of another district that merged into
 Phong Quang but is not among the shipped units. Records up to 2025-06 stay under the old
@@ -383,7 +383,7 @@ def generate_panel(
     sizes: unit slug -> residents, in the order the units are generated (default: the 8
         units of Bắc Kạn city, `UNIT_SIZE`; the national panel passes every phường).
     through_2025: also 2025 across the reorganisation (the shipped panel; the 8 units of
-        Bắc Kạn city only): old units to 2025-06, the new units from 2025-07, appended.
+        Bắc Kạn city only): old units to 2025-06, the new units from 2025-07.
 
     Tables: crimes (with ``solved``), tips, procedures, project06, fire_safety (with
     ``fires``), community_models (monthly, one row per ward and month, crimes also per category) and
@@ -442,6 +442,7 @@ def _through_2025(seed: int, tables: dict[str, pd.DataFrame], planted: PlantedEf
     assert CROSSWALK_MONTH == REFORM_MONTH
     crosswalk = load_crosswalk()
     to_new = dict(zip(crosswalk["old_slug"], crosswalk["new_slug"]))
+    order = {w: i for i, w in enumerate([*UNIT_SIZE, *pd.unique(crosswalk["new_slug"])])}  # units.csv's order
     sizes = {**UNIT_SIZE, "don-phong": DON_PHONG_SIZE}
     rng = np.random.default_rng([seed, REFORM_STREAM])
     grid = _grid(programme, sizes, "2025-01", LAST_MONTH_THROUGH_2025)
@@ -469,18 +470,28 @@ def _through_2025(seed: int, tables: dict[str, pd.DataFrame], planted: PlantedEf
         after = after.groupby(keys, as_index=False, sort=True).sum()
         after = after.sort_values(["category", "ward", "month"] if "category" in keys else ["ward", "month"],
                                   kind="stable")
-        out[name] = pd.concat([early, before, after[early.columns]], ignore_index=True)
+        out[name] = _in_unit_order(pd.concat([early, before, after[early.columns]], ignore_index=True), order)
     out["criteria_assessments"] = pd.concat(
         [tables["criteria_assessments"], _criteria_after_reform(tables["criteria_assessments"], crosswalk)],
         ignore_index=True)
     return out
 
 
+def _in_unit_order(frame: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    """Rows by (category,) unit in `order`, month: each unit's 2025 months after its earlier ones,
+    the order `wardstudy import` writes, so a filled template gives the shipped files back."""
+    keys = [*(["category"] if "category" in frame.columns else []), "ward", "month"]
+    categories = {c: i for i, c in enumerate(CRIME_CATEGORIES)}
+    ranks = {"ward": order, "category": categories}
+    return frame.sort_values(keys, kind="stable", key=lambda s: s.map(ranks[s.name]) if s.name in ranks else s
+                             ).reset_index(drop=True)
+
+
 def _criteria_after_reform(assessments: pd.DataFrame, crosswalk: pd.DataFrame) -> pd.DataFrame:
     """Each new unit's 2025 assessment: the 2024 one of its largest predecessor (by residents)."""
     rows = []
     last = int(END_MONTH[:4])
-    for new_slug, group in crosswalk.groupby("new_slug", sort=True):
+    for new_slug, group in crosswalk.groupby("new_slug", sort=False):  # units.csv's order
         largest = max((s for s in group["old_slug"] if s in UNIT_SIZE), key=UNIT_SIZE.get)
         flags = assessments[(assessments["ward"] == largest) & (assessments["year"] == last)]
         rows.append(flags.assign(ward=new_slug, year=last + 1))

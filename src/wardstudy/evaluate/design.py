@@ -96,10 +96,28 @@ def impact_design(programme: pd.DataFrame, units: pd.DataFrame, ward: str, year:
     ['b']
     """
     cohorts = dict(zip(programme["ward"], programme["cohort_year"].astype(int)))
-    others = [u for u in units["slug"] if u != ward]
+    # A comparison unit exists the whole report year: not a unit made on 1 July 2025, not one
+    # that ceased before December (blank dates are open ends).
+    alive = _alive_through(units, year)
+    others = [u for u, ok in zip(units["slug"], alive) if u != ward and ok]
     excluded = [u for u in others if cohorts.get(u, np.inf) <= year]
     controls = [u for u in others if u not in excluded]
     return ImpactDesign(ward, cohorts.get(ward), year, controls, excluded)
+
+
+def _alive_through(units: pd.DataFrame, year: int) -> list[bool]:
+    """Whether each unit's validity (``valid_from``/``valid_to``, blank = open) covers all of `year`.
+
+    >>> _alive_through(pd.DataFrame({"valid_from": [None, "2025-07-01"], "valid_to": ["2025-06-30", None]}), 2024)
+    [True, False]
+    """
+    def days(column: str, blank: str) -> pd.Series:
+        if column not in units.columns:
+            return pd.Series(blank, index=units.index)
+        text = units[column].astype("string").str.strip().str[:10]
+        return text.where(text.notna() & text.ne(""), blank)
+
+    return ((days("valid_from", "0000") <= f"{year}-01-01") & (days("valid_to", "9999") >= f"{year}-12-31")).tolist()
 
 
 def social_order_rates(crimes: pd.DataFrame, project06: pd.DataFrame, design: ImpactDesign,

@@ -28,10 +28,10 @@ from wardstudy.indicators.compute import (
     tips_handled_share,
     vneid_level2_share,
 )
-from wardstudy.indicators.registry import REGISTRY, Indicator, all_indicators, new_unit_indicators
+from wardstudy.indicators.registry import REGISTRY, Indicator, all_indicators
 from wardstudy.indicators.same_period import same_period_comparison
 
-__all__ = ["CONTRACT_COLUMNS", "INDICATOR_IDS", "REGISTRY", "Indicator", "all_indicators", "new_unit_indicators",
+__all__ = ["CONTRACT_COLUMNS", "INDICATOR_IDS", "REGISTRY", "Indicator", "all_indicators",
            "same_period_comparison", "chip_id_coverage", "community_models_active", "crime_counts",
            "criteria_met_share", "fire_safety_groups", "high_tech_crimes", "procedures_early_share",
            "procedures_on_time_share", "procedures_online_share", "public_firefighting_points",

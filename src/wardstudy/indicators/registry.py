@@ -24,7 +24,7 @@ from wardstudy.data.crosswalk import aggregate_to_new_units, load_crosswalk
 from wardstudy.indicators import compute
 
 __all__ = ["ARTICLE", "Target", "Indicator", "REGISTRY", "HEADLINE_IDS", "RANKED_IDS", "TARGET_IDS",
-           "COMPARATIVE_IDS", "LOWER_IS_BETTER", "all_indicators", "new_unit_indicators"]
+           "COMPARATIVE_IDS", "LOWER_IS_BETTER", "all_indicators"]
 
 ARTICLE = "Báo Bắc Kạn 29/01/2024"
 PROJECT = "project"  # a target that is this project's assumption
@@ -177,18 +177,3 @@ def all_indicators(data, skip: tuple[str, ...] = ()) -> pd.DataFrame:
     tables = data if isinstance(data, dict) else data.tables()
     parts = [spec.function(*(tables[t] for t in spec.tables)) for spec in REGISTRY.values() if spec.id not in skip]
     return _ordered(pd.concat(parts, ignore_index=True))
-
-
-def new_unit_indicators(study, incomplete: str = "drop") -> pd.DataFrame:
-    """Every monthly indicator of a `StudyData` on the new units of July 2025.
-
-    Record tables are aggregated with `data.crosswalk.aggregate_to_new_units`, then the
-    ordinary indicator functions run on them, so shares come from summed numerators and
-    denominators. ``criteria_met_share`` is left out: criteria are assessed per ward
-    police, and a share of a merged unit's criteria has no meaning.
-    """
-    crosswalk = load_crosswalk()
-    tables = study.tables()
-    needed = {t for spec in REGISTRY.values() if spec.id != "criteria_met_share" for t in spec.tables}
-    aggregated = {t: aggregate_to_new_units(tables[t], crosswalk, incomplete) for t in sorted(needed)}
-    return all_indicators(aggregated, skip=("criteria_met_share",))

@@ -192,7 +192,10 @@ def add_impact(build: Build, jobs: int | None = None) -> Build:
     designs = pd.concat([d for d, _ in parts], ignore_index=True)
     estimates = pd.concat([e for _, e in parts], ignore_index=True)
     # The programme's pooled effect, its event-study rows and detectable effect, every year.
-    years = sorted({y for _, y in ward_years}) or study.years()
+    # The pooled effect of each year in which every programme ward still is a whole-year unit.
+    recorded = set(study.crimes["ward"])
+    years = [y for y in study.years()
+             if all((w, y) in whole for w in study.programme["ward"] if w in recorded)]
     impact = {"impact_designs": designs, "impact_estimates": estimates, **_programme_tables(study, years)}
     for name, frame in impact.items():
         staging = build.path / f".{name}.parquet.tmp"

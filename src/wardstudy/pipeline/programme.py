@@ -216,7 +216,7 @@ def open_programme(data_dir=None, year=None, lang: str = "vi", source: str = "pa
     """Check the overview's parameters and read the programme's rows of the (made or reused) build.
 
     data_dir: a data folder (None: the shipped synthetic panel); year: the report year
-    (None: the latest year of the data); lang: "vi" or "en". Raises `ParameterError`
+    (None: the latest year with the programme's pooled results); lang: "vi" or "en". Raises `ParameterError`
     naming `source` for a wrong parameter or bad data.
     """
     from wardstudy import data as data_module
@@ -236,7 +236,10 @@ def open_programme(data_dir=None, year=None, lang: str = "vi", source: str = "pa
                              f"{len(err.problems)} problem(s):\n" + "\n".join(err.problems)) from None
     years = build.years
     if year is None:
-        year = years[-1]
+        # The latest year the programme's pooled results cover: not a year the units changed
+        # in (2025 for the shipped panel, when the old wards stop in June).
+        evaluated = build.read("programme_effects")["year"]
+        year = int(evaluated.max()) if len(evaluated) else years[-1]
     elif int(year) not in years:
         raise ParameterError(f"{source}: year {year} is outside the data ({years[0]}-{years[-1]})")
     return read_programme(build, int(year), lang)
