@@ -195,8 +195,9 @@ CATALOGUE = [
      '"nguyen-thi-minh-khai" repeats row 2 (each unit needs its own slug)'),
     ("programme-code-not-its-ward", set_cell("programme.csv", 3, "code", "01856"), "programme.csv", 3, "code",
      "01856 is not the code of xuat-hoa (units.csv gives 01855)"),
-    # Đức Xuân (units.csv row 4) made to start in March 2021: its first tips row (98) is January.
-    ("record-before-valid-from", set_cell("units.csv", 4, "valid_from", "2021-03-01"), "tips.csv", 98, "month",
+    # Đức Xuân (units.csv row 4) made to start in March 2021: its first tips row (110, after two
+    # units of 54 months) is January.
+    ("record-before-valid-from", set_cell("units.csv", 4, "valid_from", "2021-03-01"), "tips.csv", 110, "month",
      '"2021-01" is before unit duc-xuan existed (valid from 2021-03-01 in units.csv)'),
     # Nguyễn Thị Minh Khai (row 2) made to end in June 2024: tips row 44 is its July 2024.
     ("record-after-valid-to", set_cell("units.csv", 2, "valid_to", "2024-06-30"), "tips.csv", 44, "month",

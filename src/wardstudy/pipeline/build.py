@@ -165,9 +165,9 @@ def add_impact(build: Build, jobs: int | None = None) -> Build:
     The slow part of a build (seeded simulations for the detectable effects, some seconds
     per ward and year), so it is made only when a report needs it
     (`ensure_build(impact=True)`), from the checked tables the build already holds, and
-    spread over `jobs` processes (default: the number of cores). Each ward's design needs
-    only the units of its donor pool, so each process gets those rows: the results are
-    the same as in one process, whatever `jobs` is.
+    spread over `jobs` processes (default: the number of cores), the programme's pooled
+    results among them. Each ward's design needs only the units of its donor pool, so each
+    process gets those rows: the results are the same as in one process, whatever `jobs` is.
     """
     from wardstudy.evaluate.design import evaluable_ward_years
 
@@ -178,25 +178,30 @@ def add_impact(build: Build, jobs: int | None = None) -> Build:
     # Only whole years of a programme ward are evaluated (not the old wards' half of 2025).
     whole = set(full_year_units(study.units, study.crimes).itertuples(index=False, name=None))
     ward_years = [wy for wy in evaluable_ward_years(study.programme, study.years()) if wy in whole]
+    # The pooled effect of each year in which every programme ward still is a whole-year unit.
+    recorded = set(study.crimes["ward"])
+    years = [y for y in study.years()
+             if all((w, y) in whole for w in study.programme["ward"] if w in recorded)]
+    pooled_inputs = (study.crimes, study.project06, study.programme, study.units, years)
     jobs = jobs or os.cpu_count() or 1
     tasks = _impact_tasks(study, ward_years, jobs)
     if len(tasks) <= 1:
         parts = [_impact_part(task) for task in tasks] or [_impact_part((vars(study), []))]
+        programme = _programme_tables(*pooled_inputs)
     else:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
         # spawn, as the batch does: a clean interpreter, never a fork of this process's state.
         with ProcessPoolExecutor(max_workers=min(len(tasks), jobs), mp_context=get_context("spawn")) as pool:
+            # The programme's pooled results (one long task: every year's permutations and
+            # simulations) go first, so the wards' tasks fill the other workers meanwhile.
+            pooled = pool.submit(_programme_tables, *pooled_inputs)
             parts = list(pool.map(_impact_part, tasks))
+            programme = pooled.result()
     designs = pd.concat([d for d, _ in parts], ignore_index=True)
     estimates = pd.concat([e for _, e in parts], ignore_index=True)
-    # The programme's pooled effect, its event-study rows and detectable effect, every year.
-    # The pooled effect of each year in which every programme ward still is a whole-year unit.
-    recorded = set(study.crimes["ward"])
-    years = [y for y in study.years()
-             if all((w, y) in whole for w in study.programme["ward"] if w in recorded)]
-    impact = {"impact_designs": designs, "impact_estimates": estimates, **_programme_tables(study, years)}
+    impact = {"impact_designs": designs, "impact_estimates": estimates, **programme}
     for name, frame in impact.items():
         staging = build.path / f".{name}.parquet.tmp"
         frame.reset_index(drop=True).to_parquet(staging, index=False)
@@ -214,11 +219,11 @@ def _as_given(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[~frame[FROM_PREDECESSORS]].drop(columns=FROM_PREDECESSORS).reset_index(drop=True)
 
 
-def _programme_tables(study: StudyData, years: list[int]) -> dict[str, pd.DataFrame]:
+def _programme_tables(crimes, project06, programme, units, years: list[int]) -> dict[str, pd.DataFrame]:
     """The programme's pooled results of the evaluated years (`evaluate.pooled.pooled_results`)."""
     from wardstudy.evaluate.pooled import pooled_results
 
-    return pooled_results(study.crimes, study.project06, study.programme, study.units, years)
+    return pooled_results(crimes, project06, programme, units, years)
 
 
 # Tasks per process: a few each, so that one slow task does not leave the others idle.
