@@ -105,18 +105,23 @@ def _rank(ind, ward, indicator):
     from wardstudy.indicators.peers import peer_ranks
 
     units = pd.DataFrame({"slug": sorted(set(ind["ward"])), "district_code": "1"})
-    ranked = peer_ranks(ind.assign(baseline_year=2023), units)
-    ranked["tied"] = ranked.groupby("rank")["ward"].transform("size").gt(1)
+    ranked = peer_ranks(ind.assign(baseline_year=2023), units).rename(columns={"ranked_value": "value"})
     return tables.ranking_table(ranked[ranked["ward"] == ward], [indicator])["Xếp hạng"].iloc[0]
 
 
 def test_ranking_puts_fewest_crimes_first_and_ties_share_a_rank():
+    # Crime is ranked per 1,000 residents (the eligible residents behind chip_id_coverage).
+    residents = {"a": 1000, "b": 1000, "c": 1000, "d": 1000, "e": 500}
     ind = _indicators([("a", 2024, "social_order_crimes", 12, np.nan, np.nan),
                        ("b", 2024, "social_order_crimes", 7, np.nan, np.nan),
                        ("c", 2024, "social_order_crimes", 7, np.nan, np.nan),
-                       ("d", 2024, "social_order_crimes", 20, np.nan, np.nan)])
-    assert _rank(ind, "a", "social_order_crimes") == "3 trên 4"
-    assert _rank(ind, "b", "social_order_crimes") == "1 trên 4 (đồng hạng)"   # not "1/4", which reads as a p
+                       ("d", 2024, "social_order_crimes", 20, np.nan, np.nan),
+                       ("e", 2024, "social_order_crimes", 5, np.nan, np.nan)]
+                      + [(w, 2024, "chip_id_coverage", 0.9, 0.9 * n, n) for w, n in residents.items()])
+    # e has the fewest cases (5) but 10 per 1,000 residents: after b and c (7), before a (12) and d (20).
+    assert _rank(ind, "e", "social_order_crimes") == "3 trên 5"
+    assert _rank(ind, "a", "social_order_crimes") == "4 trên 5"
+    assert _rank(ind, "b", "social_order_crimes") == "1 trên 5 (đồng hạng)"   # not "1/5", which reads as a p
 
 
 def test_duc_xuan_2023_on_the_shipped_data_shows_21_of_22_and_a_fall_of_7():

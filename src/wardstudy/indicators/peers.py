@@ -14,7 +14,13 @@ import pandas as pd
 from wardstudy.indicators.registry import COMPARATIVE_IDS, REGISTRY
 from wardstudy.indicators.same_period import comparison_rows
 
-__all__ = ["VALUE_COLUMNS", "indicator_values", "peer_groups", "peer_ranks"]
+__all__ = ["VALUE_COLUMNS", "PER_1000_IDS", "RESIDENTS_ID", "indicator_values", "peer_groups", "peer_ranks"]
+
+# Crime indicators ranked per 1,000 residents: wards of 2,491 and 9,164 residents are not
+# compared on raw counts.
+PER_1000_IDS = ("social_order_crimes", "social_order_crime_change")
+# Residents: those eligible for an ID card (Project 06), the same assumption as the impact design.
+RESIDENTS_ID = "chip_id_coverage"
 
 VALUE_COLUMNS = ["ward", "year", "baseline_year", "indicator", "value", "numerator", "denominator",
                  "ci_low", "ci_high"]
@@ -79,14 +85,17 @@ def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_co
     Criteria scores are ranked only among peers scored on the same scheme (the same
     denominator: 19/20 is not set against 21/22 as if the scales were equal), so
     ``n_peers`` counts the peers of the ward's own scheme.
-    Adds: peer_group, rank, n_peers, peer_min, peer_median, peer_max. Wards without a
-    value are left out of their group's ranking.
+    Crime counts and changes (`PER_1000_IDS`) are ranked per 1,000 residents, to two
+    decimals, and their peers' spread is per 1,000 residents too.
+    Returns the ranked rows with ``ranked_value`` (the value as ranked) and adds:
+    peer_group, rank, n_peers, tied (another peer shares the rank), peer_min, peer_median,
+    peer_max. Wards without a value are left out of their group's ranking.
 
     >>> units = pd.DataFrame({"slug": ["a", "b", "c"], "district_code": ["1", "1", "1"]})
     >>> v = pd.DataFrame({"ward": ["a", "b", "c"], "year": [2023] * 3, "baseline_year": [2022] * 3,
     ...                   "indicator": ["tips_handled_share"] * 3, "value": [0.9, 1.0, 0.8]})
-    >>> peer_ranks(v, units)[["ward", "rank", "n_peers"]].to_numpy().tolist()
-    [['a', 2, 3], ['b', 1, 3], ['c', 3, 3]]
+    >>> peer_ranks(v, units)[["ward", "rank", "n_peers", "tied"]].to_numpy().tolist()
+    [['a', 2, 3, False], ['b', 1, 3, False], ['c', 3, 3, False]]
     >>> c = v.assign(indicator="criteria_met_share", value=[21 / 22, 19 / 20, 20 / 22],
     ...              numerator=[21, 19, 20], denominator=[22, 20, 22])
     >>> peer_ranks(c, units)[["ward", "rank", "n_peers"]].to_numpy().tolist()
@@ -94,10 +103,13 @@ def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_co
     """
     ranked = [i for i, spec in REGISTRY.items() if spec.ranked]
     rows = values[values["indicator"].isin(ranked) & values["value"].notna()]
+    rows = _per_1000_residents(rows, values)
     rows = rows.assign(peer_group=rows["ward"].map(dict(zip(units["slug"], units[by].astype(str)))))
     kind = rows["indicator"].map({i: spec.kind for i, spec in REGISTRY.items()})
     lower = rows["indicator"].map({i: spec.lower_is_better for i, spec in REGISTRY.items()}).astype(bool)
-    shown = np.where(kind.isin(["share", "criteria"]), rows["value"].round(3), rows["value"])
+    # As a reader sees them: shares to 0.1 point, crime per 1,000 residents to two decimals.
+    shown = np.where(kind.isin(["share", "criteria"]), rows["value"].round(3),
+                     np.where(rows["indicator"].isin(PER_1000_IDS), rows["value"].round(2), rows["value"]))
     # One ascending rank for every indicator: negate where higher is better.
     score = pd.Series(np.where(lower, shown, -shown), index=rows.index)
     # A criteria score is comparable only within its scheme, which its denominator names.
@@ -113,4 +125,24 @@ def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_co
         peer_median=groups["value"].transform("median"),
         peer_max=groups["value"].transform("max"),
     )
-    return out.drop(columns="_scale").reset_index(drop=True)
+    out["tied"] = out.groupby([*keys, "rank"])["ward"].transform("size").gt(1)
+    return out.drop(columns="_scale").rename(columns={"value": "ranked_value"}).reset_index(drop=True)
+
+
+def _per_1000_residents(rows: pd.DataFrame, values: pd.DataFrame) -> pd.DataFrame:
+    """`rows` with the crime indicators (`PER_1000_IDS`) as cases per 1,000 residents.
+
+    value * 1000 / residents, where residents are the eligible residents of the same ward,
+    year and baseline (the denominator of `RESIDENTS_ID`); a ward without them is left out.
+    """
+    crime = rows["indicator"].isin(PER_1000_IDS)
+    if not crime.any():
+        return rows
+    keys = ["ward", "year", "baseline_year"]
+    residents = values.loc[values["indicator"] == RESIDENTS_ID].set_index(keys)["denominator"]
+    residents = residents[~residents.index.duplicated()]
+    at = pd.MultiIndex.from_frame(rows.loc[crime, keys])
+    per_1000 = rows.loc[crime, "value"].to_numpy() / residents.reindex(at).to_numpy() * 1000
+    rows = rows.copy()
+    rows.loc[crime, "value"] = per_1000
+    return rows[rows["value"].notna()]

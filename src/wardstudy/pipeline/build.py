@@ -35,7 +35,7 @@ from wardstudy.files import atomic_write_text, sha256_files
 
 __all__ = ["BUILD_FORMAT", "Build", "build_folder", "input_hash", "ensure_build", "make_build", "add_impact"]
 
-BUILD_FORMAT = 1  # bump when the tables of a build change shape
+BUILD_FORMAT = 2  # bump when the tables of a build change shape
 RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
                  "criteria_assessments"]
 REFERENCE = ["units", "programme", "criteria", "published"]
@@ -124,9 +124,10 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
     values = indicator_values(indicators, comparisons[comparisons["category"] == "social_order"], pairs)
     units = study.units.assign(peer_group=peer_groups(study.units))
     ranks = peer_ranks(values, units, by="peer_group")
-    values = values.merge(ranks[["ward", "year", "baseline_year", "indicator", "rank", "n_peers",
-                                 "peer_min", "peer_median", "peer_max"]],
+    values = values.merge(ranks[["ward", "year", "baseline_year", "indicator", "ranked_value", "rank", "n_peers",
+                                 "tied", "peer_min", "peer_median", "peer_max"]],
                           on=["ward", "year", "baseline_year", "indicator"], how="left")
+    values["tied"] = values["tied"].astype("boolean").fillna(False).astype(bool)
     # Every row, ranked or not, carries its ward's peer group: a ward's page reads its peers by it.
     values["peer_group"] = values["ward"].map(dict(zip(units["slug"], units["peer_group"])))
     tables = {

@@ -8,8 +8,7 @@ has, so a ward's notebook costs the same with 8 units or with 10,000.
 
 The few figures a page shows that the build does not store are derived here from the
 ward's own rows, so the report layer stays display only: the impact effects in cases a
-year (`WardReport.impact`), crime per 1,000 residents ranked among the peers with ties
-(`WardReport.ranking`) and the wording of unmet criteria (`WardReport.unmet_names`).
+year (`WardReport.impact`) and the wording of unmet criteria (`WardReport.unmet_names`).
 """
 
 from __future__ import annotations
@@ -20,16 +19,11 @@ import pandas as pd
 
 from wardstudy import paths
 from wardstudy.data.crosswalk import FROM_PREDECESSORS, load_crosswalk
+from wardstudy.indicators.peers import RESIDENTS_ID
 from wardstudy.pipeline.build import Build, ensure_build
 from wardstudy.pipeline.params import ReportParams, check_keys, validate
 
-__all__ = ["WardReport", "open_ward", "read_ward", "PER_1000_IDS"]
-
-# Crime indicators ranked per 1,000 residents: wards of 2,491 and 9,164 residents are not
-# compared on raw counts.
-PER_1000_IDS = ("social_order_crimes", "social_order_crime_change")
-# Residents: those eligible for an ID card (Project 06), the same assumption as the impact design.
-RESIDENTS_ID = "chip_id_coverage"
+__all__ = ["WardReport", "open_ward", "read_ward"]
 
 
 @dataclass
@@ -154,29 +148,12 @@ class WardReport:
 
     @property
     def ranking(self) -> pd.DataFrame:
-        """The ward's values among its peers with `rank`, `n_peers`, `tied` and the peers' spread.
-
-        Crime counts and changes are per 1,000 residents (`PER_1000_IDS`), ranked here
-        (fewest first, ties at two decimals share the lower rank); other indicators keep the
-        build's ranks. `tied`: another peer shares the ward's rank.
-        """
-        peers = self.peers[self.peers["year"] == self.params.year]
-        residents = {w: self.residents(w) for w in peers["ward"].unique()}
-        out = []
-        for ind, rows in peers.groupby("indicator", sort=False):
-            rows = rows.copy()
-            if ind in PER_1000_IDS:
-                rows["value"] = rows["value"] / rows["ward"].map(residents) * 1000
-                rows = rows.dropna(subset=["value"])
-                rows["rank"] = rows["value"].round(2).rank(method="min")
-                rows["n_peers"] = float(len(rows))
-                rows["peer_min"] = rows["value"].min()
-                rows["peer_median"] = rows["value"].median()
-                rows["peer_max"] = rows["value"].max()
-            rows["tied"] = rows.groupby("rank")["ward"].transform("size").gt(1) & rows["rank"].notna()
-            out.append(rows[rows["ward"] == self.params.ward])
+        """The ward's values among its peers, as the build ranked them (`indicators.peers.peer_ranks`):
+        `value` as ranked (crime per 1,000 residents), `rank`, `n_peers`, `tied` and the peers' spread."""
+        rows = self.values.assign(value=self.values["ranked_value"].where(self.values["ranked_value"].notna(),
+                                                                          self.values["value"]))
         cols = ["indicator", "value", "rank", "n_peers", "tied", "peer_min", "peer_median", "peer_max"]
-        return pd.concat(out, ignore_index=True)[cols] if out else pd.DataFrame(columns=cols)
+        return rows[cols].reset_index(drop=True)
 
     @property
     def published_sources(self) -> list[str]:

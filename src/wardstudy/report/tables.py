@@ -36,7 +36,7 @@ from wardstudy.report.wording import (
 __all__ = ["indicator_table", "criteria_trend", "published_table", "ranking_table", "targets_table",
            "headline", "impact_table", "shown_value", "complete_counts", "targets_met", "PER_1000_LABELS"]
 
-# Crime ranked per 1,000 residents (`pipeline.ward.PER_1000_IDS`): its own label and unit.
+# Crime ranked per 1,000 residents (`indicators.peers.PER_1000_IDS`): its own label and unit.
 PER_1000_LABELS = {
     "vi": {"social_order_crimes": "Tội phạm về trật tự xã hội (vụ/1.000 dân)",
            "social_order_crime_change": "Tội phạm về trật tự xã hội: tăng (+), giảm (−) so với cùng kỳ (vụ/1.000 dân)"},
@@ -152,7 +152,7 @@ def published_table(reconciled: pd.DataFrame, n_criteria: int, lang: str = "vi",
 
 
 def ranking_table(ranking: pd.DataFrame, ids: list[str], lang: str = "vi") -> pd.DataFrame:
-    """Where the ward stands among its peers (`pipeline.ward.WardReport.ranking`).
+    """Where the ward stands among its peers (`pipeline.ward.WardReport.ranking`, from the build).
 
     Columns: value, rank ("2 trên 8", ties "đồng hạng"; 1 is best), lowest, median and
     highest among peers. Crime rows are per 1,000 residents, two decimals.
