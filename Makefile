@@ -37,10 +37,11 @@ reports: $(STAMP)
 build: $(STAMP)
 	$(BIN)/wardstudy build
 
-## make test: the import-linter contracts (pyproject.toml), then the whole test suite
+## make test: the import-linter contracts (pyproject.toml), then the whole test suite, one
+# pytest-xdist worker per core (JOBS; each file in one worker: --dist loadfile in pyproject.toml)
 test: $(STAMP) browser
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(JOBS)
 
 ## make lab: JupyterLab at the project root (data/, params/, reports/ open from Lab) with the
 # ward notebook open and the project kernel
