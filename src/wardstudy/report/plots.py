@@ -21,6 +21,7 @@ import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from wardstudy.data.crosswalk import FROM_PREDECESSORS
 from wardstudy.data.months import with_calendar
 from wardstudy.indicators.registry import REGISTRY
 from wardstudy.report.format import fmt_month, fmt_number, fmt_share
@@ -89,10 +90,10 @@ def _monthly(frame: pd.DataFrame, ward: str, years: list[int]) -> pd.DataFrame:
 
 def _carried_back_marker(ax, rows: pd.DataFrame, lang: str) -> None:
     """A dashed line where a new unit's own records begin, after the months summed from its
-    predecessors (``from_predecessors``: the 2025 reorganisation); nothing for other units."""
-    if "from_predecessors" not in rows.columns:
+    predecessors (`data.crosswalk.FROM_PREDECESSORS`: the 2025 reorganisation); nothing for other units."""
+    if FROM_PREDECESSORS not in rows.columns:
         return
-    flags = rows["from_predecessors"].fillna(False).astype(bool)
+    flags = rows[FROM_PREDECESSORS].fillna(False).astype(bool)
     if not flags.any() or flags.all():
         return
     ax.axvline(rows.loc[~flags, "index"].min() - 0.5, color="0.35", linestyle="--", linewidth=1,
