@@ -64,3 +64,27 @@ def test_the_pooled_design_reaches_005_and_detects_a_fall_short_of_75_percent():
     # 168 placements of the cohorts: the test can reach 0.05, unlike one ward among 7 (floor 1/8).
     assert pooled.level == 0.05 and pooled.units_needed is None
     assert 0.25 < pooled.rate_ratio < 1
+
+
+def test_a_ward_that_entered_in_the_first_year_of_the_data_is_left_out_not_a_crash():
+    # The national roll-out has 2021 pilots and the data start in 2021: such a ward has no year
+    # before entry. Before, pooled_effect raised "need at least two periods" for 2021 and the
+    # national impact build stopped.
+    world = poisson_world(0, SIZES)
+    programme = pd.DataFrame({"ward": ["w0", "w1", "w2"], "cohort_year": [2021, 2024, 2024]})
+    _, treated, controls = pooled_panel(world["crimes"], world["project06"], programme, world["units"], 2024)
+    assert treated == {"w1": 2024, "w2": 2024}
+    assert "w0" not in controls  # already in the programme: not a comparison unit either
+    assert pooled_effect(world["crimes"], world["project06"], programme, world["units"], 2021) is None
+    assert pooled_effect(world["crimes"], world["project06"], programme, world["units"], 2024) is not None
+
+
+def test_no_year_of_a_first_year_ward_is_evaluable_and_its_page_says_why():
+    from wardstudy.evaluate.design import evaluable_ward_years
+    from wardstudy.report.wording import design_text
+
+    programme = pd.DataFrame({"ward": ["pilot", "later"], "cohort_year": [2021, 2023]})
+    assert evaluable_ward_years(programme, [2021, 2022, 2023, 2024]) == [("later", 2023), ("later", 2024)]
+    assert design_text("Điện Biên", 2021, 2024, [], [], first_year=2021) == (
+        "Đơn vị Điện Biên xây dựng mô hình từ năm 2021, năm đầu tiên có số liệu (2021): không có giai đoạn "
+        "trước khi xây dựng mô hình để so sánh, nên không đánh giá được tác động.")

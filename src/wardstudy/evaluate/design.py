@@ -38,7 +38,7 @@ from wardstudy.evaluate.power import ALPHA, minimum_detectable_effect
 from wardstudy.evaluate.synth import placebo_test
 
 __all__ = ["ImpactDesign", "donor_pool", "impact_design", "social_order_rates", "impact_estimates",
-           "ESTIMATE_COLUMNS", "DETECTABLE_COLUMNS", "detectable_effects", "published_change_sensitivity", "evaluable_ward_years", "impact_results"]
+           "ESTIMATE_COLUMNS", "DETECTABLE_COLUMNS", "detectable_effects", "published_change_sensitivity", "evaluable_ward_years", "has_pre_period", "impact_results"]
 
 PER = 1000.0  # rates per 1,000 residents
 
@@ -329,10 +329,23 @@ def published_change_sensitivity(published: pd.DataFrame, alpha: float = ALPHA,
 def evaluable_ward_years(programme: pd.DataFrame, years: list[int]) -> list[tuple[str, int]]:
     """(ward, year) for every programme ward and every year of the data from its cohort on.
 
-    >>> evaluable_ward_years(pd.DataFrame({"ward": ["a"], "cohort_year": [2023]}), [2022, 2023, 2024])
+    A ward that entered in the data's first year (or before) has no year before entry to
+    compare with, so none of its years is evaluable (`has_pre_period`).
+
+    >>> evaluable_ward_years(pd.DataFrame({"ward": ["a", "p"], "cohort_year": [2023, 2021]}), [2021, 2022, 2023, 2024])
     [('a', 2023), ('a', 2024)]
     """
-    return [(w, y) for w, g in zip(programme["ward"], programme["cohort_year"].astype(int)) for y in years if y >= g]
+    return [(w, y) for w, g in zip(programme["ward"], programme["cohort_year"].astype(int))
+            if has_pre_period(g, years) for y in years if y >= g]
+
+
+def has_pre_period(cohort, years: list[int]) -> bool:
+    """Whether a ward of `cohort` has a year of data before it entered the programme.
+
+    >>> has_pre_period(2021, [2021, 2022]), has_pre_period(2023, [2021, 2022, 2023])
+    (False, True)
+    """
+    return bool(years) and int(cohort) > min(years)
 
 
 def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_type: bool = False,

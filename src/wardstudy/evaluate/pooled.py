@@ -65,11 +65,15 @@ def pooled_panel(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.Da
 
     Returns (yearly, treated, controls): `yearly` has ward, period, count, residents, rate
     and cohort (the entry year for treated wards, 0 for the rest); treated maps ward to
-    cohort; controls are the units not in the programme by `year`.
+    cohort (wards that entered after the data's first year: the others have no year before
+    entry); controls are the units not in the programme by `year`.
     """
     cohorts = dict(zip(programme["ward"], programme["cohort_year"].astype(int)))
     known = set(units["slug"])
-    treated = {w: g for w, g in cohorts.items() if g <= year and w in known}
+    # A ward that entered in the data's first year (the 2021 pilots) has no year before it to
+    # compare with: it is neither treated here nor a control (it is already in the programme).
+    start = int(crimes["month"].astype(str).str[:4].min()) if len(crimes) else year
+    treated = {w: g for w, g in cohorts.items() if start < g <= year and w in known}
     # The union of the treated wards' donor pools (`donor_pool`: a ward's own district), in one
     # selection rather than one per ward: the national panel has hundreds of treated wards.
     districts = set(units.loc[units["slug"].isin(list(treated)), "district_code"])

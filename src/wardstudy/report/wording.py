@@ -192,6 +192,8 @@ _VI = {
     "design_later": ("Đơn vị {ward} xây dựng mô hình từ năm {cohort}, sau năm báo cáo {year}: chưa có giai đoạn sau "
                      "khi xây dựng mô hình để đánh giá."),
     "design_too_few": "Không đủ đơn vị so sánh ({n}) để đánh giá tác động.",
+    "design_no_pre": ("Đơn vị {ward} xây dựng mô hình từ năm {cohort}, năm đầu tiên có số liệu ({first}): không có "
+                      "giai đoạn trước khi xây dựng mô hình để so sánh, nên không đánh giá được tác động."),
     "design_new_unit": ("Không đánh giá tác động cho đơn vị mới {ward}: đơn vị được lập từ 01/07/2025, khi không "
                         "còn cấp huyện, nên không có nhóm so sánh cùng huyện, thành phố như các năm trước, và năm "
                         "{year} không phải là một năm trọn vẹn của các đơn vị cũ."),
@@ -391,6 +393,8 @@ _EN = {
     "design_later": ("{ward} builds the model from {cohort}, after the report year {year}: no period after the start "
                      "to evaluate."),
     "design_too_few": "Too few comparison units ({n}) to evaluate an impact.",
+    "design_no_pre": ("{ward} builds the model from {cohort}, the first year of the data ({first}): there is no period "
+                      "before the start to compare with, so no impact can be evaluated."),
     "design_new_unit": ("No impact is evaluated for the new unit {ward}: it was formed on 01/07/2025, when districts "
                         "were abolished, so there is no comparison group of the same district as in earlier years, "
                         "and {year} is not a whole year of the former units."),
@@ -636,13 +640,16 @@ def criteria_status_text(met: int, total: int, unmet: list[str], lang: str = "vi
 
 
 def design_text(ward: str, cohort, year: int, controls: list[str], excluded: list[str],
-                names: dict[str, str] | None = None, lang: str = "vi") -> str:
+                names: dict[str, str] | None = None, lang: str = "vi", first_year: int | None = None) -> str:
     """One paragraph saying who is compared with whom, or why nothing is evaluated.
 
-    names: slug -> name with diacritics; slugs where absent.
+    names: slug -> name with diacritics; slugs where absent. first_year: the data's first
+    year (a ward that entered then has no period before entry to compare with).
 
     >>> print(design_text("a", None, 2024, ["b", "c"], []))
     Đơn vị a không có trong danh sách xây dựng mô hình (programme.csv), nên không có tác động để đánh giá.
+    >>> print(design_text("Điện Biên", 2021, 2024, [], [], first_year=2021, lang="en"))  # doctest: +ELLIPSIS
+    Điện Biên builds the model from 2021, the first year of the data (2021): there is no period before ...
     """
     names = names or {}
     if cohort is None or is_missing(cohort):
@@ -650,6 +657,8 @@ def design_text(ward: str, cohort, year: int, controls: list[str], excluded: lis
     cohort = int(cohort)
     if cohort > year:
         return text("design_later", lang, ward=ward, cohort=cohort, year=year)
+    if first_year is not None and cohort <= int(first_year):
+        return text("design_no_pre", lang, ward=ward, cohort=cohort, first=int(first_year))
     if len(controls) < 2:
         return text("design_too_few", lang, n=len(controls))
     out = text("design", lang, cohort=cohort, n=len(controls), year=year,
