@@ -112,3 +112,39 @@ def test_display_table_says_why_a_single_ward_has_no_interval(study):
     # 7 comparison units + the ward: 8 assignments, the smallest p 1/8.
     assert shown.iloc[0]["Cách kiểm định"] == "kiểm định hoán vị (8 hoán vị)"
     assert shown.iloc[0]["Kết quả"].endswith("với thiết kế này p không thể nhỏ hơn 1/8 = 0,125")
+
+
+def test_did_estimate_is_the_ward_att_of_the_report_year_worked_by_hand():
+    # Ward a enters in 2023; b and c never. Rates per 1,000 (1,000 residents each):
+    # a 2022 -> 2024: 10 -> 4; b: 6 -> 5; c: 8 -> 9. ATT(2023, 2024) against the base 2022:
+    # (4 - 10) - ((5 - 6) + (9 - 8)) / 2 = -6.
+    yearly = pd.DataFrame({"ward": ["a"] * 3 + ["b"] * 3 + ["c"] * 3, "period": [2022, 2023, 2024] * 3,
+                           "count": [10, 7, 4, 6, 6, 5, 8, 8, 9], "residents": 1000.0})
+    yearly = yearly.assign(rate=yearly["count"] / yearly["residents"] * 1000,
+                           cohort=np.where(yearly["ward"] == "a", 2023, 0))
+    design = impact.ImpactDesign("a", 2023, 2024, ["b", "c"], [])
+    got = impact._did(yearly, design)
+    assert got["estimate"] == pytest.approx(-6.0)
+    from wardstudy.evaluate import staggered_did
+
+    cell = staggered_did(yearly, unit="ward", time="period", cohort="cohort", outcome="rate")
+    assert got["estimate"] == pytest.approx(cell.loc[cell["time"] == 2024, "att"].item(), abs=1e-12)
+
+
+def test_simulated_worlds_get_the_same_rates_as_social_order_rates(study):
+    from wardstudy.evaluate.power import _baseline, simulated_counts
+
+    design = impact.impact_design(study.programme, study.units, "duc-xuan", 2024)
+    baseline = _baseline(study.crimes, study.project06, {"duc-xuan": 2023}, ["duc-xuan", *design.controls], 2024)
+    rng = np.random.default_rng(7)
+    for freq in ("Y", "Q", "M"):
+        fast = impact.SimulatedRates(design, freq)
+        for ratio in (0.4, 1.0, 0.8):
+            world = simulated_counts(baseline, ratio, rng.random(len(baseline.expected)))
+            pd.testing.assert_frame_equal(fast(world["crimes"], world["project06"]),
+                                          impact.social_order_rates(world["crimes"], world["project06"], design, freq))
+        assert fast._months is baseline.months  # the later worlds took the positional path
+    # A table that is not a world of that baseline is computed whole, not by position.
+    other = study.crimes[study.crimes["ward"].isin(["duc-xuan", *design.controls])]
+    pd.testing.assert_frame_equal(fast(other, study.project06),
+                                  impact.social_order_rates(other, study.project06, design, "M"))

@@ -31,14 +31,15 @@ import numpy as np
 import pandas as pd
 
 from wardstudy.data.months import with_calendar
-from wardstudy.evaluate.did import did_permutation_test, staggered_did
+from wardstudy.evaluate.did import did_permutation_test
 from wardstudy.evaluate.its import interrupted_time_series
 from wardstudy.evaluate.poisson import baseline_sensitivity, poisson_change
 from wardstudy.evaluate.power import ALPHA, minimum_detectable_effect
 from wardstudy.evaluate.synth import placebo_test
 
 __all__ = ["ImpactDesign", "donor_pool", "impact_design", "social_order_rates", "impact_estimates",
-           "ESTIMATE_COLUMNS", "DETECTABLE_COLUMNS", "detectable_effects", "published_change_sensitivity", "evaluable_ward_years", "has_pre_period", "impact_results"]
+           "ESTIMATE_COLUMNS", "DETECTABLE_COLUMNS", "detectable_effects", "published_change_sensitivity", "evaluable_ward_years", "has_pre_period", "impact_results",
+           "SimulatedRates"]
 
 PER = 1000.0  # rates per 1,000 residents
 
@@ -177,21 +178,78 @@ def social_order_rates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Im
         warnings.warn(f"project06 has no eligible_residents for months with crime records ({listed}); "
                       f"each takes its ward's latest earlier figure (its earliest, before the first)",
                       stacklevel=2)
-    if freq == "Y":
-        monthly["period"] = monthly["year"]
-    elif freq == "Q":
-        monthly["period"] = monthly["year"] + ((monthly["month_of_year"] - 1) // 3) / 4
-    elif freq == "M":
-        monthly["period"] = monthly["year"] + (monthly["month_of_year"] - 1) / 12
-    else:
-        raise ValueError(f'freq must be "Y", "Q" or "M", got {freq!r}')
-    keys = ["ward", "period"] + (["year", "month_of_year"] if freq == "M" else [])
+    monthly["period"] = _period(monthly, freq)
+    keys = _period_keys(freq)
     out = monthly.groupby(keys, as_index=False).agg(count=("count", "sum"),
                                                     residents=("eligible_residents", "mean"),
                                                     residents_carried=("residents_carried", "sum"))
     out["rate"] = out["count"] / out["residents"] * PER
     out["cohort"] = np.where(out["ward"] == design.ward, design.cohort, 0)
     return out[[*keys, "count", "residents", "rate", "cohort", "residents_carried"]]
+
+
+def _period(monthly: pd.DataFrame, freq: str) -> pd.Series:
+    """The period of each month (with ``year``, ``month_of_year``): a year, or a year + fraction."""
+    if freq == "Y":
+        return monthly["year"]
+    if freq == "Q":
+        return monthly["year"] + ((monthly["month_of_year"] - 1) // 3) / 4
+    if freq == "M":
+        return monthly["year"] + (monthly["month_of_year"] - 1) / 12
+    raise ValueError(f'freq must be "Y", "Q" or "M", got {freq!r}')
+
+
+def _period_keys(freq: str) -> list[str]:
+    return ["ward", "period"] + (["year", "month_of_year"] if freq == "M" else [])
+
+
+class SimulatedRates:
+    """`social_order_rates` of simulated worlds, the same table at a fraction of the cost.
+
+    The worlds of one design (`power.simulated_counts`) share their unit-months: the same
+    ``project06`` table, and a ``crimes`` table with one row per row of it, in its order;
+    only the counts differ. So the table's layout (periods, residents) is made once, by
+    `social_order_rates` itself, and each world's counts are summed into it by position.
+    A table that is not such a world takes `social_order_rates` whole.
+
+    >>> months = pd.DataFrame({"ward": ["a"] * 3, "month": ["2022-01", "2022-02", "2023-01"],
+    ...                        "eligible_residents": [1000, 1000, 2000]})
+    >>> rates = SimulatedRates(ImpactDesign("a", 2023, 2023, [], []), "Y")
+    >>> first = rates(months[["ward", "month"]].assign(category="social_order", count=[1, 2, 4]), months)
+    >>> rates(months[["ward", "month"]].assign(category="social_order", count=[0, 5, 3]), months)  # by position
+      ward  period  count  residents  rate  cohort  residents_carried
+    0    a    2022      5     1000.0   5.0    2023                  0
+    1    a    2023      3     2000.0   1.5    2023                  0
+    """
+
+    def __init__(self, design: ImpactDesign, freq: str):
+        self.design, self.freq = design, freq
+        self._months: pd.DataFrame | None = None
+
+    def __call__(self, crimes: pd.DataFrame, project06: pd.DataFrame) -> pd.DataFrame:
+        if project06 is not self._months or len(crimes) != len(project06) \
+                or not (crimes["category"] == "social_order").all():
+            table = social_order_rates(crimes, project06, self.design, self.freq)
+            self._learn(table, project06)
+            return table
+        counts = np.bincount(self._row, weights=crimes["count"].to_numpy(), minlength=len(self._table))
+        table = self._table.copy()
+        table["count"] = counts.astype(self._table["count"].dtype)
+        table["rate"] = table["count"] / table["residents"] * PER
+        return table
+
+    def _learn(self, table: pd.DataFrame, project06: pd.DataFrame) -> None:
+        """Where each month of `project06` lands in `table`, if every one lands somewhere."""
+        self._months = None
+        if table["residents_carried"].any():
+            return
+        monthly = with_calendar(project06[["ward", "month"]])
+        monthly["period"] = _period(monthly, self.freq)
+        keys = _period_keys(self.freq)
+        row = pd.MultiIndex.from_frame(table[keys]).get_indexer(pd.MultiIndex.from_frame(monthly[keys]))
+        if (row < 0).any() or (monthly["year"] > self.design.year).any():
+            return
+        self._months, self._table, self._row = project06, table, row
 
 
 # What each estimate is. "difference": cases per 1,000 residents a year (negative = fewer
@@ -201,14 +259,13 @@ ESTIMATE_COLUMNS = ["method", "estimate", "scale", "ci_low", "ci_high", "p_value
 
 
 def _did(yearly: pd.DataFrame, design: ImpactDesign) -> dict:
-    result = staggered_did(yearly, unit="ward", time="period", cohort="cohort", outcome="rate")
-    cell = result[(result["group"] == design.cohort) & (result["time"] == design.year)].iloc[0]
-    # The test is of the estimate shown (ATT(g, Y), not the average over g..Y), with the
-    # size-robust standardised statistic: wards of 2,900 and 9,000 residents are exchangeable.
+    # The test is of the estimate shown: ATT(g, Y) of `staggered_did` (not the average over
+    # g..Y), which is the test's own `att` (one treated ward), with the size-robust
+    # standardised statistic: wards of 2,900 and 9,000 residents are exchangeable.
     perm = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
                                 statistic="standardised", count="count", residents="residents",
                                 at_time=design.year, n_permutations=5000)
-    return {"method": "did", "estimate": cell["att"], "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
+    return {"method": "did", "estimate": perm.att, "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
             "p_value": perm.p_value, "min_p_value": perm.min_p_value, "n_assignments": perm.n_assignments}
 
 
@@ -291,8 +348,8 @@ def detectable_effects(crimes: pd.DataFrame, project06: pd.DataFrame, design: Im
         return pd.DataFrame(columns=DETECTABLE_COLUMNS)
     rows = []
     for method, (freq, run) in _METHODS.items():
-        def analyse(crimes_sim, project06_sim, freq=freq, run=run):
-            result = run(social_order_rates(crimes_sim, project06_sim, design, freq), design)
+        def analyse(crimes_sim, project06_sim, rates=SimulatedRates(design, freq), run=run):
+            result = run(rates(crimes_sim, project06_sim), design)
             return result["p_value"], result["min_p_value"]
 
         found = minimum_detectable_effect(analyse, crimes, project06, design.ward, design.controls, design.cohort,

@@ -64,26 +64,41 @@ def _wide_panel(data: pd.DataFrame, unit: str, time: str, cohort: str, outcome: 
     for col in (unit, time, cohort, outcome):
         if col not in data.columns:
             raise ValueError(f'column "{col}" not found; columns are {list(data.columns)}')
-    if data.duplicated([unit, time]).any():
-        row = data[data.duplicated([unit, time])].iloc[0]
-        raise ValueError(f"two rows for {unit}={_show(row[unit])}, {time}={_show(row[time])}")
-    wide = data.pivot(index=unit, columns=time, values=outcome).sort_index(axis=1)
-    if wide.isna().any().any():
-        r, c = np.argwhere(wide.isna().to_numpy())[0]
-        u, t = wide.index[r], wide.columns[c]
+    # Units and periods sorted, as a pivot would; positions by numpy, because the power
+    # simulations build this panel some hundred times per ward.
+    row, units = pd.factorize(data[unit], sort=True)
+    col, times = pd.factorize(data[time], sort=True)
+    for name, codes in ((unit, row), (time, col)):
+        if (codes < 0).any():
+            raise ValueError(f'column "{name}" is empty in row {int(np.flatnonzero(codes < 0)[0])}')
+    cell = row * len(times) + col
+    _, first = np.unique(cell, return_index=True)
+    if len(first) < len(cell):
+        seen = np.zeros(len(cell), dtype=bool)
+        seen[first] = True
+        row_data = data.iloc[int(np.flatnonzero(~seen)[0])]
+        raise ValueError(f"two rows for {unit}={_show(row_data[unit])}, {time}={_show(row_data[time])}")
+    y = np.full((len(units), len(times)), np.nan)
+    y[row, col] = data[outcome].to_numpy(float)
+    if np.isnan(y).any():
+        r, c = np.argwhere(np.isnan(y))[0]
         raise ValueError(
-            f"unbalanced or missing panel: no {outcome} for {unit}={_show(u)}, {time}={_show(t)} "
+            f"unbalanced or missing panel: no {outcome} for {unit}={_show(units[r])}, {time}={_show(times[c])} "
             "(the estimator needs every unit in every period)"
         )
-    per_unit = data.groupby(unit)[cohort].agg(["min", "max", "first"])
-    varying = per_unit[(per_unit["min"] != per_unit["max"]) & per_unit["min"].notna()]
+    given = data[cohort].to_numpy(float)
+    known = ~np.isnan(given)
+    low, high = np.full(len(units), np.inf), np.full(len(units), -np.inf)
+    np.minimum.at(low, row[known], given[known])
+    np.maximum.at(high, row[known], given[known])
+    varying = np.flatnonzero(np.isfinite(low) & (low != high))
     if len(varying):
-        raise ValueError(f'"{cohort}" must be constant within a unit; it varies for {_show(varying.index[0])}')
-    g = per_unit["first"].reindex(wide.index).astype(float).to_numpy()
-    times = wide.columns.to_numpy(dtype=float)
+        raise ValueError(f'"{cohort}" must be constant within a unit; it varies for {_show(units[varying[0]])}')
+    g = np.where(np.isfinite(low), low, np.nan)
+    times = np.asarray(times, dtype=float)
     g = np.where(np.isnan(g) | (g == 0) | (g > times[-1]), np.inf, g)
     keep = g > times[0]  # R did drops units treated in the first period
-    return _Panel(wide.index.to_numpy()[keep], times, wide.to_numpy(float)[keep], g[keep])
+    return _Panel(np.asarray(units)[keep], times, y[keep], g[keep])
 
 
 def _cells(times: np.ndarray, groups: np.ndarray):
