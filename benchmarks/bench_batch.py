@@ -1,6 +1,7 @@
 """The batch against the plain loop a user would write, on the same reports, in one run.
 
     .venv/bin/python benchmarks/bench_batch.py [--jobs 2] [--national-sample 6] [--skip-plain]
+    .venv/bin/python benchmarks/bench_batch.py --national-full [--jobs 2]     # about 35 min on 2 cores
 
 1. The reports: every unit of the shipped panel for 2023 and 2024 (16 reports; the selection
    ``params/selections/bac-kan-city-all.yaml``). The study build is made first, untimed:
@@ -17,6 +18,10 @@
    programme wards of ``params/selections/national-programme.yaml``; every programme ward
    and every phường are then *extrapolated* from the measured seconds per report (said so
    in the output).
+6. With ``--national-full`` (alone: the city part is skipped): the national programme run
+   end to end, as a user starts it, from an empty build folder: the study build (base and
+   impact parts), every programme ward's page and the index, timed with the memory of every
+   worker and kernel. Its own output reports the time of the build and of the pages.
 
 Prints the times, the ratio plain / batch, the rerun share and the memory. Nothing is
 asserted and the exit status does not depend on the timings: timings belong here, not in tests.
@@ -75,12 +80,14 @@ def _kind(pid: int) -> str | None:
     return None
 
 
-def timed_with_memory(command: list[str]) -> tuple[float, dict[str, list[int]]]:
+def timed_with_memory(command: list[str], env: dict | None = None) -> tuple[float, dict[str, list[int]]]:
     """Run `command`; return its seconds and the peak RSS (MiB) of each worker and kernel,
     in the order they were first seen."""
     peaks: dict[int, tuple[str, int]] = {}
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # stderr to a file: a long run's progress bar would fill a pipe nobody reads until the end.
+    log = tempfile.TemporaryFile(mode="w+")
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=log, text=True, env=env)
     while proc.poll() is None:
         for pid in _descendants(proc.pid):
             kind = peaks.get(pid, (None,))[0] or _kind(pid)
@@ -90,7 +97,8 @@ def timed_with_memory(command: list[str]) -> tuple[float, dict[str, list[int]]]:
         time.sleep(0.2)
     seconds = time.perf_counter() - start
     if proc.returncode not in (0, 1):
-        raise SystemExit(f"{' '.join(command)} failed:\n{proc.stderr.read()[-2000:]}")
+        log.seek(0)
+        raise SystemExit(f"{' '.join(command)} failed:\n{log.read()[-2000:]}")
     by_kind: dict[str, list[int]] = {"worker": [], "kernel": []}
     for kind, kib in peaks.values():
         by_kind[kind].append(round(kib / 1024))
@@ -147,12 +155,34 @@ def national(sample: int, jobs: int, scratch: Path) -> None:
               f"+ the build")
 
 
+def national_full(jobs: int, scratch: Path) -> None:
+    from wardstudy.data.national_panel import national_dir
+
+    if not (national_dir() / "crimes.csv").exists():
+        subprocess.run([str(BIN / "wardstudy"), "generate", "--national"], check=True, capture_output=True)
+    out = scratch / "national-full"
+    env = {**os.environ, "WARDSTUDY_BUILD_DIR": str(scratch / "build")}  # an empty build folder
+    command = [str(BIN / "wardstudy"), "run", "--selection", str(NATIONAL), "--out", str(out), "--jobs", str(jobs)]
+    seconds, memory = timed_with_memory(command, env=env)
+    pages = [p for p in out.glob("*.html") if p.name != "index.html"]
+    print(f"national programme run, end to end from an empty build: {seconds / 60:.1f} min for {len(pages)} "
+          f"pages and the index ({jobs} jobs); worker peaks {memory['worker']} MiB; kernel max "
+          f"{max(memory['kernel'] or [0])} MiB")
+    rerun, _ = timed_with_memory(command, env=env)
+    print(f"no-change rerun: {rerun:.1f} s = {rerun / seconds:.1%} of the full run")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--national-sample", type=int, default=0)
     parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--national-full", action="store_true")
     args = parser.parse_args()
+    if args.national_full:
+        with tempfile.TemporaryDirectory() as tmp:
+            national_full(args.jobs, Path(tmp))
+        return
 
     reports = city_reports()
     print(f"{len(reports)} reports (every unit of the shipped panel, 2023 and 2024), {args.jobs} jobs, "

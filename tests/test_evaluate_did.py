@@ -219,3 +219,18 @@ def test_standardised_statistic_refuses_a_negative_count():
     with pytest.raises(ValueError, match=r'column "count": -1 for ward=\'b\', year=2023 must be a count'):
         did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate",
                              statistic="standardised", count="count", residents="residents")
+
+
+def test_panel_errors_name_the_row_the_unit_and_the_period():
+    from wardstudy.evaluate.did import _wide_panel
+
+    df = pd.DataFrame({"ward": ["a", "a", "b", "b"], "year": [2022, 2023, 2022, 2022], "g": [2023, 2023, 0, 0],
+                       "y": [1.0, 2.0, 3.0, 4.0]})
+    with pytest.raises(ValueError, match=r"two rows for ward='b', year=2022"):
+        _wide_panel(df, "ward", "year", "g", "y")
+    with pytest.raises(ValueError, match=r"no y for ward='b', year=2023"):
+        _wide_panel(df.iloc[:3], "ward", "year", "g", "y")
+    with pytest.raises(ValueError, match=r'column "ward" is missing in row 1'):
+        _wide_panel(df.iloc[:3].assign(ward=["a", None, "b"]), "ward", "year", "g", "y")
+    with pytest.raises(ValueError, match=r'"g" must be constant within a unit; it varies for \'a\''):
+        _wide_panel(df.assign(year=[2022, 2023, 2022, 2023], g=[2023, 2024, 0, 0]), "ward", "year", "g", "y")

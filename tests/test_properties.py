@@ -74,3 +74,16 @@ def test_change_equals_after_minus_before_over_matched_months(months):
     df = pd.DataFrame(rows, columns=["ward", "month", "category", "count"])
     got = ind.social_order_crime_change(df)
     assert got["value"].tolist() == [sum(a for _, _, a in months) - sum(b for _, b, _ in months)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["duc-xuan", "xuat-hoa", "a", "B"]), st.integers(2019, 2025),
+                          st.floats(-1e6, 1e6)), min_size=1, max_size=20, unique_by=lambda t: (t[0], t[1])))
+def test_wide_grid_is_the_pivot_of_the_long_table(rows):
+    from wardstudy.evaluate.panel import wide_grid
+
+    long = pd.DataFrame(rows, columns=["ward", "year", "rate"]).sample(frac=1, random_state=0)
+    units, years, grid = wide_grid(long, "ward", "year", "rate")
+    pivot = long.pivot(index="ward", columns="year", values="rate")
+    assert units.tolist() == pivot.index.tolist() and years.tolist() == pivot.columns.tolist()
+    np.testing.assert_array_equal(grid, pivot.to_numpy(float))

@@ -10,6 +10,7 @@ One module per method:
 * :mod:`.its`      interrupted time series (segmented Poisson-family regression)
 * :mod:`.design`   the impact design: a ward against the not-yet-treated units of its district,
   run through the three methods (numbers only; the report words them)
+* :mod:`.panel`    a long table as a units x periods grid (what did and synth share)
 
 Imports the indicator and data layers only.
 """

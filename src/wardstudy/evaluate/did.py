@@ -26,6 +26,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from wardstudy.evaluate.panel import show as _show
+from wardstudy.evaluate.panel import wide_grid
+
 __all__ = [
     "staggered_did",
     "aggregate_did",
@@ -55,37 +58,15 @@ class _Panel:
     cohort: np.ndarray  # per unit, inf = never treated
 
 
-def _show(value) -> str:
-    """A value as a user would type it (2023, 'duc-xuan'), not np.int64(2023)."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
-
-
 def _wide_panel(data: pd.DataFrame, unit: str, time: str, cohort: str, outcome: str) -> _Panel:
-    for col in (unit, time, cohort, outcome):
-        if col not in data.columns:
-            raise ValueError(f'column "{col}" not found; columns are {list(data.columns)}')
-    # Units and periods sorted, as a pivot would; positions by numpy, because the power
-    # simulations build this panel some hundred times per ward.
-    row, units = pd.factorize(data[unit], sort=True)
-    col, times = pd.factorize(data[time], sort=True)
-    for name, codes in ((unit, row), (time, col)):
-        if (codes < 0).any():
-            raise ValueError(f'column "{name}" is empty in row {int(np.flatnonzero(codes < 0)[0])}')
-    cell = row * len(times) + col
-    _, first = np.unique(cell, return_index=True)
-    if len(first) < len(cell):
-        seen = np.zeros(len(cell), dtype=bool)
-        seen[first] = True
-        row_data = data.iloc[int(np.flatnonzero(~seen)[0])]
-        raise ValueError(f"two rows for {unit}={_show(row_data[unit])}, {time}={_show(row_data[time])}")
-    y = np.full((len(units), len(times)), np.nan)
-    y[row, col] = data[outcome].to_numpy(float)
+    units, times, y = wide_grid(data, unit, time, outcome, needed=(cohort,))
     if np.isnan(y).any():
         r, c = np.argwhere(np.isnan(y))[0]
         raise ValueError(
             f"unbalanced or missing panel: no {outcome} for {unit}={_show(units[r])}, {time}={_show(times[c])} "
             "(the estimator needs every unit in every period)"
         )
+    row = pd.Index(units).get_indexer(data[unit])
     given = data[cohort].to_numpy(float)
     known = ~np.isnan(given)
     low, high = np.full(len(units), np.inf), np.full(len(units), -np.inf)
@@ -98,7 +79,7 @@ def _wide_panel(data: pd.DataFrame, unit: str, time: str, cohort: str, outcome: 
     times = np.asarray(times, dtype=float)
     g = np.where(np.isnan(g) | (g == 0) | (g > times[-1]), np.inf, g)
     keep = g > times[0]  # R did drops units treated in the first period
-    return _Panel(np.asarray(units)[keep], times, y[keep], g[keep])
+    return _Panel(units[keep], times, y[keep], g[keep])
 
 
 def _cells(times: np.ndarray, groups: np.ndarray):

@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
+from wardstudy.evaluate.panel import wide_grid
+
 __all__ = ["PlaceboTest", "SyntheticControl", "placebo_test", "synthetic_control"]
 
 
@@ -74,23 +76,8 @@ def simplex_least_squares(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def _outcome_wide(data, unit, time, outcome) -> pd.DataFrame:
-    for col in (unit, time, outcome):
-        if col not in data.columns:
-            raise ValueError(f'column "{col}" not found; columns are {list(data.columns)}')
-    # data.pivot, done with codes: it is called once per fit and pandas' pivot is the slow part
-    units, unit_labels = pd.factorize(data[unit], sort=True)
-    times, time_labels = pd.factorize(data[time], sort=True)
-    for col, codes in ((unit, units), (time, times)):
-        if (codes < 0).any():
-            raise ValueError(f'column "{col}" is missing in row {int(np.argmax(codes < 0))} (counting from 0)')
-    cell = units * len(time_labels) + times
-    seen = pd.Series(cell).duplicated().to_numpy()
-    if seen.any():
-        row = data.iloc[int(np.argmax(seen))]
-        raise ValueError(f"two rows for {unit}={row[unit]!r}, {time}={row[time]!r}")
-    wide = np.full((len(unit_labels), len(time_labels)), np.nan)
-    wide[units, times] = data[outcome].to_numpy(float)
-    return pd.DataFrame(wide, index=pd.Index(unit_labels, name=unit), columns=pd.Index(time_labels, name=time))
+    units, times, wide = wide_grid(data, unit, time, outcome)
+    return pd.DataFrame(wide, index=pd.Index(units, name=unit), columns=pd.Index(times, name=time))
 
 
 def _rms(x: np.ndarray) -> float:

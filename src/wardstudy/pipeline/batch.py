@@ -48,8 +48,10 @@ __all__ = ["KERNEL_NAME", "MAX_WARDS_PER_WORKER", "WardJob", "WardResult", "RunS
            "DataProblem", "read_params", "discover", "fingerprint", "export_html", "run_ward", "run"]
 
 KERNEL_NAME = "wardstudy"
-# Bound on wards per worker process before it is replaced (file-descriptor leak, see above).
-MAX_WARDS_PER_WORKER = 4
+# Bound on wards per worker process before it is replaced (file-descriptor leak, see above):
+# 16 x ~14 descriptors stays far below the usual limit of 1,024. Not fewer: each round ends
+# with a worker idle while the last ward of the other finishes, and starts new interpreters.
+MAX_WARDS_PER_WORKER = 16
 TEMPLATE_NAME = "wardstudy_html"
 FREEZE_DIR = ".freeze"
 # A cell of the ward notebook takes seconds; ten minutes means the kernel hangs.
