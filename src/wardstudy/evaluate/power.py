@@ -96,7 +96,9 @@ def simulated_counts(baseline: _Baseline, rate_ratio: float, uniforms: np.ndarra
     """One simulated world like the design's own (see the module docstring).
 
     uniforms: one U(0, 1) draw per unit-month of the baseline, the common random numbers.
-    Returns ``crimes`` and ``project06`` tables of the study's shape.
+    Returns ``crimes`` and ``project06`` tables of the study's shape: ``project06`` is the
+    baseline's own table in every world, and ``crimes`` has one row per row of it, in its
+    order (what `design.SimulatedRates` relies on).
     """
     expected = np.where(baseline.treated_after, baseline.expected * rate_ratio, baseline.expected)
     drawn = np.where(expected > 0, stats.poisson.ppf(uniforms, expected), 0).astype(int)
