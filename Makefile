@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: setup browser reports build test lab lock data clean
+.PHONY: setup browser reports national build test lab lock data clean
 
 setup: $(STAMP)
 
@@ -32,6 +32,12 @@ browser:
 # (each ward's page, index.html and indicators.csv; unchanged wards are skipped, FORCE=1 reruns all)
 reports: $(STAMP)
 	$(BIN)/wardstudy run --jobs $(JOBS) $(if $(FORCE),--force)
+
+## make national: every programme ward of the national synthetic panel (made first, git-ignored
+# data/national/; byte-identical, so an unchanged build is reused), 2024, into reports/national-programme/
+national: $(STAMP)
+	$(BIN)/wardstudy generate --national
+	$(BIN)/wardstudy run --selection params/selections/national-programme.yaml --jobs $(JOBS) $(if $(FORCE),--force)
 
 ## make build: the study build cache for the shipped data (reused when inputs are unchanged)
 build: $(STAMP)

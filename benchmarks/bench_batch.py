@@ -96,9 +96,11 @@ def timed_with_memory(command: list[str], env: dict | None = None) -> tuple[floa
                 peaks[pid] = (kind, max(peak, peaks.get(pid, (kind, 0))[1]))
         time.sleep(0.2)
     seconds = time.perf_counter() - start
+    log.seek(0)
     if proc.returncode not in (0, 1):
-        log.seek(0)
         raise SystemExit(f"{' '.join(command)} failed:\n{log.read()[-2000:]}")
+    if proc.returncode == 1:  # some reports failed, or the run stopped: say so, never time it silently
+        print(f"WARNING: exit status 1, the run's last words:\n{log.read()[-1500:]}")
     by_kind: dict[str, list[int]] = {"worker": [], "kernel": []}
     for kind, kib in peaks.values():
         by_kind[kind].append(round(kib / 1024))
@@ -165,6 +167,8 @@ def national_full(jobs: int, scratch: Path) -> None:
     command = [str(BIN / "wardstudy"), "run", "--selection", str(NATIONAL), "--out", str(out), "--jobs", str(jobs)]
     seconds, memory = timed_with_memory(command, env=env)
     pages = [p for p in out.glob("*.html") if p.name != "index.html"]
+    if not pages:
+        raise SystemExit("the national run wrote no page (see its last words above)")
     print(f"national programme run, end to end from an empty build: {seconds / 60:.1f} min for {len(pages)} "
           f"pages and the index ({jobs} jobs); worker peaks {memory['worker']} MiB; kernel max "
           f"{max(memory['kernel'] or [0])} MiB")

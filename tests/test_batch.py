@@ -228,3 +228,46 @@ def test_workers_are_replaced_by_rounds_and_more_wards_than_workers_never_hang(m
     # Rounds of 2 workers x 2 wards: 3 rounds, fresh processes each, none serving more than a round.
     assert len(set(served)) >= 3
     assert max(served.count(pid) for pid in set(served)) <= 4
+
+
+def _counting_builds(monkeypatch, fail_with=None):
+    """batch.ensure_build, counting its calls (and raising `fail_with` when given)."""
+    calls = []
+    real = batch.ensure_build
+
+    def counted(key, **kwargs):
+        calls.append(key)
+        if fail_with is not None:
+            raise fail_with
+        return real(key, **kwargs)
+
+    monkeypatch.setattr(batch, "ensure_build", counted)
+    return calls
+
+
+def _requests_for(data_dir, n=3):
+    return [batch.ReportRequest(f"w{i}", f"request {i}", values={"ward": "duc-xuan", "year": 2024,
+                                                                  "data_dir": data_dir}) for i in range(n)]
+
+
+def test_a_bad_data_folder_is_read_once_and_fails_only_its_own_wards(monkeypatch, tmp_path):
+    calls = _counting_builds(monkeypatch)
+    missing = str(tmp_path / "no-such-folder")
+    jobs, failures, checked = batch._preflight(_requests_for(missing), tmp_path / "out",
+                                               paths.notebooks_dir() / "ward_report.ipynb", builds={})
+    assert calls == [missing]  # once, not once per ward
+    assert jobs == [] and checked == {}
+    assert [f.slug for f in failures] == ["w0", "w1", "w2"]
+    assert all(f"the data in {missing} have" in f.message for f in failures)
+
+
+def test_a_build_that_fails_for_another_reason_stops_the_run_once(monkeypatch, tmp_path):
+    # As the national build once did ("need at least two periods", a 2021 pilot): the
+    # package's fault, the same for every ward, so neither blamed on a ward nor recomputed
+    # for each (before: a ValueError was taken for a bad params file, and the next ward
+    # started the whole build again).
+    calls = _counting_builds(monkeypatch, fail_with=ValueError("need at least two periods"))
+    with pytest.raises(ValueError, match="two periods"):
+        batch._preflight(_requests_for(None), tmp_path / "out", paths.notebooks_dir() / "ward_report.ipynb",
+                         builds={})
+    assert calls == [None]

@@ -20,6 +20,8 @@ cohorts are controls up to the report year.
 
 from __future__ import annotations
 
+import math
+import sys
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -139,6 +141,17 @@ def pooled_detectable_effect(crimes: pd.DataFrame, project06: pd.DataFrame, prog
                                      n_simulations=n_simulations, seed=seed)
 
 
+def _count_as_float(n: int) -> float:
+    """A count of reassignments as a table's float: inf beyond the largest float (about
+    1.8e308), which a national panel's reassignments exceed (the test then draws at random,
+    so the count is never shown).
+
+    >>> _count_as_float(8), _count_as_float(10**400)
+    (8.0, inf)
+    """
+    return float(n) if n <= sys.float_info.max else math.inf
+
+
 EFFECT_COLUMNS = ["year", "n_treated", "n_controls", "att", "se", "att_ci_low", "att_ci_high", "rate_ratio", "ci_low",
                   "ci_high", "p_value", "min_p_value", "n_assignments", "exact", "mde_rate_ratio", "mde_level",
                   "mde_power", "mde_floor", "units_needed", "mde_simulations"]
@@ -175,7 +188,7 @@ def pooled_results(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.
             row |= {"att": found.att, "se": found.se, "att_ci_low": found.att - Z95 * found.se,
                     "att_ci_high": found.att + Z95 * found.se, "rate_ratio": found.rate_ratio,
                     "ci_low": found.ci_low, "ci_high": found.ci_high, "p_value": found.p_value,
-                    "min_p_value": found.min_p_value, "n_assignments": float(found.n_assignments),
+                    "min_p_value": found.min_p_value, "n_assignments": _count_as_float(found.n_assignments),
                     "exact": bool(found.n_assignments <= n_permutations)}
             for kind, table in (("cohort", found.by_cohort), ("event_time", found.by_event_time)):
                 for level, att, se in zip(table["level"], table["att"], table["se"]):

@@ -388,22 +388,31 @@ def _preflight(requests: list[ReportRequest], out_dir: Path, notebook: Path, bui
     here); a request whose own data folder is bad fails alone, as does a bad params file.
     """
     jobs, failures, checked = [], [], {}
+    bad_data: dict = {}  # data_dir -> its DataError, so a bad folder is loaded once, not once per ward
     for request in requests:
         slug, shown = request.slug, request.source
-        values = {}
         try:
             values = request.read()
             params.required_keys(values, shown)
-            key = values.get("data_dir")
-            if key not in builds:
-                builds[key] = ensure_build(key, impact=True)
-            build = builds[key]
-            checked_params = params.validate(**values, source=shown, units=build.read("units"), years=build.years)
-        except data.DataError as err:  # this request's own data_dir: only this ward fails
-            failures.append(WardResult(slug, ok=False, message=f"{shown}: the data in "
-                                       f"{values.get('data_dir')} have {len(err.problems)} problem(s):\n{err}"))
-            continue
         except (ValueError, TypeError, KeyError) as err:  # ParameterError is a ValueError
+            failures.append(WardResult(slug, ok=False, message=str(err)))
+            continue
+        key = values.get("data_dir")
+        if key not in builds and key not in bad_data:
+            # Only a data problem fails the ward (its own data_dir); any other error of the
+            # build is the package's, the same for every ward: it stops the run, once.
+            try:
+                builds[key] = ensure_build(key, impact=True)
+            except data.DataError as err:
+                bad_data[key] = err
+        if key in bad_data:
+            failures.append(WardResult(slug, ok=False, message=f"{shown}: the data in {key} have "
+                                       f"{len(bad_data[key].problems)} problem(s):\n{bad_data[key]}"))
+            continue
+        build = builds[key]
+        try:
+            checked_params = params.validate(**values, source=shown, units=build.read("units"), years=build.years)
+        except (ValueError, TypeError, KeyError) as err:
             failures.append(WardResult(slug, ok=False, message=str(err)))
             continue
         checked[slug] = (checked_params, key)
