@@ -102,6 +102,20 @@ def test_all_wards_of_a_province_by_name_in_any_spelling_or_by_code():
     assert pages(Selection(years=(2024,), wards="all", province="1")) == ["c-2024"]
 
 
+def test_a_selection_has_only_whole_years_of_a_unit_as_a_params_file_would(study):
+    # The shipped units across the July 2025 merger: old units end in June 2025; Đức Xuân
+    # and Bắc Kạn (new) have their predecessors' sums before; Phong Quang's Đôn Phong is
+    # not in the data, so it has no whole year at all.
+    got = [r["page"] for r in expand(Selection(years=(2024, 2025), wards="all"), study.units, study.programme)]
+    assert sorted(got) == sorted([f"{u}-2024" for u in ["duc-xuan", "duong-quang", "huyen-tung", "nguyen-thi-minh-khai",
+                                                        "nong-thuong", "phung-chi-kien", "song-cau", "xuat-hoa"]]
+                                 + ["bac-kan-2025-2024", "bac-kan-2025-2025", "duc-xuan-2025-2024", "duc-xuan-2025-2025"])
+    from wardstudy import paths
+
+    city = load_selection(paths.params_dir() / "selections" / "bac-kan-city-all.yaml")
+    assert len(expand(city, study.units, study.programme)) == 16  # the 8 units of Bắc Kạn city x 2023, 2024
+
+
 def test_a_selection_that_selects_nothing_or_a_wrong_province_says_so():
     with pytest.raises(ParameterError, match="selects no report"):
         pages(Selection(years=(2022,)))

@@ -26,7 +26,7 @@ from wardstudy import data as data_module
 from wardstudy.data.names import UnknownWard, WardResolver
 
 __all__ = ["PARAMETERS", "ReportParams", "ParameterError", "load_params_file", "check_keys", "validate",
-           "required_keys", "validate_file"]
+           "required_keys", "validate_file", "unit_life_problem"]
 
 # key -> (accepted types, what to write); the only keys a params file may hold.
 PARAMETERS = {
@@ -142,11 +142,25 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
 
 
 def _within_unit_life(unit: pd.Series, year: int, units: pd.DataFrame, source: str) -> None:
-    """Refuse a report year that is not a whole year of the unit (the 2025 reorganisation).
+    """Refuse a report year that is not a whole year of the unit (`unit_life_problem`)."""
+    problem = unit_life_problem(unit, year, units)
+    if problem:
+        raise ParameterError(f"{source}: {problem}")
+
+
+def unit_life_problem(unit: pd.Series, year: int, units: pd.DataFrame) -> str | None:
+    """Why `year` is not a whole year of `unit` (the 2025 reorganisation), or None if it is.
 
     An old unit that ceased during `year` has no report for it: its successor has. A unit
     made during or after `year` has one only when all its predecessors are in the data
     (its earlier months are their sums, `data.crosswalk.with_successor_series`).
+
+    >>> units = pd.DataFrame({"slug": ["old", "new"], "code": ["01", "01"], "successor_code": ["01", None],
+    ...                       "valid_from": [None, "2025-07-01"], "valid_to": ["2025-06-30", None]})
+    >>> unit_life_problem(units.iloc[0], 2024, units) is None
+    True
+    >>> unit_life_problem(units.iloc[0], 2025, units)
+    'old ceased to exist on 2025-06-30, so 2025 is not a whole year of it; report 2025 on its successor new instead'
     """
     def day(column):
         value = unit.get(column)
@@ -158,8 +172,7 @@ def _within_unit_life(unit: pd.Series, year: int, units: pd.DataFrame, source: s
                           & (units.get("valid_from", pd.Series(None, index=units.index)).astype(str) > valid_to)]
         instead = (f"; report {year} on its successor {successor['slug'].iloc[0]} instead" if len(successor)
                    else "")
-        raise ParameterError(f"{source}: {unit['slug']} ceased to exist on {valid_to}, so {year} is not a whole "
-                             f"year of it{instead}")
+        return f"{unit['slug']} ceased to exist on {valid_to}, so {year} is not a whole year of it{instead}"
     if valid_from and valid_from > f"{year}-01-01":
         from wardstudy.data.crosswalk import load_crosswalk
 
@@ -169,8 +182,8 @@ def _within_unit_life(unit: pd.Series, year: int, units: pd.DataFrame, source: s
         if parts.empty or missing:
             why = (f"its predecessor(s) {', '.join(missing)} are not in the data, so its months before "
                    f"{valid_from} cannot be summed" if missing else "it has no predecessors in the 2025 crosswalk")
-            raise ParameterError(f"{source}: {unit['slug']} began on {valid_from} and {why}: {year} is not a "
-                                 "whole year of it")
+            return f"{unit['slug']} began on {valid_from} and {why}: {year} is not a whole year of it"
+    return None
 
 
 def _units_and_years(data_dir, source: str) -> tuple[pd.DataFrame, list[int]]:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from wardstudy import data as data_module
 from wardstudy.data.names import fold
-from wardstudy.pipeline.params import ParameterError
+from wardstudy.pipeline.params import ParameterError, unit_life_problem
 
 __all__ = ["Selection", "SELECTION_KEYS", "WARD_SETS", "load_selection", "selection_from_options", "expand"]
 
@@ -123,6 +123,10 @@ def expand(selection: Selection, units: pd.DataFrame, programme: pd.DataFrame) -
     """One parameters dict per report: ward (slug), year, baseline_year, data_dir, and the
     page name ``<ward>-<year>``. Sorted by province, ward and year.
 
+    Only whole years of a unit are reports (`params.unit_life_problem`, the rule a params
+    file is held to): an old unit has none for 2025, a unit made in July 2025 has its earlier
+    years only when all its predecessors are in the data.
+
     >>> units = pd.DataFrame({"slug": ["a", "b"], "province_code": ["06", "06"], "province": ["Bắc Kạn"] * 2})
     >>> programme = pd.DataFrame({"ward": ["a"], "cohort_year": [2023]})
     >>> [r["page"] for r in expand(Selection(years=(2023, 2024)), units, programme)]
@@ -132,9 +136,12 @@ def expand(selection: Selection, units: pd.DataFrame, programme: pd.DataFrame) -
     chosen = chosen.sort_values(["province_code", "slug"])
     cohort = dict(zip(programme["ward"], programme["cohort_year"].astype(int)))
     reports = []
-    for slug in chosen["slug"]:
+    for _, unit in chosen.iterrows():
+        slug = unit["slug"]
         for year in selection.years:
             if selection.wards == "programme" and not cohort.get(slug, year + 1) <= year:
+                continue
+            if unit_life_problem(unit, year, units):
                 continue
             reports.append({"page": f"{slug}-{year}", "ward": slug, "year": year,
                             "baseline_year": selection.baseline_year, "data_dir": selection.data_dir})
