@@ -148,3 +148,17 @@ def test_simulated_worlds_get_the_same_rates_as_social_order_rates(study):
     other = study.crimes[study.crimes["ward"].isin(["duc-xuan", *design.controls])]
     pd.testing.assert_frame_equal(fast(other, study.project06),
                                   impact.social_order_rates(other, study.project06, design, "M"))
+
+
+def test_simulated_rates_never_take_positions_from_rows_in_another_order(study):
+    from wardstudy.evaluate.power import _baseline, simulated_counts
+
+    design = impact.impact_design(study.programme, study.units, "duc-xuan", 2024)
+    baseline = _baseline(study.crimes, study.project06, {"duc-xuan": 2023}, ["duc-xuan", *design.controls], 2024)
+    world = simulated_counts(baseline, 0.8, np.random.default_rng(3).random(len(baseline.expected)))
+    fast = impact.SimulatedRates(design, "Q")
+    fast(world["crimes"], world["project06"])
+    # The same months and counts, rows shuffled: a table, not a world; its rates are still right.
+    shuffled = world["crimes"].sample(frac=1, random_state=1)
+    pd.testing.assert_frame_equal(fast(shuffled, world["project06"]),
+                                  impact.social_order_rates(shuffled, world["project06"], design, "Q"))

@@ -227,10 +227,10 @@ class SimulatedRates:
         self._months: pd.DataFrame | None = None
 
     def __call__(self, crimes: pd.DataFrame, project06: pd.DataFrame) -> pd.DataFrame:
-        if project06 is not self._months or len(crimes) != len(project06) \
-                or not (crimes["category"] == "social_order").all():
+        if project06 is not self._months or not _row_for_row(crimes, project06):
             table = social_order_rates(crimes, project06, self.design, self.freq)
-            self._learn(table, project06)
+            if _row_for_row(crimes, project06):
+                self._learn(table, project06)
             return table
         counts = np.bincount(self._row, weights=crimes["count"].to_numpy(), minlength=len(self._table))
         table = self._table.copy()
@@ -250,6 +250,12 @@ class SimulatedRates:
         if (row < 0).any() or (monthly["year"] > self.design.year).any():
             return
         self._months, self._table, self._row = project06, table, row
+
+
+def _row_for_row(crimes: pd.DataFrame, project06: pd.DataFrame) -> bool:
+    """Whether `crimes` is a simulated world's: social-order rows, one per `project06` row, in its order."""
+    return (len(crimes) == len(project06) and (crimes["category"] == "social_order").all()
+            and all(crimes[c].array.equals(project06[c].array) for c in ("ward", "month")))
 
 
 # What each estimate is. "difference": cases per 1,000 residents a year (negative = fewer
