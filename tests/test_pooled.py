@@ -85,6 +85,15 @@ def test_no_year_of_a_first_year_ward_is_evaluable_and_its_page_says_why():
 
     programme = pd.DataFrame({"ward": ["pilot", "later"], "cohort_year": [2021, 2023]})
     assert evaluable_ward_years(programme, [2021, 2022, 2023, 2024]) == [("later", 2023), ("later", 2024)]
-    assert design_text("Điện Biên", 2021, 2024, [], [], first_year=2021) == (
+    from types import SimpleNamespace
+
+    from wardstudy.pipeline.ward import WardReport
+
+    first = WardReport.first_year_without_pre_period.fget
+    years = SimpleNamespace(years=[2021, 2022, 2023, 2024])
+    assert first(SimpleNamespace(cohort=2021, build=years)) == 2021
+    assert first(SimpleNamespace(cohort=2023, build=years)) is None
+    assert first(SimpleNamespace(cohort=None, build=years)) is None
+    assert design_text("Điện Biên", 2021, 2024, [], [], no_pre_period_since=2021) == (
         "Đơn vị Điện Biên xây dựng mô hình từ năm 2021, năm đầu tiên có số liệu (2021): không có giai đoạn "
         "trước khi xây dựng mô hình để so sánh, nên không đánh giá được tác động.")

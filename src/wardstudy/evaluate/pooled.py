@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from wardstudy.evaluate.design import ImpactDesign, social_order_rates
+from wardstudy.data.months import year_of
+from wardstudy.evaluate.design import ImpactDesign, has_pre_period, social_order_rates
 from wardstudy.evaluate.did import aggregate_did, did_permutation_test, staggered_did
 from wardstudy.evaluate.power import DetectableEffect, minimum_detectable_effect
 
@@ -73,9 +74,10 @@ def pooled_panel(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.Da
     cohorts = dict(zip(programme["ward"], programme["cohort_year"].astype(int)))
     known = set(units["slug"])
     # A ward that entered in the data's first year (the 2021 pilots) has no year before it to
-    # compare with: it is neither treated here nor a control (it is already in the programme).
-    start = int(crimes["month"].astype(str).str[:4].min()) if len(crimes) else year
-    treated = {w: g for w, g in cohorts.items() if start < g <= year and w in known}
+    # compare with (`has_pre_period`): neither treated here nor a control (it is already in
+    # the programme).
+    first = [int(year_of(crimes["month"]).min())] if len(crimes) else [year]
+    treated = {w: g for w, g in cohorts.items() if g <= year and has_pre_period(g, first) and w in known}
     # The union of the treated wards' donor pools (`donor_pool`: a ward's own district), in one
     # selection rather than one per ward: the national panel has hundreds of treated wards.
     districts = set(units.loc[units["slug"].isin(list(treated)), "district_code"])

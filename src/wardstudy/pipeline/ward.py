@@ -19,6 +19,7 @@ import pandas as pd
 
 from wardstudy import paths
 from wardstudy.data.crosswalk import FROM_PREDECESSORS, load_crosswalk
+from wardstudy.evaluate.design import has_pre_period
 from wardstudy.indicators.peers import RESIDENTS_ID
 from wardstudy.pipeline.build import Build, ensure_build
 from wardstudy.pipeline.params import ReportParams, check_keys, validate
@@ -123,6 +124,14 @@ class WardReport:
         return {c: str(t).strip() for c, t in zip(rows["criterion_id"], rows["official_text"])
                 if not pd.isna(t) and str(t).strip()}
 
+    @property
+    def first_year_without_pre_period(self) -> int | None:
+        """The data's first year, when the ward entered the programme in it (or before): there
+        is no year before entry to compare with (`evaluate.design.has_pre_period`). Else None."""
+        if self.cohort is None or has_pre_period(self.cohort, self.build.years):
+            return None
+        return int(self.build.years[0])
+
     def residents(self, ward: str | None = None) -> float:
         """Residents of a peer (default: this ward) in the report year: those eligible for an ID card."""
         ward = ward or self.params.ward
@@ -150,8 +159,7 @@ class WardReport:
     def ranking(self) -> pd.DataFrame:
         """The ward's values among its peers, as the build ranked them (`indicators.peers.peer_ranks`):
         `value` as ranked (crime per 1,000 residents), `rank`, `n_peers`, `tied` and the peers' spread."""
-        rows = self.values.assign(value=self.values["ranked_value"].where(self.values["ranked_value"].notna(),
-                                                                          self.values["value"]))
+        rows = self.values.assign(value=self.values["ranked_value"].fillna(self.values["value"]))
         cols = ["indicator", "value", "rank", "n_peers", "tied", "peer_min", "peer_median", "peer_max"]
         return rows[cols].reset_index(drop=True)
 

@@ -46,7 +46,8 @@ def _impact_reason(ward) -> str:
                                             ward.last_evaluated_year, ward.lang)
     controls, excluded = ward.impact_units()
     return wording.design_text(ward.unit["name"], ward.cohort, ward.params.year, controls, excluded,
-                               ward.peer_names, ward.lang, first_year=ward.build.years[0])
+                               ward.peer_names, ward.lang,
+                               no_pre_period_since=ward.first_year_without_pre_period)
 
 
 def _is_new_unit(ward) -> bool:

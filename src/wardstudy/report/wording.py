@@ -640,15 +640,17 @@ def criteria_status_text(met: int, total: int, unmet: list[str], lang: str = "vi
 
 
 def design_text(ward: str, cohort, year: int, controls: list[str], excluded: list[str],
-                names: dict[str, str] | None = None, lang: str = "vi", first_year: int | None = None) -> str:
+                names: dict[str, str] | None = None, lang: str = "vi",
+                no_pre_period_since: int | None = None) -> str:
     """One paragraph saying who is compared with whom, or why nothing is evaluated.
 
-    names: slug -> name with diacritics; slugs where absent. first_year: the data's first
-    year (a ward that entered then has no period before entry to compare with).
+    names: slug -> name with diacritics; slugs where absent. no_pre_period_since: the data's
+    first year, for a ward that entered then and so has no period before entry to compare
+    with (decided by the pipeline, `WardReport.first_year_without_pre_period`).
 
     >>> print(design_text("a", None, 2024, ["b", "c"], []))
     Đơn vị a không có trong danh sách xây dựng mô hình (programme.csv), nên không có tác động để đánh giá.
-    >>> print(design_text("Điện Biên", 2021, 2024, [], [], first_year=2021, lang="en"))  # doctest: +ELLIPSIS
+    >>> print(design_text("Điện Biên", 2021, 2024, [], [], no_pre_period_since=2021, lang="en"))  # doctest: +ELLIPSIS
     Điện Biên builds the model from 2021, the first year of the data (2021): there is no period before ...
     """
     names = names or {}
@@ -657,8 +659,8 @@ def design_text(ward: str, cohort, year: int, controls: list[str], excluded: lis
     cohort = int(cohort)
     if cohort > year:
         return text("design_later", lang, ward=ward, cohort=cohort, year=year)
-    if first_year is not None and cohort <= int(first_year):
-        return text("design_no_pre", lang, ward=ward, cohort=cohort, first=int(first_year))
+    if no_pre_period_since is not None:
+        return text("design_no_pre", lang, ward=ward, cohort=cohort, first=int(no_pre_period_since))
     if len(controls) < 2:
         return text("design_too_few", lang, n=len(controls))
     out = text("design", lang, cohort=cohort, n=len(controls), year=year,
