@@ -259,9 +259,11 @@ def _row_for_row(crimes: pd.DataFrame, project06: pd.DataFrame) -> bool:
 
 
 # What each estimate is. "difference": cases per 1,000 residents a year (negative = fewer
-# crimes than the comparison predicts); "rate_ratio": after / before.
+# crimes than the comparison predicts); "rate_ratio": after / before. family: the regression
+# family the time series was fitted with (`InterruptedTimeSeries.family_used`; blank for the
+# randomisation designs), so the page names the family used.
 ESTIMATE_COLUMNS = ["method", "estimate", "scale", "ci_low", "ci_high", "p_value", "min_p_value",
-                    "n_assignments"]
+                    "n_assignments", "family"]
 
 
 def _did(yearly: pd.DataFrame, design: ImpactDesign) -> dict:
@@ -272,7 +274,8 @@ def _did(yearly: pd.DataFrame, design: ImpactDesign) -> dict:
                                 statistic="standardised", count="count", residents="residents",
                                 at_time=design.year, n_permutations=5000)
     return {"method": "did", "estimate": perm.att, "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
-            "p_value": perm.p_value, "min_p_value": perm.min_p_value, "n_assignments": perm.n_assignments}
+            "p_value": perm.p_value, "min_p_value": perm.min_p_value, "n_assignments": perm.n_assignments,
+            "family": ""}
 
 
 def identifiable_donors(rates: pd.DataFrame, design: ImpactDesign) -> list[str]:
@@ -303,7 +306,8 @@ def _synth(quarterly: pd.DataFrame, design: ImpactDesign) -> dict:
     fit = test.results[design.ward]
     post_gap = float(fit.gaps[fit.gaps.index >= design.cohort].mean()) * 4  # per quarter -> per year
     return {"method": "synth", "estimate": post_gap, "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
-            "p_value": test.p_value, "min_p_value": test.min_p_value, "n_assignments": len(test.results)}
+            "p_value": test.p_value, "min_p_value": test.min_p_value, "n_assignments": len(test.results),
+            "family": ""}
 
 
 def _its(monthly: pd.DataFrame, design: ImpactDesign) -> dict:
@@ -318,7 +322,7 @@ def _its(monthly: pd.DataFrame, design: ImpactDesign) -> dict:
                                   season="month_of_year", family="quasipoisson")
     return {"method": "its", "estimate": its.step.rate_ratio, "scale": "rate_ratio",
             "ci_low": its.step.ci_low, "ci_high": its.step.ci_high, "p_value": its.step.p_value,
-            "min_p_value": np.nan, "n_assignments": np.nan}
+            "min_p_value": np.nan, "n_assignments": np.nan, "family": its.family_used}
 
 
 def impact_estimates(crimes: pd.DataFrame, project06: pd.DataFrame, design: ImpactDesign) -> pd.DataFrame:

@@ -13,6 +13,7 @@ instead of shifting every later month one step back.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,6 +89,90 @@ def _effect(params, bse, pvalues, name, z) -> RateRatio:
                          float(pvalues[name]))
 
 
+# The negative binomial fit (NB2). Its dispersion alpha is estimated by maximum likelihood,
+# which near alpha = 0 is a flat, ill-scaled problem: an optimiser's own "converged" flag
+# there depends on the CPU's floating point (BFGS stopped at alpha 0.0012 on one machine and
+# converged on another, on the same series). So the rule is stated on the solution, not on
+# the optimiser: a fit is accepted when its parameters and standard errors are finite, alpha
+# is positive, the Hessian is negative definite and the Newton decrement g' (-H)^-1 g (twice
+# the log-likelihood still to gain by one more Newton step) is below NB_DECREMENT.
+NB_DECREMENT = 1e-8
+# Optimisers tried in turn, each from the Poisson fit: Newton (fast, exact Hessian), then
+# Nelder-Mead (derivative-free, so no gradient tolerance to trip on) polished by Newton.
+NB_OPTIMISERS = ("newton", "nm")
+# A dispersion this small is the boundary: alpha * mean(mu) is the share by which the
+# variance exceeds the Poisson variance at the mean count; below 1e-3 the negative binomial is
+# the Poisson model to three digits, and its likelihood in alpha too flat to fit reliably.
+NB_BOUNDARY = 1e-3
+
+
+def _negative_binomial(y: pd.Series, x: pd.DataFrame, log_off, poisson) -> tuple[object, str, str]:
+    """(results, family_used, note) of the NB2 fit of y on x, or the Poisson fit by the rule.
+
+    Poisson (``family_used="poisson"``) when the dispersion is at its boundary:
+    (1) the score for alpha at 0, S = 1/2 sum((y - mu)^2 - y) at the Poisson fit mu, is <= 0,
+    so the maximum likelihood estimate of alpha is 0 (Cameron & Trivedi 1990); decided before
+    any optimiser runs, so the same series gives the same answer on any machine; or
+    (2) the fitted alpha * mean(mu) < NB_BOUNDARY. Otherwise the NB2 fit starts from the
+    Poisson coefficients and the moment estimate alpha0 = sum((y - mu)^2 - y) / sum(mu^2)
+    (> 0 when S > 0) and is accepted by the rule above NB_DECREMENT; when no optimiser of
+    NB_OPTIMISERS gives an accepted fit, RuntimeError naming what each reached.
+    """
+    mu = poisson.fittedvalues
+    score = float(((y - mu) ** 2 - y).sum()) / 2  # d loglik / d alpha at alpha = 0
+    if score <= 0:
+        return poisson, "poisson", (
+            f"negative binomial dispersion estimate is 0 (the boundary): the counts are not overdispersed "
+            f"(score for the dispersion at 0 is {score:.3g} <= 0), so the negative binomial reduces to "
+            f"Poisson; the Poisson fit is reported")
+    model = sm.NegativeBinomial(y, x, loglike_method="nb2", offset=log_off)
+    start = np.r_[np.asarray(poisson.params, dtype=float), float(((y - mu) ** 2 - y).sum() / (mu ** 2).sum())]
+    tried = []
+    for method in NB_OPTIMISERS:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # judged below by the rule, not by the optimiser's warnings
+                res = model.fit(start_params=start, method=method, maxiter=100 if method == "newton" else 5000,
+                                disp=0)
+                if method != "newton" and not _accepted(model, res):
+                    res = model.fit(start_params=np.asarray(res.params), method="newton", maxiter=100, disp=0)
+        except (np.linalg.LinAlgError, ValueError) as error:  # a step into alpha < 0 can break the Hessian
+            tried.append(f"{method}: {error}")
+            continue
+        if _accepted(model, res):
+            alpha = float(res.params["alpha"])
+            if alpha * float(mu.mean()) < NB_BOUNDARY:
+                return poisson, "poisson", (
+                    f"negative binomial dispersion estimate {alpha:.3g} is at the boundary (alpha x mean count "
+                    f"{alpha * float(mu.mean()):.2g} < {NB_BOUNDARY:g}): the negative binomial is the Poisson "
+                    f"model there; the Poisson fit is reported")
+            return res, "negativebinomial", ""
+        tried.append(f"{method}: alpha={np.asarray(res.params)[-1]:.3g}, "
+                     f"Newton decrement={_decrement(model, res):.3g}")
+    raise RuntimeError(f"negative binomial fit failed by every optimiser ({'; '.join(tried)}); "
+                       f'use family="quasipoisson"')
+
+
+def _decrement(model, res) -> float:
+    """g' (-H)^-1 g at the fit; inf when the Hessian is not negative definite or not finite."""
+    params = np.asarray(res.params, dtype=float)
+    g, h = model.score(params), model.hessian(params)
+    if not (np.isfinite(g).all() and np.isfinite(h).all()):
+        return np.inf
+    try:
+        chol = np.linalg.cholesky(-h)
+    except np.linalg.LinAlgError:
+        return np.inf
+    v = np.linalg.solve(chol, g)
+    return float(v @ v)
+
+
+def _accepted(model, res) -> bool:
+    params, bse = np.asarray(res.params, dtype=float), np.asarray(res.bse, dtype=float)
+    return (np.isfinite(params).all() and np.isfinite(bse).all() and params[-1] > 0
+            and _decrement(model, res) < NB_DECREMENT)
+
+
 def interrupted_time_series(
     data: pd.DataFrame,
     *,
@@ -145,22 +230,15 @@ def interrupted_time_series(
     family_used, note = family, ""
     if family == "negativebinomial":
         res = poisson.fit()
-        score = float(((y - res.fittedvalues) ** 2 - y).sum()) / 2  # d loglik / d alpha at alpha = 0
-        if score <= 0:
-            family_used = "poisson"
-            note = (f"negative binomial dispersion estimate is 0 (the boundary): the counts are not "
-                    f"overdispersed (score for the dispersion at 0 is {score:.3g} <= 0), so the "
-                    f"negative binomial reduces to Poisson; the Poisson fit is reported")
-        else:
-            res = sm.NegativeBinomial(y, x, loglike_method="nb2", offset=log_off).fit(disp=0, maxiter=200)
-            finite = np.isfinite(res.params).all() and np.isfinite(res.bse).all()
-            if not (res.mle_retvals["converged"] and finite):
-                raise RuntimeError(
-                    f"negative binomial fit failed (converged={res.mle_retvals['converged']}, "
-                    f"dispersion alpha={res.params['alpha']:.3g}, finite standard errors={finite}); "
-                    f'use family="quasipoisson"')
+        res, family_used, note = _negative_binomial(y, x, log_off, res)
     else:
-        res = poisson.fit(scale="X2" if family == "quasipoisson" else None)
+        res = poisson.fit()
+        if family == "quasipoisson":
+            dispersion = float(res.pearson_chi2 / res.df_resid)
+            res = poisson.fit(scale=max(dispersion, 1.0))
+            if dispersion < 1:
+                note = (f"quasi-Poisson dispersion estimate {dispersion:.3g} is below 1; floored at 1 "
+                        f"(Poisson standard errors), so an under-dispersed series does not narrow the interval")
     params, bse, pvalues = res.params, res.bse, res.pvalues
     if family_used == "negativebinomial":
         scale, fitted = 1.0, pd.Series(res.predict(x, offset=log_off), index=df.index)

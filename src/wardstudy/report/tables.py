@@ -237,6 +237,12 @@ def headline(values: pd.DataFrame, lang: str = "vi") -> dict[str, str]:
     return {REGISTRY[i].label(lang): (shown_value(rows[i], lang) if i in rows else MISSING) for i in HEADLINE_IDS}
 
 
+def _inference_key(row: dict) -> str:
+    """The `INFERENCE` entry of an estimate: the time series by the family it was fitted with."""
+    family = row.get("family")
+    return f"its_{family}" if row["method"] == "its" and isinstance(family, str) and family else row["method"]
+
+
 def impact_table(estimates: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """The impact estimates as a reader sees them (empty when nothing was evaluated).
 
@@ -254,7 +260,7 @@ def impact_table(estimates: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         _h("unit", lang): [ESTIMATE_UNITS[lang][r["scale"]] for r in rows],
         _h("ci", lang): [text("st_no_se", lang) if is_missing(r["ci_low"])
                          else fmt_interval("ratio", r["ci_low"], r["ci_high"], lang) for r in rows],
-        _h("inference", lang): [INFERENCE[lang][r["method"]].format(n=fmt_number(r["n_assignments"], 0, lang))
+        _h("inference", lang): [INFERENCE[lang][_inference_key(r)].format(n=fmt_number(r["n_assignments"], 0, lang))
                                 for r in rows],
         _h("result", lang): [impact_verdict(r, lang) for r in rows],
     })

@@ -480,9 +480,16 @@ METHOD_NAMES = {
 # One name per test: both comparison-group designs are judged by the same permutation test.
 INFERENCE = {
     "vi": {"did": "kiểm định hoán vị ({n} hoán vị)", "synth": "kiểm định hoán vị ({n} hoán vị)",
-           "its": "hồi quy Poisson, không có nhóm so sánh"},
+           "its": "hồi quy Poisson, không có nhóm so sánh",
+           # the time series by the family it was fitted with (`evaluate.design.ESTIMATE_COLUMNS` family)
+           "its_poisson": "hồi quy Poisson, không có nhóm so sánh",
+           "its_quasipoisson": "hồi quy tựa Poisson (quasi-Poisson), không có nhóm so sánh",
+           "its_negativebinomial": "hồi quy nhị thức âm, không có nhóm so sánh"},
     "en": {"did": "permutation test ({n} permutations)", "synth": "permutation test ({n} permutations)",
-           "its": "Poisson regression, no comparison group"},
+           "its": "Poisson regression, no comparison group",
+           "its_poisson": "Poisson regression, no comparison group",
+           "its_quasipoisson": "quasi-Poisson regression, no comparison group",
+           "its_negativebinomial": "negative binomial regression, no comparison group"},
 }
 ESTIMATE_UNITS = {
     "vi": {"difference": "vụ/1.000 dân/năm", "rate_ratio": "lần (sau so với trước)"},
