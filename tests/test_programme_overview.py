@@ -172,6 +172,68 @@ def test_the_overview_catalogue_has_every_key_in_both_languages():
     assert set(overview.CATALOGUE["vi"]) == set(overview.CATALOGUE["en"])
 
 
+def _reorganised_build(folder: Path, monkeypatch) -> Build:
+    """`_fake_build` one year on: on 01/07/2025 wards a (cohort 2023) and c merge into the new
+    unit G (slug g), which has a criteria score for 2025 (21/22); the pooled effect exists up
+    to 2024 only, as on the shipped panel."""
+    import wardstudy.data.crosswalk as crosswalk
+
+    build = _fake_build(folder)
+    units = pd.concat([build.read("units"), pd.DataFrame({
+        "slug": ["g"], "name": ["G"], "code": ["7"], "type": ["phường"], "district_code": [None],
+        "province": ["P9"]})], ignore_index=True)
+    criteria = pd.DataFrame({"ward": ["g"], "year": [2025], "indicator": ["criteria_met_share"],
+                             "numerator": [21.0], "denominator": [22.0], "value": [21 / 22]})
+    indicators = pd.concat([build.read("indicators"), criteria], ignore_index=True)
+    effects = pd.concat([build.read("programme_effects"), pd.DataFrame([{"year": 2025, "n_treated": 0,
+                                                                         "n_controls": 0}])], ignore_index=True)
+    units.to_parquet(folder / "units.parquet", index=False)
+    indicators.to_parquet(folder / "indicators.parquet", index=False)
+    effects.to_parquet(folder / "programme_effects.parquet", index=False)
+    monkeypatch.setattr(crosswalk, "load_crosswalk", lambda path=None: pd.DataFrame({
+        "old_slug": ["a", "c"], "old_name": ["A", "C"], "new_slug": ["g", "g"], "new_name": ["G", "G"],
+        "new_valid_from": ["2025-07-01", "2025-07-01"]}))
+    return Build.open(folder)
+
+
+def test_the_latest_evaluated_year_is_the_last_with_programme_wards_in_the_pooled_panel(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from wardstudy.pipeline import batch
+    from wardstudy.pipeline.programme import latest_evaluated_year
+
+    build = _reorganised_build(tmp_path / "build", monkeypatch)
+    assert latest_evaluated_year(build) == 2024           # 2025 has a row, with no treated ward
+    assert latest_evaluated_year(build, up_to=2023) is None  # the only evaluated year is 2024
+    # `make reports` runs wards of 2023-2025: the overview is of 2024, the last year with a pooled effect.
+    checked = {"w23": (SimpleNamespace(year=2023), "k"), "w25": (SimpleNamespace(year=2025), "k")}
+    build.manifest["inputs"] = "0" * 64
+    job = batch._overview_job(checked, {"k": build}, tmp_path / "out", None, "vi")
+    assert job.parameters["year"] == 2024 and job.title == "Tổng quan chương trình 2024"
+
+
+def test_a_year_after_the_reorganisation_says_so_and_shows_the_last_evaluated_effect(tmp_path, monkeypatch):
+    from wardstudy.report import pages
+
+    report = read_programme(_reorganised_build(tmp_path / "build", monkeypatch), 2025)
+    assert (report.year, report.evaluated_year, report.reorganised) == (2025, 2024, True)
+    assert report.effect["n_treated"] == 3 and set(report.panel["ward"]) == set("abecdf")  # 2024's panel
+    summary = overview.summary(report).data
+    assert ("Ngày 01/07/2025, các phường đã xây dựng mô hình (A) được sắp xếp vào đơn vị hành chính mới (G). "
+            "Tác động chung của mô hình được đánh giá đến hết năm 2024") in summary
+    assert "<strong>Tác động chung (gộp các phường, năm 2024):</strong>" in summary
+    assert "chưa có phường nào" not in summary and "chưa có tác động" not in summary
+    assert overview.section(report, "s3").data.endswith("các chỉ số chính năm 2024")
+    # G holds a model ward: its own group, not "Đơn vị chưa xây dựng mô hình".
+    table = overview.criteria_table(report)
+    assert table.loc["Đơn vị mới có phường đã xây dựng mô hình", "2025"] == "95,5%; 0/1 đạt toàn bộ"
+    assert list(table.index)[-1] == "Đơn vị chưa xây dựng mô hình" and table.loc["Đơn vị chưa xây dựng mô hình", "2025"] == "—"
+    report.lang = "en"
+    en = pages.inline_markdown(overview.reorganised_text(report))
+    assert en.startswith("On 1 July 2025, the model wards (A) were merged into new administrative units (G).")
+    assert overview.criteria_table(report).index[-2] == "New units containing a model ward"
+
+
 def test_the_event_study_figure_has_its_labels_and_a_point_per_year_since_entry(programme):
     fig, caption, alt = overview.event_study_figure(programme)
     ax = fig.axes[0]

@@ -431,10 +431,15 @@ OVERVIEW_SLUG = "programme"
 
 def _overview_job(checked: dict, builds: dict, out_dir: Path, timeout: float | None, lang: str) -> WardJob:
     """The programme overview (``notebooks/programme_overview.ipynb``) as one more job: the
-    data folder of most of the run's wards, the latest year they report on."""
+    data folder of most of the run's wards, the latest year they report on that has the
+    programme's pooled results (`programme.latest_evaluated_year`): 2024 on the shipped data,
+    not 2025, when the model wards became parts of new units and no pooled effect exists."""
+    from wardstudy.pipeline.programme import latest_evaluated_year
+
     keys = [key for _, key in checked.values()]
     key = max(set(keys), key=lambda k: (keys.count(k), str(k)))
-    year = max(p.year for p, k in checked.values() if k == key)
+    latest = max(p.year for p, k in checked.values() if k == key)
+    year = latest_evaluated_year(builds[key], up_to=latest) or latest
     notebook = paths.notebooks_dir() / "programme_overview.ipynb"
     values = {"data_dir": key, "year": year, "lang": lang}
     title = "Programme overview" if lang == "en" else "Tổng quan chương trình"

@@ -28,12 +28,15 @@ from wardstudy.indicators.registry import HEADLINE_IDS
 from wardstudy.pipeline.build import Build, ensure_build
 from wardstudy.pipeline.params import LANGS, ParameterError
 
-__all__ = ["ProgrammeReport", "open_programme", "read_programme", "PROGRAMME_TABLES", "NOT_IN_PROGRAMME",
-           "HEADLINE_ROWS"]
+__all__ = ["ProgrammeReport", "open_programme", "read_programme", "latest_evaluated_year", "PROGRAMME_TABLES",
+           "NOT_IN_PROGRAMME", "NEW_UNIT_WITH_PROGRAMME", "HEADLINE_ROWS"]
 
 # The build tables of the programme's pooled effect (`evaluate.pooled.pooled_results`).
 PROGRAMME_TABLES = ("programme_effects", "programme_levels", "programme_units")
 NOT_IN_PROGRAMME = 0  # the cohort of a unit outside the programme
+# The "cohort" of a unit made by the 2025 reorganisation from former units of which one or
+# more built the model: neither a cohort (it entered nothing) nor outside the programme.
+NEW_UNIT_WITH_PROGRAMME = -1
 # The headline comparison, in page order: criteria, crime per 1,000 residents, crime against
 # the same period, the three service shares.
 HEADLINE_ROWS = ("criteria_met_share", "social_order_crimes_per_1000", "social_order_crime_change",
@@ -49,7 +52,8 @@ class ProgrammeReport:
     build: Build
     year: int
     lang: str
-    units: pd.DataFrame         # every unit: slug, name, type, district, province, cohort (0: not in programme)
+    units: pd.DataFrame         # every unit: slug, name, type, district, province, cohort (0: not in programme,
+    #                             -1: a new unit of 2025 containing a programme ward, `NEW_UNIT_WITH_PROGRAMME`)
     programme: pd.DataFrame     # the register: ward, cohort_year, role, source (with the unit's name, province)
     effects: pd.DataFrame       # the pooled effect of every year of the data (`EFFECT_COLUMNS`)
     levels: pd.DataFrame        # the report year's ATT by cohort and by years since entry
@@ -60,6 +64,25 @@ class ProgrammeReport:
     reconciled: pd.DataFrame    # every published figure beside the recomputed one
     # the real programme register (data/reference/programme_register.csv), one row per source
     register: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # The latest year up to `year` with the programme's pooled results (None: none yet). Later than
+    # it, sections 3 and 4 show that year's results: after the 2025 reorganisation the model
+    # wards are parts of new units and no pooled effect is evaluated for them.
+    evaluated_year: int | None = None
+    # The new units holding a programme ward: new slug -> (new name, date they were formed, the
+    # programme wards' names in it), from the crosswalk.
+    successors: dict = field(default_factory=dict)
+
+    @property
+    def reorganised(self) -> bool:
+        """True when the report year is after the last evaluated year because the programme
+        wards were merged into new units (so the page says so, not "no ward has entered")."""
+        return bool(self.successors) and self.evaluated_year is not None and self.year > self.evaluated_year
+
+    @property
+    def reform_date(self) -> str | None:
+        """The day the programme wards' new units were formed ("2025-07-01"), or None."""
+        dates = sorted({d for _, d, _ in self.successors.values()})
+        return dates[0] if dates else None
 
     @property
     def is_synthetic(self) -> bool:
@@ -82,9 +105,11 @@ class ProgrammeReport:
 
     @property
     def effect(self) -> dict:
-        """The report year's pooled effect as a dict (`evaluate.pooled.EFFECT_COLUMNS`)."""
-        rows = self.effects[self.effects["year"] == self.year]
-        return rows.iloc[0].to_dict() if len(rows) else {"year": self.year, "n_treated": 0, "n_controls": 0}
+        """The pooled effect of the evaluated year (`evaluated_year`, the report year when it
+        has one) as a dict (`evaluate.pooled.EFFECT_COLUMNS`)."""
+        year = self.year if self.evaluated_year is None else self.evaluated_year
+        rows = self.effects[self.effects["year"] == year]
+        return rows.iloc[0].to_dict() if len(rows) else {"year": year, "n_treated": 0, "n_controls": 0}
 
     @property
     def event_study(self) -> pd.DataFrame:
@@ -238,24 +263,58 @@ def open_programme(data_dir=None, year=None, lang: str = "vi", source: str = "pa
     if year is None:
         # The latest year the programme's pooled results cover: not a year the units changed
         # in (2025 for the shipped panel, when the old wards stop in June).
-        evaluated = build.read("programme_effects")["year"]
-        year = int(evaluated.max()) if len(evaluated) else years[-1]
+        year = latest_evaluated_year(build) or years[-1]
     elif int(year) not in years:
         raise ParameterError(f"{source}: year {year} is outside the data ({years[0]}-{years[-1]})")
     return read_programme(build, int(year), lang)
 
 
+def latest_evaluated_year(build: Build, up_to: int | None = None) -> int | None:
+    """The latest year (up to `up_to`, if given) for which the build has the programme's
+    pooled effect (a year with programme wards in the pooled panel), or None.
+
+    The overview's default year: on the shipped panel 2024, not 2025, when the model wards
+    were merged into new units on 1 July and no pooled effect is evaluated.
+    """
+    effects = build.read("programme_effects")
+    years = effects.loc[effects["n_treated"].fillna(0) > 0, "year"]
+    if up_to is not None:
+        years = years[years <= up_to]
+    return int(years.max()) if len(years) else None
+
+
+def _successors(register: pd.DataFrame, units: pd.DataFrame) -> dict:
+    """The new units of the 2025 reorganisation that hold a programme ward (crosswalk rows of
+    programme wards whose new unit is a unit of the data): new slug -> (new name, the day it
+    was formed, the programme wards' names in it)."""
+    from wardstudy.data.crosswalk import load_crosswalk
+
+    crosswalk = load_crosswalk()
+    rows = crosswalk[crosswalk["old_slug"].isin(set(register["ward"])) & crosswalk["new_slug"].isin(set(units["slug"]))]
+    return {slug: (str(g["new_name"].iloc[0]), str(g["new_valid_from"].iloc[0]), tuple(g["old_name"]))
+            for slug, g in rows.groupby("new_slug", sort=True)}
+
+
 def read_programme(build: Build, year: int, lang: str = "vi") -> ProgrammeReport:
-    """The programme's rows of `build` for the report `year` (checked)."""
+    """The programme's rows of `build` for the report `year` (checked).
+
+    Sections 3 and 4 read the latest year up to `year` with a pooled effect (`evaluated_year`):
+    for 2025 that is 2024, the last year before the model wards were merged into new units.
+    """
     units = build.read("units")
     register = build.read("programme")
     cohort = dict(zip(register["ward"], register["cohort_year"].astype(int)))
+    successors = _successors(register, units)
+    cohort |= {slug: NEW_UNIT_WITH_PROGRAMME for slug in successors if slug not in cohort}
     units = units.assign(cohort=units["slug"].map(cohort).fillna(NOT_IN_PROGRAMME).astype(int))
     by_slug = units.set_index("slug")
     register = register.assign(cohort_year=register["cohort_year"].astype(int),
                                name=register["ward"].map(by_slug["name"]),
                                province=register["ward"].map(by_slug["province"]))
-    panel = build.read("programme_units", year=year)
+    evaluated = latest_evaluated_year(build, up_to=year)
+    # The pooled panel and its rows: the report year's, or the last evaluated year's after it.
+    at = year if evaluated is None else evaluated
+    panel = build.read("programme_units", year=at)
     wards = sorted(set(panel["ward"]))
     headline_ids = sorted({*HEADLINE_IDS, *_SHARES, "social_order_crimes", _RESIDENTS} - {"social_order_crime_change"})
     return ProgrammeReport(
@@ -265,15 +324,17 @@ def read_programme(build: Build, year: int, lang: str = "vi") -> ProgrammeReport
         units=units,
         programme=register,
         effects=build.read("programme_effects"),
-        levels=build.read("programme_levels", year=year),
+        levels=build.read("programme_levels", year=at),
         panel=panel,
         criteria=build.read("indicators", indicator="criteria_met_share"),
-        headline_values=(build.read("indicators", year=year, indicator=headline_ids, ward=wards) if wards
-                         else build.read("indicators", year=year).iloc[:0]),
-        comparisons=(build.read("comparisons", year=year, baseline_year=year - 1, category="social_order", ward=wards)
+        headline_values=(build.read("indicators", year=at, indicator=headline_ids, ward=wards) if wards
+                         else build.read("indicators", year=at).iloc[:0]),
+        comparisons=(build.read("comparisons", year=at, baseline_year=at - 1, category="social_order", ward=wards)
                      if wards else build.read("comparisons").iloc[:0]),
         reconciled=build.read("reconciled"),
         register=read_register(),
+        evaluated_year=evaluated,
+        successors=successors,
     )
 
 

@@ -207,14 +207,17 @@ def fmt_interval(kind: str, low, high, lang: str = "vi") -> str:
 
 
 def fmt_date(value, lang: str = "vi") -> str:
-    """An ISO date ("2025-06-30") as dd/mm/yyyy, the one date style of the pages.
+    """An ISO date ("2025-06-30") as dd/mm/yyyy, the one date style of the Vietnamese pages;
+    in English the month in words ("30 June 2025"), since "01/07/2025" reads as 7 January there.
 
-    >>> fmt_date("2025-06-30"), fmt_date(None)
-    ('30/06/2025', '—')
+    >>> fmt_date("2025-06-30"), fmt_date(None), fmt_date("2025-07-01", "en")
+    ('30/06/2025', '—', '1 July 2025')
     """
     if value is None or is_missing(value) or not str(value).strip():
         return MISSING
     y, m, d = str(value)[:10].split("-")
+    if lang == "en":
+        return f"{int(d)} {calendar.month_name[int(m)]} {int(y)}"
     return f"{int(d):02d}/{int(m):02d}/{int(y)}"
 
 

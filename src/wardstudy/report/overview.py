@@ -24,6 +24,8 @@ from wardstudy.report.format import (MISSING, fmt_change, fmt_date, fmt_interval
 from wardstudy.report.plots import HIGHLIGHT, OTHERS, set_style
 from wardstudy.report.wording import ALPHA, detectable_text, entry, smallest_p_text
 
+NEW_UNITS = -1  # `pipeline.programme.NEW_UNIT_WITH_PROGRAMME` (report cannot import pipeline)
+
 __all__ = ["CATALOGUE", "FIGURE_ORDER", "text", "setup", "header", "summary", "section", "rollout", "rollout_table",
            "rollout_figure", "criteria", "criteria_table", "criteria_figure", "headline", "headline_table", "effect",
            "effect_sentences", "effect_table", "event_study_figure", "published", "published_table", "cohort_label"]
@@ -48,7 +50,11 @@ _VI = {
     "sum_cohort": "năm {cohort}: {n}",
     "sum_criteria": ("**Tiêu chí:** năm {year}, các phường xây dựng mô hình đạt {share} tổng số tiêu chí; {n_all}/{n} "
                      "phường đạt toàn bộ tiêu chí."),
-    "sum_effect": "**Tác động chung (gộp các phường):** {verdict}",
+    "sum_effect": "**Tác động chung (gộp các phường, năm {year}):** {verdict}",
+    "sum_reorganised": "**Sắp xếp đơn vị hành chính:** {text}",
+    "reorganised": ("Ngày {date}, các phường đã xây dựng mô hình ({wards}) được sắp xếp vào đơn vị hành chính mới "
+                    "({units}). Tác động chung của mô hình được đánh giá đến hết năm {evaluated}: các số liệu so sánh "
+                    "và tác động chung dưới đây là của năm {evaluated}."),
     "sum_detectable": "**Khả năng phát hiện của thiết kế:** {text}.",
     "sum_published": "**Số liệu đã công bố:** {n_match}/{n} số liệu khớp với số tính lại{synthetic}.",
     "sum_published_synthetic": " (khớp do dữ liệu giả lập được hiệu chỉnh theo số công bố)",
@@ -78,6 +84,7 @@ _VI = {
     # 2
     "cohort": "Xây dựng mô hình năm {cohort}",
     "not_in_programme": "Đơn vị chưa xây dựng mô hình",
+    "new_units_with_programme": "Đơn vị mới có phường đã xây dựng mô hình",
     "h_group": "Nhóm đơn vị",
     "criteria_cell": "{share}; {n_all}/{n} đạt toàn bộ",
     "criteria_before": " *",
@@ -160,7 +167,11 @@ _EN = {
     "sum_cohort": "{cohort}: {n}",
     "sum_criteria": ("**Criteria:** in {year}, the programme wards met {share} of their criteria; {n_all} of {n} met "
                      "every criterion."),
-    "sum_effect": "**Pooled effect (all programme wards):** {verdict}",
+    "sum_effect": "**Pooled effect (all programme wards, {year}):** {verdict}",
+    "sum_reorganised": "**Reorganisation of units:** {text}",
+    "reorganised": ("On {date}, the model wards ({wards}) were merged into new administrative units ({units}). The "
+                    "programme's pooled effect is evaluated up to {evaluated}: the comparisons and the pooled effect "
+                    "below are those of {evaluated}."),
     "sum_detectable": "**What the design could detect:** {text}.",
     "sum_published": "**Published figures:** {n_match} of {n} match the recomputed ones{synthetic}.",
     "sum_published_synthetic": " (they match because the simulated data were calibrated to them)",
@@ -187,6 +198,7 @@ _EN = {
     "y_wards": "Wards", "x_year": "Year",
     "cohort": "Entered {cohort}",
     "not_in_programme": "Units not building the model",
+    "new_units_with_programme": "New units containing a model ward",
     "h_group": "Group of units",
     "criteria_cell": "{share}; {n_all} of {n} met all",
     "criteria_before": " *",
@@ -266,12 +278,40 @@ def text(key: str, lang: str = "vi", **values) -> str:
 
 
 def cohort_label(cohort: int, lang: str = "vi") -> str:
-    """ "Xây dựng mô hình năm 2023", or the units outside the programme (cohort 0).
+    """ "Xây dựng mô hình năm 2023", the units outside the programme (cohort 0), or the new
+    units of 2025 that contain a model ward (cohort -1, never "outside the programme").
 
-    >>> cohort_label(2024), cohort_label(0, "en")
-    ('Xây dựng mô hình năm 2024', 'Units not building the model')
+    >>> cohort_label(2024), cohort_label(0, "en"), cohort_label(-1)
+    ('Xây dựng mô hình năm 2024', 'Units not building the model', 'Đơn vị mới có phường đã xây dựng mô hình')
     """
+    if cohort == NEW_UNITS:
+        return text("new_units_with_programme", lang)
     return text("not_in_programme", lang) if not cohort else text("cohort", lang, cohort=int(cohort))
+
+
+def _group_order(cohorts) -> list[int]:
+    """Groups of units in table and legend order: cohorts by entry year, then the new units
+    containing a model ward, then the units outside the programme."""
+    present = set(int(c) for c in cohorts)
+    return sorted(c for c in present if c > 0) + [c for c in (NEW_UNITS, 0) if c in present]
+
+
+def reorganised_text(report) -> str | None:
+    """What happened to the model wards when the report year is after the last evaluated one
+    (the 2025 reorganisation), in plain words; None otherwise."""
+    if not getattr(report, "reorganised", False):
+        return None
+    lang = report.lang
+    names = [n for _, _, olds in report.successors.values() for n in olds]
+    units = [name for name, _, _ in report.successors.values()]
+    return text("reorganised", lang, date=fmt_date(report.reform_date, lang), wards=", ".join(names),
+                units=", ".join(units), evaluated=report.evaluated_year)
+
+
+def _evaluated(report) -> int:
+    """The year of the page's comparisons and pooled effect: the last evaluated one."""
+    year = getattr(report, "evaluated_year", None)
+    return report.year if year is None else year
 
 
 def setup() -> None:
@@ -349,7 +389,11 @@ def summary(report):
                               n_all=int(crit["n_all"].sum()), n=int(crit["n_units"].sum())))
     else:
         lines.append(text("sum_rollout_none", lang, year=year))
-    lines.append(text("sum_effect", lang, verdict=_verdict(report.effect, lang, year)))
+    reorganised = reorganised_text(report)
+    if reorganised:
+        lines.append(text("sum_reorganised", lang, text=reorganised))
+    evaluated = _evaluated(report)
+    lines.append(text("sum_effect", lang, year=evaluated, verdict=_verdict(report.effect, lang, evaluated)))
     row = report.effect
     if not is_missing(row.get("mde_level")):
         lines.append(text("sum_detectable", lang, text=detectable_text(row, lang)))
@@ -366,7 +410,9 @@ def section(report, key: str):
     """A section heading of the overview ("## 1. …")."""
     from IPython.display import Markdown
 
-    return Markdown(f"## {text(key, report.lang, year=report.year)}")
+    # Section 3 shows the last evaluated year's comparison (2024 on a 2025 page).
+    year = _evaluated(report) if key == "s3" else report.year
+    return Markdown(f"## {text(key, report.lang, year=year)}")
 
 
 # ---------------------------------------------------------------------------- 1. roll-out
@@ -457,7 +503,7 @@ def criteria_table(report) -> pd.DataFrame:
     """
     lang = report.lang
     rows = report.criteria_by_cohort
-    groups = [c for c in sorted(rows["cohort"].unique()) if c] + ([0] if (rows["cohort"] == 0).any() else [])
+    groups = _group_order(rows["cohort"].unique())
     years = sorted(rows["year"].unique())
     cells = {(c, y): r for c, y, r in zip(rows["cohort"], rows["year"], rows.to_dict("records"))}
     out = {text("h_group", lang): [cohort_label(c, lang) for c in groups]}
@@ -470,7 +516,7 @@ def criteria_table(report) -> pd.DataFrame:
                 continue
             cell = text("criteria_cell", lang, share=fmt_share(r["share"], lang=lang), n_all=int(r["n_all"]),
                         n=int(r["n_units"]))
-            column.append(cell + (text("criteria_before", lang) if c and y < c else ""))
+            column.append(cell + (text("criteria_before", lang) if c > 0 and y < c else ""))
         out[str(int(y))] = column
     return pd.DataFrame(out).set_index(text("h_group", lang))
 
@@ -479,7 +525,7 @@ def criteria_figure(report) -> tuple[Figure, str, str]:
     """Share of criteria met by year, one line per entry-year group: (figure, caption, alt)."""
     lang = report.lang
     rows = report.criteria_by_cohort
-    groups = [c for c in sorted(rows["cohort"].unique()) if c] + ([0] if (rows["cohort"] == 0).any() else [])
+    groups = _group_order(rows["cohort"].unique())
     palette = COHORT_COLOURS
     fig = Figure(figsize=(7.5, 4.0), layout="constrained")
     ax = fig.subplots()
@@ -488,7 +534,7 @@ def criteria_figure(report) -> tuple[Figure, str, str]:
         colour = OTHERS if not c else palette[i % len(palette)]
         ax.plot(sub["year"], 100 * sub["share"], color=colour, linewidth=2, label=cohort_label(c, lang),
                 linestyle="--" if not c else "-")
-        after = sub["year"] >= c if c else sub["year"] == sub["year"]
+        after = sub["year"] >= c if c > 0 else sub["year"] == sub["year"]
         ax.scatter(sub["year"][after], 100 * sub["share"][after], color=colour, zorder=3)
         ax.scatter(sub["year"][~after], 100 * sub["share"][~after], facecolors="white", edgecolors=colour, zorder=3)
     ax.set_xticks(sorted(rows["year"].unique()))
@@ -538,7 +584,7 @@ def headline_table(report) -> pd.DataFrame:
     panel = report.panel
     cells = {(r["indicator"], r["group"]): r for r in rows.to_dict("records")}
     labels = {"criteria_met_share": text("criteria_share", lang), "social_order_crimes_per_1000": text("per_1000", lang),
-              "social_order_crime_change": text("change", lang, baseline=report.year - 1)}
+              "social_order_crime_change": text("change", lang, baseline=_evaluated(report) - 1)}
     order = list(dict.fromkeys(rows["indicator"]))
     out = pd.DataFrame({
         text("h_indicator", lang): [labels.get(i) or REGISTRY[i].label(lang) for i in order],
@@ -553,9 +599,12 @@ def headline_table(report) -> pd.DataFrame:
 def headline(report):
     """Section 3: the headline indicators, programme wards against the others, and how to read them."""
     lang = report.lang
+    year = _evaluated(report)
     if not (report.panel["role"] == "treated").any():
-        return _html(_p(text("headline_none", lang, year=report.year)))
-    return _html(pages.table_html(headline_table(report)).data, _p(text("headline_note", lang, year=report.year)))
+        return _html(_p(text("headline_none", lang, year=year)))
+    reorganised = reorganised_text(report)
+    return _html(*([_p(reorganised)] if reorganised else []), pages.table_html(headline_table(report)).data,
+                 _p(text("headline_note", lang, year=year)))
 
 
 # ---------------------------------------------------------------------------- 4. pooled effect
@@ -588,7 +637,7 @@ def _verdict(row: dict, lang: str, year: int) -> str:
 def effect_sentences(report) -> list[str]:
     """The pooled effect in words: the design, the estimate with its intervals and p, the
     verdict, how to read an interval and what the design could detect."""
-    lang, year, row = report.lang, report.year, report.effect
+    lang, year, row = report.lang, _evaluated(report), report.effect
     verdict = _verdict(row, lang, year)
     if not row.get("n_treated") or (is_missing(row.get("rate_ratio")) and is_missing(row.get("p_value"))):
         return [verdict]
@@ -669,7 +718,8 @@ def event_study_figure(report) -> tuple[Figure, str, str] | None:
 
 def effect(report):
     """Section 4: the pooled effect in words, its table by cohort and the event-study figure."""
-    html = "".join(str(_p(line)) for line in effect_sentences(report))
+    reorganised = reorganised_text(report)
+    html = "".join(str(_p(line)) for line in ([reorganised] if reorganised else []) + effect_sentences(report))
     table = effect_table(report)
     if not table.empty:
         html += pages.table_html(table).data
