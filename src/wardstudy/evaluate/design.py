@@ -25,7 +25,7 @@ attainable randomisation p-value is 1 / (J + 1).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,7 +38,7 @@ from wardstudy.evaluate.power import ALPHA, minimum_detectable_effect
 from wardstudy.evaluate.synth import placebo_test
 
 __all__ = ["ImpactDesign", "donor_pool", "impact_design", "social_order_rates", "impact_estimates",
-           "ESTIMATE_COLUMNS", "DETECTABLE_COLUMNS", "detectable_effects", "published_change_sensitivity", "evaluable_ward_years", "has_pre_period", "impact_results",
+           "ESTIMATE_COLUMNS", "DETECTABLE_COLUMNS", "recorded_units", "detectable_effects", "published_change_sensitivity", "evaluable_ward_years", "has_pre_period", "impact_results",
            "SimulatedRates"]
 
 PER = 1000.0  # rates per 1,000 residents
@@ -53,10 +53,35 @@ class ImpactDesign:
     year: int
     controls: list[str]
     excluded: list[str]  # programme wards already treated by `year`
+    # units of the pool that could be controls but have no records up to `year` (e.g. a data
+    # folder holding one ward's own workbook): not compared, and named
+    unrecorded: list[str] = field(default_factory=list)
 
     @property
     def evaluable(self) -> bool:
-        return self.cohort is not None and self.cohort <= self.year and len(self.controls) >= 2
+        return self.reason == ""
+
+    @property
+    def reason(self) -> str:
+        """Why the design cannot be evaluated ("" when it can): at least 2 controls with records.
+
+        >>> ImpactDesign("a", 2023, 2024, [], [], unrecorded=["b", "c"]).reason
+        'no comparison unit in the data: none of the 2 units that could be compared has records up to 2024'
+        >>> ImpactDesign("a", 2023, 2024, ["b", "c"], []).reason
+        ''
+        """
+        if self.cohort is None:
+            return "not in the programme"
+        if self.cohort > self.year:
+            return f"enters the programme in {self.cohort}, after {self.year}"
+        if not self.controls:
+            if self.unrecorded:
+                return (f"no comparison unit in the data: none of the {len(self.unrecorded)} units that could be "
+                        f"compared has records up to {self.year}")
+            return f"no comparison unit: no unit of the ward's pool outside the programme exists through {self.year}"
+        if len(self.controls) < 2:
+            return f"too few comparison units in the data ({len(self.controls)}; at least 2 are needed)"
+        return ""
 
     @property
     def min_p_value(self) -> float:
@@ -83,10 +108,14 @@ def donor_pool(units: pd.DataFrame, ward: str, by: str = "district_code", same_t
     return pool[pool["type"].isin(own["type"])] if same_type else pool
 
 
-def impact_design(programme: pd.DataFrame, units: pd.DataFrame, ward: str, year: int) -> ImpactDesign:
+def impact_design(programme: pd.DataFrame, units: pd.DataFrame, ward: str, year: int,
+                  recorded=None) -> ImpactDesign:
     """The comparison set for `ward` in `year` among `units` (see the module docstring).
 
-    Pass the ward's `donor_pool`, not the whole country.
+    Pass the ward's `donor_pool`, not the whole country. recorded: the units with records up
+    to `year` (`recorded_units`); a would-be control outside it is not compared but listed in
+    `unrecorded`, so a folder holding only one ward's data gives a design that says why it
+    cannot be evaluated instead of a test with nothing to compare. None: every unit counts.
 
     >>> programme = pd.DataFrame({"ward": ["a", "b"], "cohort_year": [2023, 2024]})
     >>> units = pd.DataFrame({"slug": ["a", "b", "c", "d"]})
@@ -103,7 +132,20 @@ def impact_design(programme: pd.DataFrame, units: pd.DataFrame, ward: str, year:
     others = [u for u, ok in zip(units["slug"], alive) if u != ward and ok]
     excluded = [u for u in others if cohorts.get(u, np.inf) <= year]
     controls = [u for u in others if u not in excluded]
-    return ImpactDesign(ward, cohorts.get(ward), year, controls, excluded)
+    unrecorded = [] if recorded is None else [u for u in controls if u not in recorded]
+    controls = [u for u in controls if u not in unrecorded]
+    return ImpactDesign(ward, cohorts.get(ward), year, controls, excluded, unrecorded)
+
+
+def recorded_units(crimes: pd.DataFrame, project06: pd.DataFrame, year: int) -> set[str]:
+    """The units with a crimes or Project 06 record in a month up to the end of `year`.
+
+    >>> crimes = pd.DataFrame({"ward": ["a", "b"], "month": ["2022-05", "2025-01"]})
+    >>> sorted(recorded_units(crimes, crimes.iloc[:0], 2024))
+    ['a']
+    """
+    return {w for table in (crimes, project06)
+            for w in table.loc[table["month"].astype(str).str[:4].astype(int) <= year, "ward"]}
 
 
 def _alive_through(units: pd.DataFrame, year: int) -> list[bool]:
@@ -420,7 +462,9 @@ def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_
     """Designs and estimates for the given (ward, year)s (default: every evaluable one).
 
     Returns (designs, estimates): designs has one row per ward, year and unit with its
-    role ("treated", "control", "excluded") and the ward's cohort; estimates has ward,
+    role ("treated", "control", "excluded", or "unrecorded": a would-be control with no
+    records up to the year), the ward's cohort and, on the treated row, `note`: why the design
+    is not evaluable (`ImpactDesign.reason`, "" when it is); estimates has ward,
     year, `ESTIMATE_COLUMNS` and, with `detectable`, each method's minimum detectable
     effect (`detectable_effects`). Each ward's design is drawn from its `donor_pool`
     (`same_type`: only units of the ward's type).
@@ -428,15 +472,17 @@ def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_
     ward_years = evaluable_ward_years(study.programme, study.years()) if ward_years is None else ward_years
     designs, estimates = [], []
     for ward, year in ward_years:
-        design = impact_design(study.programme, donor_pool(study.units, ward, same_type=same_type), ward, year)
+        design = impact_design(study.programme, donor_pool(study.units, ward, same_type=same_type), ward, year,
+                               recorded=recorded_units(study.crimes, study.project06, year))
         roles = [(ward, "treated")] + [(u, "control") for u in design.controls] + \
-                [(u, "excluded") for u in design.excluded]
-        designs += [(ward, year, design.cohort, unit, role) for unit, role in roles]
+                [(u, "excluded") for u in design.excluded] + [(u, "unrecorded") for u in design.unrecorded]
+        designs += [(ward, year, design.cohort, unit, role, design.reason if role == "treated" else "")
+                    for unit, role in roles]
         found = impact_estimates(study.crimes, study.project06, design)
         if detectable and not found.empty:
             found = found.merge(detectable_effects(study.crimes, study.project06, design), on="method", how="left")
         estimates.append(found.assign(ward=ward, year=year))
-    designs = pd.DataFrame(designs, columns=["ward", "year", "cohort", "unit", "role"])
+    designs = pd.DataFrame(designs, columns=["ward", "year", "cohort", "unit", "role", "note"])
     keyed = ["ward", "year", *ESTIMATE_COLUMNS] + (DETECTABLE_COLUMNS[1:] if detectable else [])
     estimates = (pd.concat(estimates, ignore_index=True).reindex(columns=keyed) if estimates
                  else pd.DataFrame(columns=keyed))

@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from wardstudy.data.months import year_of
-from wardstudy.evaluate.design import ImpactDesign, has_pre_period, social_order_rates
+from wardstudy.evaluate.design import ImpactDesign, has_pre_period, recorded_units, social_order_rates
 from wardstudy.evaluate.did import aggregate_did, did_permutation_test, staggered_did
 from wardstudy.evaluate.power import DetectableEffect, minimum_detectable_effect
 
@@ -69,10 +69,12 @@ def pooled_panel(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.Da
     Returns (yearly, treated, controls): `yearly` has ward, period, count, residents, rate
     and cohort (the entry year for treated wards, 0 for the rest); treated maps ward to
     cohort (wards that entered after the data's first year: the others have no year before
-    entry); controls are the units not in the programme by `year`.
+    entry); controls are the units not in the programme by `year`. Only units with records up
+    to `year` (`design.recorded_units`) take part: a folder holding one ward's data has a
+    panel of that ward alone, which `pooled_effect` reports as not evaluable.
     """
     cohorts = dict(zip(programme["ward"], programme["cohort_year"].astype(int)))
-    known = set(units["slug"])
+    known = set(units["slug"]) & recorded_units(crimes, project06, year)
     # A ward that entered in the data's first year (the 2021 pilots) has no year before it to
     # compare with (`has_pre_period`): neither treated here nor a control (it is already in
     # the programme).
@@ -82,7 +84,7 @@ def pooled_panel(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.Da
     # selection rather than one per ward: the national panel has hundreds of treated wards.
     districts = set(units.loc[units["slug"].isin(list(treated)), "district_code"])
     pool = units[units["district_code"].isin(districts)] if treated else units.iloc[:0]
-    controls = sorted(u for u in pool["slug"].unique() if cohorts.get(u, year + 1) > year)
+    controls = sorted(u for u in pool["slug"].unique() if cohorts.get(u, year + 1) > year and u in known)
     if not treated:
         return pd.DataFrame(columns=["ward", "period", "count", "residents", "rate", "cohort"]), {}, controls
     first = min(treated, key=treated.get)
