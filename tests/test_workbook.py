@@ -22,7 +22,7 @@ def two_wards(tmp_path_factory):
     result = runner.invoke(app, ["template", "--out", str(path), "--ward", "duc-xuan", "--ward", "Phường Xuất Hóa",
                                  "--from", "2023-11", "--to", "2024-01"])
     assert result.exit_code == 0, result.output
-    assert "2 units, 2023-11 to 2024-01" in result.output
+    assert "(2 đơn vị, từ 2023-11 đến 2024-01)" in result.output  # the officer's language by default
     return load_workbook(path)
 
 

@@ -68,12 +68,22 @@ def indicators(
 def build(
     data_dir: DataDirOption = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if the inputs are unchanged.")] = False,
+    prune: Annotated[bool, typer.Option("--prune", help=(
+        "Build nothing: remove old builds from the cache, keeping the 3 most recently used of each data "
+        "folder (of --data-dir's only, when given), and those of data folders that no longer exist."))] = False,
 ) -> None:
     """Make the study build (every indicator, comparison, ranking and impact result), or
-    reuse it when its inputs are unchanged; print where it is."""
+    reuse it when its inputs are unchanged; print where it is. Old builds of the data folder
+    are removed after each build (the 3 most recently used are kept)."""
     from wardstudy import data
-    from wardstudy.pipeline.build import ensure_build
+    from wardstudy.pipeline.build import KEEP_BUILDS, ensure_build, prune_builds
 
+    if prune:
+        removed = prune_builds(data_dir, keep=KEEP_BUILDS, every=data_dir is None)
+        for path in removed:
+            typer.echo(f"removed {path}")
+        typer.echo(f"{len(removed)} old build folder(s) removed from {paths.build_cache_dir()}")
+        return
     try:
         made = ensure_build(data_dir, force=force, impact=True)
     except data.DataError as err:
@@ -82,10 +92,32 @@ def build(
     typer.echo(f"{made.path} ({made.manifest['n_units']} units, years {made.years[0]}-{made.years[-1]})")
 
 
+LangOption = Annotated[str, typer.Option("--lang", help="Language of the messages: vi (default) or en.")]
+
+
+def _say_problems(err, footer_key: str = "problems_footer") -> None:
+    """Every problem of a `DataError` on stderr in the command's language, then what to do."""
+    from wardstudy.data.messages import problem_text, say
+
+    for problem in err.details:
+        typer.echo(problem_text(problem), err=True)
+    typer.echo("\n" + say(footer_key, n=len(err.details)), err=True)
+
+
+def _language(lang: str):
+    from wardstudy.data.messages import LANGUAGES, use_language
+
+    if lang not in LANGUAGES:
+        typer.echo(f'--lang "{lang}" must be vi or en', err=True)
+        raise typer.Exit(2)
+    return use_language(lang)
+
+
 @app.command()
 def validate(
     data_dir: Annotated[Optional[Path], typer.Argument(
         help="Folder of tables to check (default: the shipped synthetic panel).")] = None,
+    lang: LangOption = "vi",
 ) -> None:
     """Check every input table against its schema; list all problems; exit 1 if any.
 
@@ -93,14 +125,16 @@ def validate(
     header is row 1), the column, the value and the rule it breaks.
     """
     from wardstudy import data
-    from wardstudy.data.schemas import problems_table
+    from wardstudy.data.messages import problem_text, say
 
-    _, problems = data.check(data_dir)
-    if problems:
-        typer.echo(problems_table(problems))
-        typer.echo(f"\n{len(problems)} problem(s): fix them and run `wardstudy validate` again.", err=True)
-        raise typer.Exit(1)
-    typer.echo(f"{data.resolve_data_dir(data_dir)}: all tables pass their schemas")
+    with _language(lang):
+        _, problems = data.check(data_dir)
+        if problems:
+            for problem in problems:
+                typer.echo(problem_text(problem))
+            typer.echo("\n" + say("validate_footer", n=len(problems)), err=True)
+            raise typer.Exit(1)
+        typer.echo(say("validate_ok", folder=data.resolve_data_dir(data_dir)))
 
 
 @app.command()
@@ -109,47 +143,72 @@ def template(
     ward: Annotated[Optional[list[str]], typer.Option(
         "--ward", help="Only this unit (slug, code or name); repeat for several (default: all).")] = None,
     province: Annotated[Optional[str], typer.Option(help="Only the units of this province (code or name).")] = None,
-    first: Annotated[str, typer.Option("--from", help="First month, YYYY-MM.")] = "2021-01",
-    last: Annotated[str, typer.Option("--to", help="Last month, YYYY-MM.")] = "2025-06",
+    first: Annotated[Optional[str], typer.Option(
+        "--from", help="First month, YYYY-MM (default: the study period's first, 2021-01).")] = None,
+    last: Annotated[Optional[str], typer.Option(
+        "--to", help="Last month, YYYY-MM (default: the study period's last, 2025-12, so the units of "
+                     "1 July 2025 have rows too).")] = None,
     data_dir: Annotated[Optional[Path], typer.Option(
         "--data-dir", help="Folder whose units.csv/criteria.csv to use (default: the shipped ones).")] = None,
+    from_data: Annotated[Optional[Path], typer.Option(
+        "--from-data", help="Fill the workbook with the records of this data folder (to send them back for "
+                            "correction); importing it back into the folder changes nothing.")] = None,
+    lang: LangOption = "vi",
 ) -> None:
     """Write a data-entry workbook for ward police: a sheet per record table, rows pre-filled
-    with ward and month, Excel data validation, instructions in Vietnamese."""
+    with ward and month (and, with --from-data, the figures already recorded), Excel data
+    validation, instructions in Vietnamese."""
     from wardstudy import data
+    from wardstudy.data.messages import say
+    from wardstudy.data.schemas import PERIOD_END, PERIOD_START
     from wardstudy.data.workbook import make_template
 
-    try:
-        path, units, months = make_template(out, ward, province, first, last, data_dir)
-    except (data.DataError, ValueError) as err:
-        typer.echo(str(err), err=True)
-        raise typer.Exit(1) from None
-    typer.echo(f"wrote {path} ({len(units)} units, {months[0]} to {months[-1]})")
+    with _language(lang):
+        try:
+            path, units, months = make_template(out, ward, province, first or PERIOD_START, last or PERIOD_END,
+                                                data_dir, from_data=from_data)
+        except data.DataError as err:
+            _say_problems(err)
+            raise typer.Exit(1) from None
+        except ValueError as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(1) from None
+        typer.echo(say("template_written", path=data.display_path(path), n=len(units), first=months[0],
+                       last=months[-1]))
 
 
 @app.command("import")
 def import_(
     sources: Annotated[list[Path], typer.Argument(help="Filled workbooks, folders of tables, or table files.")],
-    out: Annotated[Path, typer.Option("--out", help="Data folder to create.")],
+    out: Annotated[Path, typer.Option("--out", help="Data folder to create, or to add the records to.")],
     data_dir: Annotated[Optional[Path], typer.Option(
-        "--data-dir", help="Folder of reference tables to check against and copy (default: the shipped ones).")] = None,
-    replace: Annotated[bool, typer.Option("--replace", help="Replace OUT if it exists and is not empty.")] = False,
+        "--data-dir", help="Folder of reference tables to check against, copied into OUT when it has none "
+                           "(default: OUT's own, else the shipped ones).")] = None,
+    replace: Annotated[bool, typer.Option(
+        "--replace", help="Let records that differ from those already in OUT replace them (each is listed; "
+                          "the old tables are copied to OUT/.wardstudy-backup/ first).")] = False,
+    dry_run: Annotated[bool, typer.Option(
+        "--dry-run", help="Check everything and list what would change; write nothing.")] = False,
+    lang: LangOption = "vi",
 ) -> None:
-    """Check and merge filled workbooks (and table folders) into one data folder.
+    """Check filled workbooks (and table folders) and merge their records into a data folder.
 
-    Every problem names file, sheet, row and column; a record given twice with different
-    values is refused naming both. Nothing is written when anything is refused.
+    A new OUT is created; into an existing one the new records are added beside the old ones
+    (a new month) and every other file is kept. A record that differs from one already there
+    is refused unless --replace. Every file and sheet read or ignored, and the rows added,
+    unchanged, replaced or left blank, are listed. Every problem names file, sheet, row and
+    column; nothing is written when anything is refused.
     """
     from wardstudy import data
     from wardstudy.data.submissions import import_submissions
 
-    try:
-        done = import_submissions(sources, out, data_dir=data_dir, replace=replace)
-    except data.DataError as err:
-        typer.echo(str(err), err=True)
-        typer.echo(f"\n{len(err.problems)} problem(s): nothing was written.", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(done.text())
+    with _language(lang):
+        try:
+            done = import_submissions(sources, out, data_dir=data_dir, replace=replace, dry_run=dry_run)
+        except data.DataError as err:
+            _say_problems(err)
+            raise typer.Exit(1) from None
+        typer.echo(done.text())
 
 
 @app.command()

@@ -42,12 +42,13 @@ from wardstudy.data.contract import INDICATOR_IDS
 from wardstudy.data.crosscheck import (assessment_schemes, programme_codes, reused_codes, unique_slugs,
                                       within_validity)
 from wardstudy.data.months import year_of
+from wardstudy.data.headers import KNOWN_COLUMNS, canonical, header_problems
 from wardstudy.data.names import WardResolver
 from wardstudy.data.schemas import NO_VALUE as _NO
 from wardstudy.data.schemas import TABLES, Context, Problem, validate_table
 
 __all__ = ["RECORD_TABLES", "REFERENCE_TABLES", "SUFFIXES", "StudyData", "DataError", "read_raw",
-           "read_table", "read_sheets", "check_table", "check_reference", "find_tables", "check", "load",
+           "read_table", "read_sheets", "read_workbook", "check_table", "check_reference", "find_tables", "check", "load",
            "resolve_data_dir", "display_path"]
 
 REFERENCE_TABLES = ["units", "programme", "criteria", "published"]
@@ -164,24 +165,54 @@ def _decode(path: Path, encoding: str | None) -> str:
                                  "iconv -f CP1258 -t UTF-8), or pass its encoding explicitly")]) from None
 
 
-def _csv_frame(text: str) -> pd.DataFrame:
-    """Parse CSV text into text cells indexed by file line number (header = line 1)."""
-    frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[],
-                        skip_blank_lines=True)
+def _separator(text: str) -> str:
+    """"," unless the header line uses ";" and no "," (Excel's CSV where the decimal mark is a comma)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    return ";" if ";" in first and "," not in first else ","
+
+
+def _csv_frame(text: str, shown: str = "table") -> pd.DataFrame:
+    """Parse CSV text into text cells indexed by file line number (header = line 1).
+
+    Headers are matched to the schema's ids (`headers.canonical`); two columns with one
+    header, or values under an empty header, are refused naming the columns."""
+    sep = _separator(text)
+    cells = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[],
+                        skip_blank_lines=True, header=None, sep=sep)
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
-    if len(lines) == len(frame) + 1:
-        frame.index = pd.RangeIndex(2, len(frame) + 2)
+    if len(lines) == len(cells):
+        index = list(range(1, len(cells) + 1))
     else:
         # Blank lines or quoted line breaks: number the records as the csv module sees them.
-        starts, reader, previous = [], csv.reader(io.StringIO(text)), 0
+        starts, reader, previous = [], csv.reader(io.StringIO(text), delimiter=sep), 0
         for record in reader:
             if record and any(cell.strip() for cell in record):
                 starts.append(previous + 1)
             previous = reader.line_num
-        frame.index = pd.Index(starts[1:len(frame) + 1])
-    return frame
+        index = starts[:len(cells)]
+    header = [canonical(v) for v in cells.iloc[0]] if len(cells) else []
+    body = cells.iloc[1:]
+    filled = {}
+    for position in range(body.shape[1]):
+        values = body.iloc[:, position].str.strip().ne("")
+        if values.any():
+            filled[position] = index[1 + int(values.to_numpy().argmax())]
+    problems = header_problems(header, filled, "row 1", lambda i: f"{i + 1} ({_ordinal_letter(i)})")
+    if problems:
+        raise DataError([Problem(shown, None, None, _NO, rule) for rule in problems])
+    frame = pd.DataFrame(body.to_numpy(), columns=header, index=pd.Index(index[1:], dtype="int64"), dtype=object)
+    width = len(header)
+    while width and header[width - 1] is None:  # trailing empty columns: a stray separator
+        width -= 1
+    return frame.iloc[:, :width]
+
+
+def _ordinal_letter(position: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(position + 1)
 
 
 def _cell_text(value, column: str) -> str | None:
@@ -212,59 +243,88 @@ def _merged_ranges(book_path: Path, sheet) -> list[str]:
         return [m.decode() for m in _MERGE.findall(archive.read(sheet._worksheet_path))]
 
 
+def _header_row(rows: list[tuple[int, list]]) -> int:
+    """Which of the first non-empty rows is the header: the first holding a column id of a
+    schema (a title typed above the header is not it); the first row when none does."""
+    for position, (_, values) in enumerate(rows[:10]):
+        if any(canonical(v) in KNOWN_COLUMNS for v in values if isinstance(v, str)):
+            return position
+    return 0
+
+
 def _sheet_frame(book_path: Path, sheet, shown: str) -> tuple[pd.DataFrame, list[Problem]]:
     """One sheet's cells as text, indexed by sheet row number, and its refused cells.
 
-    The header is the first non-empty row. ``frame.attrs["letters"]`` maps each column to
-    its Excel column letter, for messages that name a cell. A cell holding a formula, or
-    a merged range, is a problem naming the sheet and the cell: a formula's value is only
-    what Excel cached when it last saved (blank when it never computed it), and a merged
-    range holds its value in its first cell only, so the other rows would read as blank.
+    The header is the first non-empty row; its cells are matched to the schema's ids
+    (`headers.canonical`). ``frame.attrs["letters"]`` maps each column to its Excel column
+    letter, for messages that name a cell. Refused, naming the sheet and the cells: a
+    formula (its value is only what Excel cached when it last saved, blank when it never
+    computed it), a merged range (its value sits in its first cell only, so the other
+    rows would read as blank), a title typed above the header, two columns with one
+    header, values under an empty header.
     """
     from openpyxl.utils import get_column_letter, range_boundaries
 
-    header, rows, index, problems = None, [], [], []
+    if hasattr(sheet, "reset_dimensions"):
+        # A read-only sheet trusts the dimension stored in the file, which other programs
+        # leave stale ("A1", "A1:D5"): read every row there is instead.
+        sheet.reset_dimensions()
+    rows, formulas = [], []
     for number, cells in enumerate(sheet.iter_rows(), start=1):
         values = [c.value for c in cells]
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
-        for position, cell in enumerate(cells):
-            if getattr(cell, "data_type", None) == "f":
-                column = header[position] if header and position < len(header) else None
-                formula = str(cell.value)
-                problems.append(Problem(
-                    shown, number if header else None, column, _NO,
-                    f'cell {get_column_letter(position + 1)}{number} of sheet "{sheet.title}" holds a formula '
-                    f"({formula[:40]}): type the value itself (Excel: Copy, then Paste Special > Values)"))
-        if header is None:
-            header = [None if v is None else str(v).strip() for v in values]
-            header_row = number
-            continue
-        rows.append([_cell_text(v, c) for v, c in zip(values, header)])
-        index.append(number)
-    header = header or []
+        rows.append((number, values))
+        formulas += [(number, position, str(cell.value)) for position, cell in enumerate(cells)
+                     if getattr(cell, "data_type", None) == "f"]
+    problems = []
+    where = f'sheet "{sheet.title}"'
+    at = _header_row(rows)
+    if at:
+        above = ", ".join(f"row {n}" for n, _ in rows[:at])
+        first = next(str(v) for v in rows[0][1] if v is not None and str(v).strip())
+        problems.append(Problem(shown, None, None, _NO,
+                                f"the header of {where} is in row {rows[at][0]}, below {above} "
+                                f"(\"{first[:40]}\"): delete the rows above the header (a title), "
+                                "so that the column ids are the first row"))
+    header_row = rows[at][0] if rows else 0
+    header = [canonical(v) for v in rows[at][1]] if rows else []
+    body = rows[at + 1:]
+    for number, position, formula in formulas:
+        column = header[position] if number > header_row and position < len(header) else None
+        problems.append(Problem(
+            shown, number if number > header_row else None, column, _NO,
+            f'cell {get_column_letter(position + 1)}{number} of {where} holds a formula '
+            f"({formula[:40]}): type the value itself (Excel: Copy, then Paste Special > Values)"))
+    filled: dict[int, int] = {}
+    for number, values in body:
+        for position, value in enumerate(values):
+            if position not in filled and value is not None and not (isinstance(value, str) and not value.strip()):
+                filled[position] = number
+    problems += [Problem(shown, None, None, _NO, rule)
+                 for rule in header_problems(header, filled, f"row {header_row} of {where}",
+                                             lambda i: get_column_letter(i + 1))]
     for merged in _merged_ranges(book_path, sheet):
         first_col, first_row, _, _ = range_boundaries(merged)
         column = header[first_col - 1] if header and first_row > header_row and first_col <= len(header) else None
         problems.append(Problem(shown, first_row if column else None, column, _NO,
-                                f'cells {merged} of sheet "{sheet.title}" are merged: unmerge them and write '
+                                f'cells {merged} of {where} are merged: unmerge them and write '
                                 "the value in every cell (a merged range keeps its value in the first cell only)"))
     width = len(header)
     while width and header[width - 1] is None:  # trailing empty header cells: formatting only
         width -= 1
-    frame = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in rows],
-                         columns=header[:width], index=pd.Index(index, dtype="int64"), dtype=object)
+    records = [[_cell_text(v, c) for v, c in zip(values, header)] for _, values in body]
+    frame = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in records],
+                         columns=header[:width], index=pd.Index([n for n, _ in body], dtype="int64"), dtype=object)
     frame.attrs["letters"] = {c: get_column_letter(i + 1) for i, c in enumerate(header[:width]) if c}
     return frame, problems
 
 
-def read_sheets(path: Path | str, names=None) -> dict[str, pd.DataFrame]:
-    """The sheets of an ``.xlsx`` workbook as text tables, keyed by sheet name.
+def read_workbook(path: Path | str) -> dict[str, tuple[pd.DataFrame, list[Problem]]]:
+    """Every sheet of an ``.xlsx`` workbook as a text table with its own problems, by sheet name.
 
-    names: the sheets to read (others are ignored); None reads the first sheet only.
-    Cells are as `read_raw` gives them; ``frame.attrs["letters"]`` maps each column to its
-    Excel letter. Raises `DataError` naming the file, sheet and cell of every formula and
-    merged range, or a file that is not a workbook.
+    For `wardstudy import`, which decides sheet by sheet what to read, ignore or refuse.
+    Raises `DataError` for a file that cannot be opened as a workbook.
     """
     from openpyxl import load_workbook
 
@@ -276,18 +336,30 @@ def read_sheets(path: Path | str, names=None) -> dict[str, pd.DataFrame]:
     except Exception as err:  # openpyxl raises several types for a damaged or mislabelled file
         raise DataError([Problem(shown, None, None, _NO,
                                  f"cannot be opened as an Excel workbook ({type(err).__name__}: {err})")]) from None
-    frames, problems = {}, []
+    sheets = {}
     try:
-        sheets = book.worksheets[:1] if names is None else [s for s in book.worksheets if s.title in set(names)]
-        for sheet in sheets:
+        for sheet in book.worksheets:
             frame, found = _sheet_frame(path, sheet, shown)
-            problems.extend(found)
-            frames[sheet.title] = _normalised(frame)
+            sheets[sheet.title] = (_normalised(frame), found)
     finally:
         book.close()
+    return sheets
+
+
+def read_sheets(path: Path | str, names=None) -> dict[str, pd.DataFrame]:
+    """The sheets of an ``.xlsx`` workbook as text tables, keyed by sheet name.
+
+    names: the sheets to read (others are ignored); None reads the first sheet only.
+    Cells are as `read_raw` gives them; ``frame.attrs["letters"]`` maps each column to its
+    Excel letter. Raises `DataError` naming the file, sheet and cell of every formula and
+    merged range, or a file that is not a workbook.
+    """
+    sheets = read_workbook(path)
+    chosen = list(sheets)[:1] if names is None else [title for title in sheets if title in set(names)]
+    problems = [p for title in chosen for p in sheets[title][1]]
     if problems:
         raise DataError(problems)
-    return frames
+    return {title: sheets[title][0] for title in chosen}
 
 
 def _normalised(frame: pd.DataFrame) -> pd.DataFrame:
@@ -320,7 +392,7 @@ def read_raw(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
         # pandas would raise EmptyDataError: say which file, and what it needs.
         raise DataError([Problem(display_path(path), None, None, _NO,
                                  "is empty (a table needs at least its header row)")])
-    return _normalised(_csv_frame(text))
+    return _normalised(_csv_frame(text, display_path(path)))
 
 
 def check_table(name: str, raw: pd.DataFrame, shown: str, context: Context,

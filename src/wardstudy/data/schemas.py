@@ -50,7 +50,10 @@ MAX_MESSAGES_PER_RULE = 20  # per file, column and rule; the rest is summarised 
 # Text that UTF-8 shows when it was decoded as Windows-1252/1258 somewhere upstream
 # ("Äức" for "Đức", "á»" for "ứ"), or the replacement character of a failed decode.
 MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|Ä[\u0080-\u00bf]|á»|áº|Æ°|Æ¡|\ufffd")
-_WHOLE = r"[+-]?\d+(\.0*)?"
+# A whole number, also as a program writes it ("3.0", "3.00"); never "3.000" or "3,000": in
+# Vietnamese the dot groups thousands ("3.000" is three thousand), in English it is a decimal point,
+# so a dotted or spaced count is refused rather than read as one or the other.
+_WHOLE = r"[+-]?\d+(\.0{1,2})?"
 _NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
 _TRUE = {"true", "1", "yes", "1.0"}
 _FALSE = {"false", "0", "no", "0.0"}
@@ -86,7 +89,8 @@ class Table:
 
 # Formats checked on the text (pass 1): kind -> (regex the whole cell must match, rule).
 FORMATS = {
-    "count": (_WHOLE, "is not a whole number (counts are whole numbers such as 12)"),
+    "count": (_WHOLE, "is not a whole number (counts are whole numbers such as 12, typed without a thousands "
+               "separator: 3000, not 3.000 or 3,000)"),
     "year": (r"\d{4}(\.0*)?", "is not a year (write it as YYYY, e.g. 2023)"),
     "share": (_NUMBER, "is not a number (shares are fractions 0-1, e.g. 0.95 for 95%)"),
     "number": (_NUMBER, "is not a number"),

@@ -1,26 +1,37 @@
-"""Import filled workbooks and table folders into one data folder (`wardstudy import`).
+"""Import filled workbooks and table folders into a data folder (`wardstudy import`).
 
 Ward police send their records as workbooks made by `wardstudy template` (one per ward, or
 per province and period) or as folders of tables. `import_submissions`:
 
-1. reads every source: a workbook's sheets named as record tables (its second row, the
-   Vietnamese labels, is skipped), a folder's ``<table>.csv``/``<table>.xlsx`` files and
-   the other workbooks in it, or one table file;
+1. reads every source (`wardstudy.data.sources`): every file and sheet is read, ignored
+   or refused, and each is listed in the summary; nothing is skipped in silence;
 2. checks each part on its own against its schema and the units (validity dates
-   included), every message naming file, sheet, row and column; a row whose value cells
-   are all empty is a month not reported and is left out (and counted);
+   included), every message naming file, sheet, row and column. Blank, zero and "not
+   reported" are one rule: a row whose value cells are all blank is a period not
+   reported, left out and named in the summary (ward and month); a blank cell in a row
+   that has values is refused (write 0 for none); for crimes (per category) and the
+   criteria (per criterion) a ward's month or year is reported whole or not at all;
 3. merges the parts table by table: a record (ward + month, ...) given twice with the
    same values is kept once; given with different values it is refused, naming both
    sources and the cell;
-4. writes the merged tables as CSV into a new folder next to `out`, checks that folder as
-   `wardstudy validate` would, and only then renames it to `out`. When anything is
-   refused, nothing is written.
+4. merges the result into `out`: a new folder is created; into an existing data folder
+   the new records are added beside the old ones (a new month), records given again
+   unchanged are kept, and a record whose values differ is refused unless `replace`
+   is asked, which names each replaced value. Only the record tables (``<table>.csv``)
+   are written, each only when it changes, after a copy of the old one is put in
+   ``out/.wardstudy-backup/``; every other file in `out` is left as it is. The merged
+   folder is checked as `wardstudy validate` would before anything is written, and
+   `dry_run` says what would change without writing. `out` may not be a source, the
+   working folder (or one above it) or a home folder.
 
->>> # wardstudy import submissions/ --out data/real    (see tests/test_import.py)
+>>> # wardstudy import feb.xlsx --out data/real --dry-run    (see tests/test_import*.py)
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import filecmp
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -28,129 +39,145 @@ from pathlib import Path
 
 import pandas as pd
 
-from wardstudy.data.read import (RECORD_TABLES, SUFFIXES, DataError, check, check_reference, check_table,
-                                 display_path, read_raw, read_sheets, resolve_data_dir)
+from wardstudy.data.messages import say
+from wardstudy.data.read import (RECORD_TABLES, REFERENCE_TABLES, SUFFIXES, DataError, check, check_reference,
+                                 check_table, display_path, resolve_data_dir)
 from wardstudy.data.schemas import CRIME_CATEGORIES, NO_VALUE, TABLES, Problem, _show
-from wardstudy.data.workbook import header_labels
+from wardstudy.data.sources import Part, Seen, read_sources
 
-__all__ = ["Part", "Imported", "read_sources", "merge_parts", "import_submissions"]
+__all__ = ["Part", "Seen", "Imported", "TableChange", "read_sources", "merge_parts", "import_submissions",
+           "BACKUP_FOLDER"]
 
 # The order rows are written in: the table's key (this order where given), a ward by its
 # place in the units table (the shipped panel's order, so a round trip gives the same files).
 SORT = {"crimes": ("category", "ward", "month")}
+BACKUP_FOLDER = ".wardstudy-backup"
+ORIGIN = ("_source", "_row")  # where a merged record came from: its part and its row there
+# Tables whose key holds more than the ward and its period: a ward's period is reported for
+# every category (criterion) or for none, so a blank row among filled ones is not "none".
+GROUPED = {"crimes": ("category", "others_category"), "criteria_assessments": ("criterion_id", "others_criterion")}
 
 
 @dataclass
-class Part:
-    """One table from one source: its raw cells, where they came from, its Excel letters."""
+class TableChange:
+    """What an import does to one record table: rows added, unchanged, replaced, left blank."""
 
-    table: str
-    shown: str                      # 'book.xlsx, sheet "tips"' or 'folder/tips.csv'
-    raw: pd.DataFrame               # text cells indexed by the row in the file or sheet
-    letters: dict[str, str] = field(default_factory=dict)  # column -> Excel letter (workbooks)
-    blank_rows: int = 0             # rows with a key and no value: months not reported
+    added: int = 0
+    unchanged: int = 0
+    replaced: int = 0
+    blank: list[tuple[str, str]] = field(default_factory=list)   # (ward, month or year) left out
+    values: list[tuple[str, str, object, object]] = field(default_factory=list)  # (record, column, old, new)
 
 
 @dataclass
 class Imported:
-    """What an import wrote: the folder, rows per table, rows left blank per source."""
+    """What an import wrote (or, in a dry run, would write), file by file and table by table."""
 
     out: Path
-    rows: dict[str, int]
-    blank_rows: dict[str, int]
-    sources: list[str]
+    rows: dict[str, int]                 # rows of each table in `out` after the import
+    changes: dict[str, TableChange]
+    seen: list[Seen]
+    created: bool = True                 # `out` was made by this import
+    dry_run: bool = False
+    backup: Path | None = None
+    written: list[str] = field(default_factory=list)
+
+    @property
+    def blank_rows(self) -> dict[str, int]:
+        """Rows left out as not reported, per table."""
+        return {name: len(change.blank) for name, change in self.changes.items()}
 
     def text(self) -> str:
-        """A summary for the terminal."""
-        lines = [f"wrote {self.out} from {len(self.sources)} source(s)"]
-        lines += [f"  {name}: {n} rows" for name, n in self.rows.items()]
-        lines += [f"  {shown}: {n} rows with no values left out (months not reported)"
-                  for shown, n in self.blank_rows.items() if n]
+        """The summary for the terminal, in the command's language."""
+        shown = display_path(self.out)
+        if self.dry_run:
+            lines = [say("summary_dry_run", out=shown)]
+        elif not self.written and not self.created:
+            lines = [say("summary_nothing", out=shown)]
+        else:
+            lines = [say("summary_created" if self.created else "summary_merged", out=shown)]
+        lines.append(say("files_heading", n=len(self.seen)))
+        width = max((len(say(f"status_{s.status}")) for s in self.seen), default=0)
+        for item in self.seen:
+            why = f" ({item.why})" if item.why else ""
+            lines.append(f"  {say(f'status_{item.status}'):<{width}}  {item.shown}{why}")
+        lines.append(say("tables_heading"))
+        for name, change in self.changes.items():
+            lines.append(say("table_line", table=name, added=change.added, unchanged=change.unchanged,
+                             replaced=change.replaced, blank=len(change.blank)))
+        blanks = [(name, change.blank) for name, change in self.changes.items() if change.blank]
+        if blanks:
+            lines.append(say("blank_heading"))
+            for name, blank in blanks:
+                lines.append(f"  {name}: {periods_by_ward(blank)}")
+        replaced = [(name, v) for name, change in self.changes.items() for v in change.values]
+        if replaced:
+            lines.append(say("replaced_heading"))
+            lines += [say("replaced_line", table=name, record=record, column=column, old=_show(old), new=_show(new))
+                      for name, (record, column, old, new) in replaced[:200]]
+            if len(replaced) > 200:
+                lines.append("  " + say("more", n=len(replaced) - 200))
+        if self.backup is not None:
+            lines.append(say("backup", path=display_path(self.backup)))
         return "\n".join(lines)
 
 
-# ---------------------------------------------------------------------------------------------
-# Reading the sources
+def periods_by_ward(pairs: list[tuple[str, str]]) -> str:
+    """(ward, period) pairs as a reader scans them: each ward once, its periods in runs.
+
+    >>> periods_by_ward([("a", "2023-11"), ("a", "2023-12"), ("a", "2024-03"), ("b", "2023")])
+    'a 2023-11 – 2023-12, 2024-03; b 2023'
+    """
+    by_ward: dict[str, list[str]] = {}
+    for ward, period in pairs:
+        by_ward.setdefault(str(ward), []).append(str(period))
+    out = []
+    for ward, periods in by_ward.items():
+        runs: list[list[str]] = []
+        for period in sorted(set(periods)):
+            if runs and _follows(runs[-1][-1], period):
+                runs[-1].append(period)
+            else:
+                runs.append([period])
+        out.append(f"{ward} " + ", ".join(r[0] if len(r) == 1 else f"{r[0]} – {r[-1]}" for r in runs))
+    return "; ".join(out)
 
 
-def _workbook_parts(path: Path, single_table: str | None = None) -> list[Part]:
-    """The record-table sheets of a workbook (or its first sheet, as `single_table`)."""
-    shown = display_path(path)
-    if single_table is not None:
-        frame = read_raw(path)
-        return [Part(single_table, shown, frame, frame.attrs.get("letters", {}))]
-    frames = read_sheets(path, names=RECORD_TABLES)
-    if not frames:
-        raise DataError([Problem(shown, None, None, NO_VALUE, "has no sheet named as a record table "
-                                 f"({', '.join(RECORD_TABLES)}); make one with `wardstudy template`")])
-    parts = []
-    for sheet, frame in frames.items():
-        letters = frame.attrs.get("letters", {})
-        labels = header_labels(sheet)
-        if len(frame) and all(frame.iloc[0].get(c) in (None, text) for c, text in labels.items()) \
-                and any(frame.iloc[0].get(c) == text for c, text in labels.items()):
-            frame = frame.iloc[1:]  # row 2 of a template: the Vietnamese labels, not a record
-        parts.append(Part(sheet, f'{shown}, sheet "{sheet}"', frame, letters))
-    return parts
-
-
-def _folder_parts(folder: Path) -> tuple[list[Part], list[Problem]]:
-    """A folder's table files, and every other workbook in it as a submission."""
-    parts, problems = [], []
-    for name in RECORD_TABLES:
-        files = [folder / f"{name}{s}" for s in SUFFIXES if (folder / f"{name}{s}").exists()]
-        if len(files) > 1:
-            problems.append(Problem(display_path(folder), None, None, NO_VALUE,
-                                    f"holds both {' and '.join(f.name for f in files)}: ambiguous, keep one"))
-        elif files:
-            parts += _parts_of(files[0])[0]
-    tables = {f"{name}{s}" for name in RECORD_TABLES for s in SUFFIXES}
-    for book in sorted(folder.glob("*.xlsx")):
-        if book.name not in tables and not book.name.startswith("~$"):  # ~$: Excel's lock file
-            found, trouble = _parts_of(book)
-            parts += found
-            problems += trouble
-    return parts, problems
-
-
-def _parts_of(path: Path) -> tuple[list[Part], list[Problem]]:
+def _follows(before: str, after: str) -> bool:
     try:
-        if path.is_dir():
-            return _folder_parts(path)
-        if not path.exists():
-            return [], [Problem(display_path(path), None, None, NO_VALUE, "does not exist")]
-        if path.suffix.lower() == ".xlsx":
-            return _workbook_parts(path, path.stem if path.stem in RECORD_TABLES else None), []
-        if path.suffix.lower() == ".csv" and path.stem in RECORD_TABLES:
-            return [Part(path.stem, display_path(path), read_raw(path))], []
-        return [], [Problem(display_path(path), None, None, NO_VALUE, "is neither a workbook (.xlsx), a record "
-                            f"table ({', '.join(RECORD_TABLES)} as .csv) nor a folder")]
-    except DataError as err:
-        return [], err.details
+        return (pd.Period(after, "M") - pd.Period(before, "M")).n == 1 if len(before) == 7 else \
+            int(after) == int(before) + 1
+    except (ValueError, TypeError):
+        return False
 
 
-def _drop_blank_rows(part: Part) -> Part:
-    """Leave out rows with a key and no value at all (a template's months not reported), and
-    optional columns left wholly blank (not reported either)."""
+def _drop_blank_rows(part: Part) -> tuple[Part, list[Problem]]:
+    """Leave out rows with a key and no value at all (a period not reported), and optional
+    columns left wholly blank (not reported either). For crimes and the criteria, a blank
+    row beside filled rows of the same ward and period is refused: it is not "none"."""
     table = TABLES[part.table]
     raw = part.raw
     unused = [c for c in raw.columns if c in table.columns and not table.columns[c].required and raw[c].isna().all()]
     raw = raw.drop(columns=unused)
     values = [c for c in raw.columns if c in table.columns and c not in table.key and c != "synthetic"]
     if not values or raw.empty:
-        return Part(part.table, part.shown, raw, part.letters)
+        return Part(part.table, part.shown, raw, part.letters), []
     blank = raw[values].isna().all(axis=1)
-    return Part(part.table, part.shown, raw[~blank], part.letters, int(blank.sum()))
-
-
-def read_sources(sources) -> tuple[list[Part], list[Problem]]:
-    """Every table part of every source (workbook, folder, table file), blank rows left out."""
-    parts, problems = [], []
-    for source in sources:
-        found, trouble = _parts_of(Path(source))
-        parts += [_drop_blank_rows(p) for p in found]
-        problems += trouble
-    return parts, problems
+    period = "month" if "month" in table.key else "year"
+    problems = []
+    if part.table in GROUPED and {"ward", period} <= set(raw.columns):
+        column, others = GROUPED[part.table]
+        group = raw["ward"].astype(str) + "|" + raw[period].astype(str)
+        partly = group.isin(set(group[~blank])) & blank
+        for row in raw.index[partly.to_numpy()]:
+            problems.append(Problem(part.shown, int(row), values[0], NO_VALUE, say(
+                "partial_group", others=say(others), ward=raw.at[row, "ward"], period=raw.at[row, period])))
+        blank = blank & ~partly
+    left_out = [(str(w), str(m)) for w, m in zip(raw.loc[blank, "ward"] if "ward" in raw else [],
+                                               raw.loc[blank, period] if period in raw else [])]
+    if part.table in GROUPED:  # one entry per ward and period, not per category or criterion
+        left_out = list(dict.fromkeys(left_out))
+    return Part(part.table, part.shown, raw[~blank], part.letters, left_out), problems
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,12 +190,13 @@ def _cell(letters: dict[str, str], column: str, row: int, form: str) -> str:
     return form.format(f"cell {letter}{row}") if letter else ""
 
 
-def merge_parts(typed: list[tuple[Part, pd.DataFrame]], units: pd.DataFrame,
-                criterion_ids=()) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+def merge_parts(typed: list[tuple[Part, pd.DataFrame]], units: pd.DataFrame, criterion_ids=(),
+                with_origin: bool = False) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
     """Merge checked parts into one table each; refuse a record given twice with different values.
 
     typed: (part, its typed table indexed by row in the source). An identical repeat is
-    kept once. Returns the merged tables, sorted (units order, then the key) and the
+    kept once. with_origin: keep each record's source (its position in `typed`) and row in
+    the columns ``_source`` and ``_row``. Returns the merged tables, sorted (units order, then the key) and the
     problems, one per differing cell, naming both sources.
     """
     merged, problems = {}, []
@@ -186,8 +214,7 @@ def merge_parts(typed: list[tuple[Part, pd.DataFrame]], units: pd.DataFrame,
             lacking = [part.shown for part, frame in typed if part.table == name and column not in frame.columns]
             if having and lacking:
                 uneven.add(column)
-                problems += [Problem(shown, None, column, NO_VALUE, f"is missing, but {having[0]} gives it "
-                                     "(an optional column must come from every source of its table or from none)")
+                problems += [Problem(shown, None, column, NO_VALUE, say("optional_uneven", other=having[0]))
                              for shown in lacking]
         frame = pd.concat(pieces, ignore_index=True)
         key = list(table.key)
@@ -206,15 +233,15 @@ def merge_parts(typed: list[tuple[Part, pd.DataFrame]], units: pd.DataFrame,
                     here, there = int(other["_row"]), int(first["_row"])
                     problems.append(Problem(
                         two.shown, here, column, b,
-                        f"{_cell(two.letters, column, here, '({}) ')}differs from {one.shown}, row {there}"
-                        f"{_cell(one.letters, column, there, ' ({})')}, which gives {_show(a)}, for {' + '.join(key)} "
-                        f"{record} (a record given twice must agree: correct one of the two)"))
+                        say("record_differs", cell=_cell(two.letters, column, here, "({}) "), other=one.shown,
+                            row=there, other_cell=_cell(one.letters, column, there, " ({})"), value=_show(a),
+                            key=" + ".join(key), record=record)))
         frame = frame.drop_duplicates(key, keep="first")
-        merged[name] = _sorted(name, frame, units, criterion_ids)
+        merged[name] = _sorted(name, frame, units, criterion_ids, keep=ORIGIN if with_origin else ())
     return merged, problems
 
 
-def _sorted(name: str, frame: pd.DataFrame, units: pd.DataFrame, criterion_ids) -> pd.DataFrame:
+def _sorted(name: str, frame: pd.DataFrame, units: pd.DataFrame, criterion_ids, keep=()) -> pd.DataFrame:
     """Rows sorted by the key (`SORT`): wards in the units table's order, categories and
     criteria in the schema's and register's order."""
     order = SORT.get(name, TABLES[name].key)
@@ -223,7 +250,7 @@ def _sorted(name: str, frame: pd.DataFrame, units: pd.DataFrame, criterion_ids) 
              "criterion_id": {c: i for i, c in enumerate(criterion_ids)}}
     out = frame.sort_values(list(order), kind="stable",
                             key=lambda s: s.map(ranks[s.name]) if s.name in ranks else s)
-    columns = [c for c in TABLES[name].columns if c in out.columns]
+    columns = [c for c in TABLES[name].columns if c in out.columns] + [c for c in keep if c in out.columns]
     return out[columns].reset_index(drop=True)
 
 
@@ -237,74 +264,258 @@ def _csv_text(frame: pd.DataFrame) -> str:
 
 
 def import_submissions(sources, out: Path | str, data_dir: Path | str | None = None,
-                       replace: bool = False) -> Imported:
+                       replace: bool = False, dry_run: bool = False) -> Imported:
     """Read, check and merge `sources` into the data folder `out`; raise `DataError` on any problem.
 
-    sources: workbooks, table folders or table files; out: the folder to create (relative
-    to the working directory, as every output). data_dir: a folder whose reference
-    tables (units, criteria, ...) the records are checked against and which are copied
-    into `out` (default: the shipped ones, not copied). replace: allow `out` to exist and
-    hold files (it is swapped whole); an empty `out` is always fine.
-    Nothing is written unless every part is clean and the merged folder validates.
+    sources: workbooks, table folders or table files. out: the data folder to create, or to
+    merge into (relative to the working directory, as every output). data_dir: a folder
+    whose reference tables (units, criteria, ...) the records are checked against and which
+    are copied into `out` when it has none (default: `out`'s own, else the shipped ones).
+    replace: let records that differ from those already in `out` replace them (each one is
+    listed); without it they are refused. dry_run: check everything and say what would
+    change, write nothing. Nothing is written unless every part is clean and the merged
+    folder validates.
     """
     out = Path(out).expanduser().resolve()
-    data_dir = None if data_dir is None else resolve_data_dir(data_dir)  # as every --data-dir: from the root
-    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not replace)):
-        raise DataError([Problem(display_path(out), None, None, NO_VALUE, "already exists and is not empty; "
-                                 "choose a new folder, or pass --replace to replace it whole")])
-    reference, shown, context, problems = check_reference(data_dir)
+    problems = _unsafe_out(out, sources)
     if problems:
         raise DataError(problems)
-    parts, problems = read_sources(sources)
+    existing = out.is_dir() and any(out.iterdir())
+    data_dir = None if data_dir is None else resolve_data_dir(data_dir)  # as every --data-dir: from the root
+    if data_dir is None and existing and any((out / f"units{s}").exists() for s in SUFFIXES):
+        reference_dir = out  # a data folder with its own units: its records are checked against them
+    else:
+        reference_dir = data_dir
+    reference, shown, context, problems = check_reference(reference_dir)
+    if problems:
+        raise DataError(problems)
+    units = reference["units"]
+    parts, problems, seen = read_sources(sources)
     typed = []
     for part in parts:
+        part, blanks = _drop_blank_rows(part)
+        problems += blanks
         if part.raw.empty:
-            continue  # a sheet left blank (another source may hold the table); counted in the summary
-        frame, found = check_table(part.table, part.raw, part.shown, context, reference["units"], shown["units"])
+            typed.append((part, None))  # a sheet left blank: counted; another source may hold the table
+            continue
+        frame, found = check_table(part.table, part.raw, part.shown, context, units, shown["units"])
         problems += found
         typed.append((part, frame))
     if problems:
         raise DataError(problems)
     criteria = list(dict.fromkeys(reference["criteria"]["criterion_id"]))
-    merged, problems = merge_parts(typed, reference["units"], criteria)
-    missing = [name for name in RECORD_TABLES if name not in merged or merged[name].empty]
-    if missing:
-        problems += [Problem(", ".join(display_path(Path(s)) for s in sources), None, None, NO_VALUE,
-                             f"no filled row of table {name!r} in any source (a sheet or file named {name}); "
-                             "every record table is needed") for name in missing]
+    filled = [(p, f) for p, f in typed if f is not None]
+    merged, problems = merge_parts(filled, units, criteria, with_origin=True)
     if problems:
         raise DataError(problems)
-    _write(merged, out, data_dir, replace)
-    return Imported(out, {n: len(f) for n, f in merged.items()},
-                    {p.shown: p.blank_rows for p in parts}, [str(s) for s in sources])
+    base, problems = _existing_records(out, context, units, shown["units"]) if existing else ({}, [])
+    if problems:
+        raise DataError(problems + [Problem(display_path(out), None, None, NO_VALUE,
+                                            say("out_has_problems", out=display_path(out)))])
+    tables, changes, problems = _combine(base, merged, [p for p, _ in filled], replace, units, criteria)
+    for part, _ in typed:
+        changes.setdefault(part.table, TableChange()).blank += part.blank
+    missing = [name for name in RECORD_TABLES if name not in tables or tables[name].empty]
+    problems += [Problem(", ".join(display_path(Path(s)) for s in sources), None, None, NO_VALUE,
+                         say("table_missing", table=name)) for name in missing]
+    copies, trouble = _reference_copies(out, data_dir) if data_dir is not None else ({}, [])
+    problems += trouble
+    if problems:
+        raise DataError(problems)
+    changes = {name: changes.get(name, TableChange()) for name in RECORD_TABLES}
+    result = Imported(out, {n: len(f) for n, f in tables.items()}, changes, seen, created=not existing,
+                      dry_run=dry_run)
+    if not dry_run:
+        result.written, result.backup = _write(tables, out, copies)
+    return result
 
 
-def _write(merged: dict[str, pd.DataFrame], out: Path, data_dir: Path | None, replace: bool) -> None:
-    """Write into a fresh folder beside `out`, check it as `validate` would, then rename it."""
+def _unsafe_out(out: Path, sources) -> list[Problem]:
+    """What makes `out` a place an import must not write: a file, the working folder or one
+    above it, a home folder, or a source itself."""
+    shown = display_path(out)
+    if out.exists() and not out.is_dir():
+        return [Problem(shown, None, None, NO_VALUE, say("out_is_file"))]
+    cwd = Path.cwd().resolve()
+    if out == cwd or cwd.is_relative_to(out):
+        return [Problem(shown, None, None, NO_VALUE, say("out_is_home", what=say("what_cwd")))]
+    homes = {Path.home().resolve(), Path("/home"), Path("/root"), Path(out.anchor)}
+    if out in homes:
+        return [Problem(shown, None, None, NO_VALUE, say("out_is_home", what=say("what_home")))]
+    problems = []
+    for source in sources:
+        path = Path(source).expanduser().resolve()
+        own_table = path.parent == out and path.suffix.lower() in SUFFIXES and path.stem in RECORD_TABLES
+        if path == out or own_table or out.is_relative_to(path):
+            problems.append(Problem(display_path(path), None, None, NO_VALUE, say("out_is_source", out=shown)))
+    return problems
+
+
+def _existing_records(out: Path, context, units: pd.DataFrame, units_shown: str
+                      ) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The record tables already in `out`, typed, with their problems."""
+    from wardstudy.data.read import read_raw
+
+    tables, problems = {}, []
+    for name in RECORD_TABLES:
+        workbook = out / f"{name}.xlsx"
+        if workbook.exists():
+            problems.append(Problem(display_path(workbook), None, None, NO_VALUE, say("out_table_xlsx", table=name)))
+            continue
+        path = out / f"{name}.csv"
+        if not path.exists():
+            continue
+        try:
+            raw = read_raw(path)
+        except DataError as err:
+            problems += err.details
+            continue
+        typed, found = check_table(name, raw, display_path(path), context, units, units_shown)
+        problems += found
+        tables[name] = typed
+    return tables, problems
+
+
+def _combine(base: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], parts: list[Part], replace: bool,
+             units: pd.DataFrame, criterion_ids
+             ) -> tuple[dict[str, pd.DataFrame], dict[str, TableChange], list[Problem]]:
+    """The records of `out` after the import, what changed per table, and the refusals.
+
+    base: the tables already in `out` (indexed by row in their file); new: the merged new
+    records with their origin (`ORIGIN`, positions in `parts`). A new record whose key is
+    not in `base` is added; with equal values it is unchanged (the old row is kept, its
+    flags included); with other values it replaces the old one when `replace`, else it is
+    refused naming both cells.
+    """
+    tables, changes, problems = {}, {}, []
+    for name in RECORD_TABLES:
+        old, fresh = base.get(name), new.get(name)
+        if fresh is None:
+            if old is not None:
+                tables[name] = old.reset_index(drop=True)
+            continue
+        change = changes.setdefault(name, TableChange())
+        origin = fresh[list(ORIGIN)]
+        fresh = fresh.drop(columns=list(ORIGIN))
+        if old is None:
+            change.added = len(fresh)
+            tables[name] = fresh
+            continue
+        key = list(TABLES[name].key)
+        first_new = parts[int(origin["_source"].iloc[0])].shown
+        uneven = _uneven_columns(name, old, fresh, first_new)
+        if uneven:
+            problems += uneven
+            continue
+        values = [c for c in TABLES[name].columns if c in fresh.columns and c not in key and c != "synthetic"]
+        old = old.rename_axis("_old_row").reset_index()
+        paired = fresh.merge(old, on=key, how="left", suffixes=("", "_old"), indicator=True)
+        known = paired["_merge"].eq("both").to_numpy()
+        differs = pd.Series(False, index=paired.index).to_numpy()
+        for column in values:
+            a, b = paired[column], paired[f"{column}_old"]
+            cell = known & ~((a == b) | (a.isna() & b.isna())).to_numpy()
+            differs = differs | cell
+            for i in paired.index[cell]:
+                record = ", ".join(_show(paired.at[i, k]) for k in key)
+                if replace:
+                    change.values.append((record, column, b.at[i], a.at[i]))
+                    continue
+                part, row = parts[int(origin["_source"].iat[i])], int(origin["_row"].iat[i])
+                problems.append(Problem(part.shown, row, column, a.at[i], say(
+                    "record_replaces", cell=_cell(part.letters, column, row, "({}) "), other=f"{name}.csv",
+                    row=int(paired.at[i, "_old_row"]), value=_show(b.at[i]), key=" + ".join(key), record=record)))
+        change.added = int((~known).sum())
+        change.replaced = int((known & differs).sum())
+        change.unchanged = int((known & ~differs).sum())
+        kept = old.drop(columns="_old_row")
+        if replace and change.replaced:
+            gone = paired.loc[known & differs, key]
+            kept = kept.merge(gone, on=key, how="left", indicator=True)
+            kept = kept[kept["_merge"].eq("left_only")].drop(columns="_merge")
+        if "synthetic" in kept.columns and "synthetic" not in fresh.columns:
+            fresh = fresh.assign(synthetic=False)  # an imported record is an observation
+        combined = pd.concat([kept, fresh], ignore_index=True).drop_duplicates(key, keep="first")
+        tables[name] = _sorted(name, combined, units, criterion_ids)
+    return tables, changes, problems
+
+
+def _uneven_columns(name: str, old: pd.DataFrame, fresh: pd.DataFrame, fresh_shown: str) -> list[Problem]:
+    """An optional column (crimes' `solved`) in the folder's table and not in the new records, or the reverse."""
+    problems = []
+    for column in [c for c, spec in TABLES[name].columns.items() if not spec.required and not spec.nullable]:
+        if (column in old.columns) != (column in fresh.columns):
+            having, lacking = ("out", "new") if column in old.columns else ("new", "out")
+            shown = {"out": f"{name}.csv", "new": fresh_shown}
+            problems.append(Problem(shown[lacking], None, column, NO_VALUE,
+                                    say("optional_uneven", other=shown[having])))
+    return problems
+
+
+def _reference_copies(out: Path, data_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
+    """The reference tables of `data_dir` to copy into `out`: those `out` lacks. One `out`
+    already holds with other bytes is refused: an import never overwrites it."""
+    copies, problems = {}, []
+    for name in REFERENCE_TABLES:
+        for suffix in SUFFIXES:
+            source = data_dir / f"{name}{suffix}"
+            if not source.exists():
+                continue
+            target = out / source.name
+            if not target.exists():
+                copies[source.name] = source
+            elif not filecmp.cmp(source, target, shallow=False):
+                problems.append(Problem(display_path(target), None, None, NO_VALUE,
+                                        say("reference_differs", other=display_path(source))))
+    return copies, problems
+
+
+def _write(tables: dict[str, pd.DataFrame], out: Path, copies: dict[str, Path]) -> tuple[list[str], Path | None]:
+    """Write the tables that change into `out`, after checking the whole folder as `validate` would.
+
+    The folder is first assembled in a staging folder beside `out` (its reference tables,
+    the new record tables) and checked; then each changed table replaces its file by a
+    rename, after a copy of the old file is kept in ``out/.wardstudy-backup/<time>/``.
+    Returns the names written and the backup folder (None when nothing was overwritten).
+    """
+    texts = {f"{name}.csv": _csv_text(frame) for name, frame in tables.items()}
+    changed = [n for n, text in texts.items()
+               if not (out / n).exists() or (out / n).read_text(encoding="utf-8") != text]
+    changed += list(copies)
+    if not changed:
+        return [], None
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
-        for name, frame in merged.items():
-            (staging / f"{name}.csv").write_text(_csv_text(frame), encoding="utf-8")
-        if data_dir is not None:
-            for name in ["units", "programme", "criteria", "published"]:
+        for name, text in texts.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        for name, source in copies.items():
+            shutil.copy2(source, staging / name)
+        if out.is_dir():
+            for name in REFERENCE_TABLES:
                 for suffix in SUFFIXES:
-                    if (data_dir / f"{name}{suffix}").exists():
-                        shutil.copy2(data_dir / f"{name}{suffix}", staging / f"{name}{suffix}")
+                    if (out / f"{name}{suffix}").exists() and not (staging / f"{name}{suffix}").exists():
+                        shutil.copy2(out / f"{name}{suffix}", staging / f"{name}{suffix}")
         _, problems = check(staging)
         if problems:  # a safety net: every part was checked, so this means a bug, not bad input
             raise DataError([Problem(p.file.replace(str(staging), str(out)), p.row, p.column, p.value, p.rule)
                              for p in problems])
-        staging.chmod(0o755)
-        if out.exists():
-            # Swap: the old folder moves aside, the new one takes its name, the old one goes.
-            aside = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            aside.rmdir()
-            out.rename(aside)
-            staging.rename(out)
-            shutil.rmtree(aside)
-        else:
-            staging.rename(out)
-    except BaseException:
+        backup = None
+        overwritten = [n for n in changed if (out / n).exists()]
+        if overwritten:
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            backup = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=_mkdir(out / BACKUP_FOLDER)))
+            for name in overwritten:
+                shutil.copy2(out / name, backup / name)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in changed:
+            os.chmod(staging / name, 0o644)
+            os.replace(staging / name, out / name)
+        return changed, backup
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
+
+
+def _mkdir(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -115,10 +115,18 @@ GENERAL_VI = [
     "Mỗi trang (sheet) là một bảng số liệu; tên trang là tên bảng, xin đừng đổi tên trang.",
     "Dòng 1 là mã cột, dòng 2 là tên cột tiếng Việt: xin đừng sửa hai dòng này.",
     "Cột đơn vị và tháng (năm, mã tiêu chí) đã điền sẵn; chỉ điền các ô số liệu còn trống.",
-    "Số liệu là số nguyên không âm (0, 1, 2, ...). Tháng không có số liệu thì để trống cả dòng.",
+    "Số liệu là số nguyên không âm (0, 1, 2, ...), viết liền, không có dấu phân cách hàng nghìn "
+    "(ghi 3000, không ghi 3.000 hay 3,000).",
+    "Quy tắc ô trống: không có vụ, tin hay hồ sơ nào thì ghi 0. Để trống CẢ DÒNG nghĩa là tháng đó chưa báo "
+    "cáo: dòng không được nhập và được liệt kê trong bản tóm tắt khi nhập. Dòng chỉ điền một phần bị từ chối.",
+    "Trang crimes (theo loại tội phạm) và criteria_assessments (theo tiêu chí): một tháng (năm) của đơn vị "
+    "điền đủ mọi loại (mọi tiêu chí), hoặc để trống tất cả nếu chưa báo cáo.",
+    "Không sao chép trang (như \"tips (2)\") hay đổi tên trang: trang có số liệu mà không mang tên bảng "
+    "sẽ bị từ chối khi nhập.",
     "Không gộp ô (merge) và không dùng công thức: chỉ ghi giá trị.",
     "Có thể thêm dòng cho đơn vị hoặc tháng khác; mỗi đơn vị và tháng chỉ một dòng.",
-    "Lưu tệp dạng Excel (.xlsx) và gửi lại; kiểm tra bằng lệnh: wardstudy import TỆP.xlsx --out THƯ_MỤC",
+    "Lưu tệp dạng Excel (.xlsx) và gửi lại; kiểm tra trước bằng lệnh: wardstudy import TỆP.xlsx --out "
+    "THƯ_MỤC --dry-run (không ghi gì, chỉ liệt kê những gì sẽ thay đổi).",
 ]
 
 
@@ -304,15 +312,41 @@ def _instructions_sheet(sheet, names: list[str]) -> None:
         sheet.column_dimensions[letter].width = width
 
 
-def template_workbook(units: pd.DataFrame, months: list[str], criterion_ids: list[str]):
+def filled_rows(rows: pd.DataFrame, records: pd.DataFrame | None, key) -> pd.DataFrame:
+    """Template rows with the value cells of `records` (a data folder's typed table) filled in
+    where a record has the row's key; other cells stay blank (None).
+
+    >>> rows = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-01", "2023-02"], "received": [None, None]})
+    >>> records = pd.DataFrame({"ward": ["a"], "month": ["2023-02"], "received": [4], "synthetic": [True]})
+    >>> filled_rows(rows, records, ["ward", "month"])["received"].tolist()
+    [None, 4]
+    """
+    if records is None or records.empty:
+        return rows
+    values = [c for c in rows.columns if c not in key and c in records.columns]
+    found = rows[list(key)].merge(records[list(key) + values], on=list(key), how="left")
+    out = rows.copy()
+    for column in values:
+        cells = found[column].astype(object)
+        out[column] = cells.where(cells.notna(), None).map(lambda v: v.item() if hasattr(v, "item") else v)
+    return out
+
+
+def template_workbook(units: pd.DataFrame, months: list[str], criterion_ids: list[str],
+                      records: dict[str, pd.DataFrame] | None = None):
     """The data-entry workbook (an openpyxl ``Workbook``) for `units` and `months`.
 
     units: rows of the units table (code, name, slug, type, valid_from, valid_to);
-    months: ``YYYY-MM`` text; criterion_ids: the register's ids (assessment rows).
+    months: ``YYYY-MM`` text; criterion_ids: the register's ids (assessment rows);
+    records: a data folder's typed record tables whose values fill the cells (`filled_rows`).
+    Raises ValueError when no sheet would have a row to fill.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    every = {name: template_rows(name, units, months, criterion_ids) for name in RECORD_SHEETS}
+    if all(rows.empty for rows in every.values()):
+        raise ValueError(_no_rows_reason(units, months))
     book = Workbook()
     _instructions_sheet(book.active, RECORD_SHEETS)
     book.active.title = INSTRUCTIONS_SHEET
@@ -320,7 +354,7 @@ def template_workbook(units: pd.DataFrame, months: list[str], criterion_ids: lis
     lists = _lists_sheet(book, units, months, criterion_ids)
     for sheet in sheets:
         name = sheet.title
-        rows = template_rows(name, units, months, criterion_ids)
+        rows = filled_rows(every[name], (records or {}).get(name), TABLES[name].key)
         columns = list(rows.columns)
         sheet.append(columns)
         sheet.append([header_labels(name)[c] for c in columns])
@@ -346,21 +380,42 @@ def template_workbook(units: pd.DataFrame, months: list[str], criterion_ids: lis
     return book
 
 
-def write_template(path: Path | str, units: pd.DataFrame, months: list[str], criterion_ids: list[str]) -> Path:
+def _no_rows_reason(units: pd.DataFrame, months: list[str]) -> str:
+    """Why a template would be empty: no unit chosen, or none existing in the months."""
+    from wardstudy.data.messages import say
+
+    if units.empty:
+        why = "no unit chosen"
+    else:
+        lives = []
+        for unit in units.itertuples(index=False):
+            start = getattr(unit, "valid_from", None)
+            end = getattr(unit, "valid_to", None)
+            span = f"{start if isinstance(start, str) and start else '…'} – {end if isinstance(end, str) and end else '…'}"
+            lives.append(f"{unit.slug} ({span})")
+        why = f"no unit existed from {months[0]} to {months[-1]}: {', '.join(lives)}"
+    return f"the template {say('template_empty', why=why)}"
+
+
+def write_template(path: Path | str, units: pd.DataFrame, months: list[str], criterion_ids: list[str],
+                   records: dict[str, pd.DataFrame] | None = None) -> Path:
     """Write the template workbook to `path` atomically; return the path."""
     buffer = io.BytesIO()
-    template_workbook(units, months, criterion_ids).save(buffer)
+    template_workbook(units, months, criterion_ids, records).save(buffer)
     return atomic_write_bytes(path, buffer.getvalue())
 
 
 def make_template(out: Path | str, wards=None, province: str | None = None, first: str = PERIOD_START,
-                  last: str = PERIOD_END, data_dir: Path | str | None = None) -> tuple[Path, pd.DataFrame, list[str]]:
+                  last: str = PERIOD_END, data_dir: Path | str | None = None,
+                  from_data: Path | str | None = None) -> tuple[Path, pd.DataFrame, list[str]]:
     """Write the template for the chosen units and months to `out`; return (path, units, months).
 
-    Units and the criteria register come from `data_dir` when it holds them, else the
-    shipped reference tables. Raises ValueError for a month that is not ``YYYY-MM`` within
-    the study period, or a ward or province that matches nothing; `DataError` for a bad
-    reference table.
+    Units and the criteria register come from `data_dir` when it holds them (else from
+    `from_data`), else the shipped reference tables. from_data: a data folder whose records
+    fill the value cells, so last year's figures can go back to a ward for correction;
+    importing the workbook back into that folder changes nothing. Raises ValueError for a
+    month that is not ``YYYY-MM`` within the study period, a ward or province that matches
+    nothing, or a selection with no row to fill; `DataError` for a bad table.
     """
     from wardstudy.data.read import DataError, check_reference
 
@@ -371,12 +426,20 @@ def make_template(out: Path | str, wards=None, province: str | None = None, firs
             raise ValueError(f"month {month} is outside the study period ({PERIOD_START} to {PERIOD_END})")
     if first > last:
         raise ValueError(f"the first month ({first}) is after the last ({last})")
-    tables, _, _, problems = check_reference(data_dir)
+    records = None
+    if from_data is not None:
+        from wardstudy.data.read import check
+
+        found, problems = check(from_data)
+        if problems:
+            raise DataError(problems)
+        records = {name: found[name] for name in RECORD_TABLES if name in found}
+    tables, _, _, problems = check_reference(data_dir if data_dir is not None else from_data)
     if problems:
         raise DataError(problems)
     units = select_units(tables["units"], wards, province)
     months = months_between(first, last)
-    path = write_template(out, units, months, template_criteria(tables["criteria"]))
+    path = write_template(out, units, months, template_criteria(tables["criteria"]), records)
     return path, units, months
 
 
