@@ -5,7 +5,7 @@ import string
 import pytest
 
 from wardstudy.indicators.registry import REGISTRY
-from wardstudy.report import wording
+from wardstudy.report import overview, wording
 from wardstudy.report.tables import PER_1000_LABELS
 
 
@@ -19,6 +19,7 @@ CATALOGUES = {
     "INFERENCE": wording.INFERENCE,
     "ESTIMATE_UNITS": wording.ESTIMATE_UNITS,
     "PER_1000_LABELS": PER_1000_LABELS,
+    "overview.CATALOGUE": overview.CATALOGUE,  # the programme overview's words (issue 22)
 }
 
 

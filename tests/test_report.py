@@ -225,3 +225,82 @@ def test_a_table_has_one_header_row_and_right_aligned_numbers():
     assert '<th scope="col" class="ws-num" style="text-align:right">Giá trị</th>' in html
     assert '<td class="ws-num" style="text-align:right">95,5%</td>' in html
     assert "<td>Báo</td>" in html                                     # text stays left
+
+
+# ---------------------------------------------------------------- the index (issue 22)
+
+def _index_rows():
+    """The shipped run's two Đức Xuân rows: the former ward (cohort 2023, until 30/06/2025) and
+    the new unit of 01/07/2025 that holds it; and Huyền Tụng, outside the programme."""
+    return [
+        {"slug": "duc-xuan", "name": "Đức Xuân", "year": 2023, "baseline_year": 2022, "ok": True, "note": "",
+         "message": "", "headline": {"Tiêu chí": "21/22"}, "province": "Bắc Kạn", "cohort_year": 2023,
+         "valid_to": "2025-06-30"},
+        {"slug": "duc-xuan-2025", "name": "Đức Xuân", "year": 2025, "baseline_year": 2024, "ok": True, "note": "",
+         "message": "", "headline": {"Tiêu chí": "21/22"}, "province": "Thái Nguyên", "cohort_year": None,
+         "new_unit_with_programme": True, "valid_from": "2025-07-01"},
+        {"slug": "huyen-tung", "name": "Huyền Tụng", "year": 2024, "baseline_year": 2023, "ok": True, "note": "",
+         "message": "", "headline": {"Tiêu chí": "12/22"}, "province": "Bắc Kạn", "cohort_year": None,
+         "valid_to": "2025-06-30"},
+    ]
+
+
+def _visible(page: str) -> str:
+    import html
+    import re
+
+    page = re.sub(r"<style.*?</style>|<script.*?</script>", "", page, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_the_english_index_is_english_and_links_the_vietnamese_edition():
+    page = pages.index_html(_index_rows(), True, 22, "abc", lang="en", other_edition_href="../index.html")
+    shown = _visible(page)
+    assert page.startswith('<!DOCTYPE html>\n<html lang="en">')
+    assert "<title>Ward reports — model ward police</title>" in page and "SIMULATED DATA" in shown
+    assert '<th class="unit">Unit</th><th class="yr">Year</th><th class="yr">Against</th>' in page
+    assert "3 reports: 3 written, 0 unchanged (earlier page kept), 0 failed." in shown
+    assert '<a href="../index.html" hreflang="vi" lang="vi">Bản tiếng Việt</a>' in page
+    # No Vietnamese word of the old index (unit and place names aside).
+    for vietnamese in ("Báo cáo các phường", "Đơn vị", "Trạng thái", "So với", "Năm", "Chưa vào", "Lọc theo",
+                       "DỮ LIỆU GIẢ LẬP", "Tỉnh", "Tạo bởi", "Toàn bộ chỉ số", "vào chương trình"):
+        assert vietnamese not in shown, vietnamese
+
+
+def test_the_vietnamese_index_links_the_english_edition():
+    page = pages.index_html(_index_rows(), True, 22, "abc", other_edition_href="en/index.html")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="vi">')
+    assert '<a href="en/index.html" hreflang="en" lang="en">English edition</a>' in page
+    assert "DỮ LIỆU GIẢ LẬP" in page and "SIMULATED" not in page
+
+
+def test_the_index_status_is_about_the_report_not_a_verdict_on_the_ward():
+    page = pages.index_html(_index_rows() + [{"slug": "x", "ok": False, "message": "params/x.yaml: year 2031"}],
+                            True, 22, "abc")
+    shown = _visible(page)
+    assert '<th class="st">Báo cáo</th>' in page and "Trạng thái" not in page
+    assert "4 báo cáo: 3 đã tạo, 0 không đổi (giữ bản trước), 1 lỗi." in shown
+    assert page.count('<td class="st-ok">đã tạo</td>') == 3 and "✓" not in page and " ok" not in shown
+    assert '<td class="st-failed">lỗi</td>' in page
+    assert "Không tạo được báo cáo: params/x.yaml: year 2031" in shown
+
+
+def test_index_rows_tell_units_of_one_name_apart_and_group_new_units_holding_a_model_ward():
+    groups = {g["province"]: g for g in pages._index_groups(_index_rows())}
+    bac_kan, thai_nguyen = groups["Bắc Kạn"]["cohorts"], groups["Thái Nguyên"]["cohorts"]
+    assert [c["label"] for c in bac_kan] == ["Vào chương trình năm 2023", "Chưa vào chương trình"]
+    assert [r["shown"] for r in bac_kan[0]["rows"]] == ["Đức Xuân (đến 30/06/2025)"]
+    assert [r["shown"] for r in bac_kan[1]["rows"]] == ["Huyền Tụng"]   # no other unit of its name
+    assert [c["label"] for c in thai_nguyen] == ["Đơn vị mới có phường đã xây dựng mô hình"]
+    assert [r["shown"] for r in thai_nguyen[0]["rows"]] == ["Đức Xuân (đơn vị mới từ 01/07/2025)"]
+    en = {g["province"]: g for g in pages._index_groups(_index_rows(), "en")}["Thái Nguyên"]["cohorts"][0]
+    assert en["label"] == "New units containing a model ward"
+    assert en["rows"][0]["shown"] == "Đức Xuân (new unit from 1 July 2025)"
+
+
+def test_english_counts_agree_with_their_number():
+    assert wording.counted("n_reports", 1, "en") == "1 report" and wording.counted("n_reports", 0, "en") == "0 reports"
+    row = {"indicator": "fires", "value": 1.0, "numerator": np.nan, "denominator": np.nan}
+    assert tables.shown_value(row, "en", with_unit=True) == "1 fire"
+    assert tables.shown_value(dict(row, value=2.0), "en", with_unit=True) == "2 fires"
+    assert tables.shown_value(row, "vi", with_unit=True) == "1 vụ"

@@ -476,8 +476,10 @@ def _index_rows(results: list[WardResult], checked: dict, builds: dict, lang: st
     A row also says where the ward is (province, district) and its programme year, so a
     national index can be grouped.
     """
-    from wardstudy.report.format import fmt_period
+    from wardstudy.pipeline.programme import new_units_with_programme
+    from wardstudy.report.format import fmt_period, is_missing
     from wardstudy.report.tables import headline
+    from wardstudy.report.wording import text
 
     keys = ["ward", "year", "baseline_year"]
     shown = {}
@@ -488,7 +490,8 @@ def _index_rows(results: list[WardResult], checked: dict, builds: dict, lang: st
             compared = build.read("comparisons", ward=wards, category="social_order")
             units = build.read("units").set_index("slug")
             cohorts = dict(zip(*build.read("programme")[["ward", "cohort_year"]].T.values))
-            shown[key] = ({k: g for k, g in values.groupby(keys)}, compared.set_index(keys), units, cohorts)
+            shown[key] = ({k: g for k, g in values.groupby(keys)}, compared.set_index(keys), units, cohorts,
+                          new_units_with_programme(build))
     rows = []
     for r in results:
         row = {"slug": r.slug, "ok": r.ok, "message": r.message, "skipped": r.skipped, "headline": {},
@@ -496,21 +499,35 @@ def _index_rows(results: list[WardResult], checked: dict, builds: dict, lang: st
                "province_code": None, "district": None, "cohort_year": None}
         if r.slug in checked:
             p, key = checked[r.slug]
-            values, compared, units, cohorts = shown[key]
+            values, compared, units, cohorts, with_programme = shown[key]
             unit = units.loc[p.ward]
             cohort = cohorts.get(p.ward)
+            # valid_from / valid_to tell a new unit of 2025 from the former unit of its name;
+            # a new unit holding a model ward is grouped as such, never "not in the programme".
             row.update(name=p.name, year=p.year, baseline_year=p.baseline_year, province=unit.get("province"),
                        province_code=unit.get("province_code"), district=unit.get("district"),
-                       cohort_year=None if cohort is None else int(cohort))
+                       cohort_year=None if cohort is None else int(cohort),
+                       new_unit_with_programme=p.ward in with_programme,
+                       **{k: None if is_missing(unit.get(k)) else str(unit.get(k)) for k in ("valid_from", "valid_to")})
             if r.ok:
                 at = (p.ward, p.year, p.baseline_year)
                 row["headline"] = headline(values.get(at, pd.DataFrame(columns=["indicator", "value"])), lang)
                 if at in compared.index and int(compared.loc[at, "months"]) < 12:
                     period = fmt_period(compared.loc[at, "months_compared"], p.year, lang)
-                    row["note"] = (f"{period} compared with the same period of {p.baseline_year}" if lang == "en"
-                                   else f"so sánh {period} với cùng kỳ {p.baseline_year}")
+                    row["note"] = text("index_note_partial", lang, period=period, baseline=p.baseline_year)
         rows.append(row)
     return rows
+
+
+def _other_edition_href(out_dir: Path, lang: str) -> str | None:
+    """The other language's index, relative to this one: the English edition is written to
+    ``en/`` inside the Vietnamese one's folder (`run`'s default), so vi links ``en/index.html``
+    and en links ``../index.html``. None when this folder is not laid out so (an ``--out``
+    elsewhere with no edition beside it)."""
+    if lang == "en":
+        return "../index.html" if out_dir.name == "en" else None
+    beside = out_dir / "en" / "index.html"
+    return "en/index.html" if beside.exists() or out_dir == paths.reports_dir().resolve() else None
 
 
 def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | None = None,
@@ -591,5 +608,6 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
     has_overview = (out_dir / f"{OVERVIEW_SLUG}.html").exists()
     atomic_write_text(out_dir / "index.html", index_html(rows, is_synthetic, int(main.manifest["n_criteria"]),
                                                          main.manifest["inputs"][:12],
-                                                         programme_href=f"{OVERVIEW_SLUG}.html" if has_overview else None))
+                                                         programme_href=f"{OVERVIEW_SLUG}.html" if has_overview else None,
+                                                         lang=lang, other_edition_href=_other_edition_href(out_dir, lang)))
     return RunSummary(out_dir=out_dir, results=results, seconds=time.perf_counter() - start)

@@ -28,7 +28,7 @@ from wardstudy.indicators.registry import HEADLINE_IDS
 from wardstudy.pipeline.build import Build, ensure_build
 from wardstudy.pipeline.params import LANGS, ParameterError
 
-__all__ = ["ProgrammeReport", "open_programme", "read_programme", "latest_evaluated_year", "PROGRAMME_TABLES",
+__all__ = ["ProgrammeReport", "open_programme", "read_programme", "latest_evaluated_year", "new_units_with_programme", "PROGRAMME_TABLES",
            "NOT_IN_PROGRAMME", "NEW_UNIT_WITH_PROGRAMME", "HEADLINE_ROWS"]
 
 # The build tables of the programme's pooled effect (`evaluate.pooled.pooled_results`).
@@ -293,6 +293,12 @@ def _successors(register: pd.DataFrame, units: pd.DataFrame) -> dict:
     rows = crosswalk[crosswalk["old_slug"].isin(set(register["ward"])) & crosswalk["new_slug"].isin(set(units["slug"]))]
     return {slug: (str(g["new_name"].iloc[0]), str(g["new_valid_from"].iloc[0]), tuple(g["old_name"]))
             for slug, g in rows.groupby("new_slug", sort=True)}
+
+
+def new_units_with_programme(build: Build) -> set[str]:
+    """Slugs of the build's new units (2025 reorganisation) that hold a programme ward: the
+    index groups them as such, never as units outside the programme."""
+    return set(_successors(build.read("programme"), build.read("units")))
 
 
 def read_programme(build: Build, year: int, lang: str = "vi") -> ProgrammeReport:

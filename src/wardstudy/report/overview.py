@@ -37,7 +37,8 @@ PROGRAMME = ("Công an phường điển hình, kiểu mẫu về an ninh trật
 _VI = {
     "title": f"Tổng quan chương trình xây dựng mô hình “{PROGRAMME}”",
     "subtitle": "Năm báo cáo {year}",
-    "n_wards": "{n} phường", "n_provinces": "{n} tỉnh, thành phố", "n_units": "{n} đơn vị",
+    "n_wards_one": "{n} phường", "n_wards_other": "{n} phường", "n_provinces_one": "{n} tỉnh, thành phố",
+    "n_provinces_other": "{n} tỉnh, thành phố", "n_units_one": "{n} đơn vị", "n_units_other": "{n} đơn vị",
     "line_units": ("{n_units} cấp xã trong dữ liệu ({n_phuong}, {n_provinces}); {n_programme} có trong danh sách "
                    "xây dựng mô hình (năm xây dựng mô hình: {cohorts})."),
     "line_source_synthetic": "Nguồn dữ liệu: dữ liệu giả lập (mô phỏng) của dự án, thư mục <code>{folder}</code>.",
@@ -156,7 +157,8 @@ _VI = {
 _EN = {
     "title": f"Programme overview: model ward police (“{PROGRAMME}”)",
     "subtitle": "Report year {year}",
-    "n_wards": "{n} ward{s}", "n_provinces": "{n} province{s}", "n_units": "{n} unit{s}",
+    "n_wards_one": "{n} ward", "n_wards_other": "{n} wards", "n_provinces_one": "{n} province",
+    "n_provinces_other": "{n} provinces", "n_units_one": "{n} unit", "n_units_other": "{n} units",
     "line_units": ("{n_units} at commune level in the data ({n_phuong}, {n_provinces}); {n_programme} on the "
                    "programme list (entry years: {cohorts})."),
     "line_source_synthetic": "Data: the project's simulated data, folder <code>{folder}</code>.",
@@ -338,7 +340,7 @@ def _figure(report, figure: Figure, name: str, caption: str, alt: str) -> str:
 def _count(key: str, n, lang: str) -> str:
     """ "3 phường", "1 ward", "3 wards": a number with its noun (`n_wards`, `n_provinces`, `n_units`)."""
     n = int(n)
-    return text(key, lang, n=fmt_number(n, 0, lang), s="" if n == 1 else "s")
+    return text(f"{key}_{'one' if n == 1 else 'other'}", lang, n=fmt_number(n, 0, lang))
 
 
 def _cohorts_text(cohorts) -> str:

@@ -17,7 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from wardstudy.report.format import MISSING, fmt_date, fmt_month, fmt_period
-from wardstudy.report.wording import cohort_list, text
+from wardstudy.report.wording import cohort_list, counted, text
 
 __all__ = ["banner_html", "header_html", "index_html", "escaped_markdown", "section", "summary_html", "table_html",
            "figure_html", "html_block", "inline_markdown"]
@@ -186,9 +186,10 @@ def figure_html(figure, caption: str, alt: str, number: int, lang: str = "vi"):
         src=f"data:image/png;base64,{data}", alt=alt, caption=text("fig", lang, n=number, caption=caption)).strip())
 
 
-STATUS_LABELS = {"ok": "✓ ok", "skipped": "↻ không đổi / unchanged", "failed": "✗ lỗi / failed"}
-UNKNOWN_PROVINCE = "Chưa rõ tỉnh / province unknown"
+STATUSES = ("ok", "skipped", "failed")
+UNKNOWN_PROVINCE = object()  # a row without a province (its label is the catalogue's, in the page's language)
 UNKNOWN_COHORT = object()   # a row without a cohort field (not the same as None: outside the programme)
+NEW_UNITS = object()        # a new unit of 2025 containing a model ward: its own group, never "outside"
 
 
 def _fold(text: str) -> str:
@@ -200,8 +201,9 @@ def _fold(text: str) -> str:
 
 
 def _status(row: dict) -> str:
-    """ok / skipped (unchanged since the last run, its page kept) / failed."""
-    if row.get("status") in STATUS_LABELS:
+    """ok / skipped (unchanged since the last run, its page kept) / failed: whether the page
+    was written, never a verdict on the ward."""
+    if row.get("status") in STATUSES:
         return row["status"]
     return "failed" if not row.get("ok") else "skipped" if row.get("skipped") else "ok"
 
@@ -213,39 +215,81 @@ def _no_cohort(cohort) -> bool:
     return cohort is None or bool(pd.isna(cohort))
 
 
-def _cohort_label(cohort) -> str:
+def _cohort_label(cohort, lang: str = "vi") -> str:
+    """The caption of a group of rows of the index, in the page's language.
+
+    >>> _cohort_label(2023, "en"), _cohort_label(None), _cohort_label(NEW_UNITS)
+    ('Entered the programme in 2023', 'Chưa vào chương trình', 'Đơn vị mới có phường đã xây dựng mô hình')
+    """
     if cohort is UNKNOWN_COHORT:
-        return "Năm vào chương trình chưa rõ / programme year unknown"
+        return text("index_cohort_unknown", lang)
+    if cohort is NEW_UNITS:
+        return text("index_new_units", lang)
     if _no_cohort(cohort):
-        return "Chưa vào chương trình / not in the programme"
-    return f"Vào chương trình năm {int(cohort)} / programme cohort {int(cohort)}"
+        return text("index_no_cohort", lang)
+    return text("index_cohort", lang, cohort=int(cohort))
 
 
-def _index_groups(rows: list[dict]) -> list[dict]:
-    """Rows grouped by province, then by cohort (programme year; units outside the programme
-    last), names in alphabetical order without diacritics. Input dicts are not changed."""
-    provinces: dict[str, dict] = {}
+def _row_cohort(row: dict):
+    """The group of a row: its cohort, `NEW_UNITS`, None (outside the programme) or `UNKNOWN_COHORT`."""
+    if row.get("new_unit_with_programme"):
+        return NEW_UNITS
+    cohort = row.get("cohort_year", row.get("cohort", UNKNOWN_COHORT))
+    if cohort is UNKNOWN_COHORT:
+        return cohort
+    # No programme year and no province: a ward that could not be identified, not a unit
+    # known to be outside the programme.
+    return int(cohort) if not _no_cohort(cohort) else None if row.get("province") else UNKNOWN_COHORT
+
+
+def shown_name(row: dict, lang: str = "vi", same_name: bool = False) -> str:
+    """A row's unit name, told apart from a unit of the same name: a new unit of 2025 says
+    so ("Đức Xuân (đơn vị mới từ 01/07/2025)"); a former unit sharing its name with another
+    row gives its last day ("Đức Xuân (đến 30/06/2025)").
+
+    >>> shown_name({"name": "Đức Xuân", "valid_from": "2025-07-01"}, "en")
+    'Đức Xuân (new unit from 1 July 2025)'
+    >>> shown_name({"name": "Đức Xuân", "valid_to": "2025-06-30"}, same_name=True)
+    'Đức Xuân (đến 30/06/2025)'
+    """
+    name = row.get("name") or row["slug"]
+    if row.get("valid_from") and not _no_cohort(row.get("valid_from")):
+        return text("index_name_new", lang, name=name, date=fmt_date(row["valid_from"], lang))
+    if same_name and row.get("valid_to") and not _no_cohort(row.get("valid_to")):
+        return text("index_name_until", lang, name=name, date=fmt_date(row["valid_to"], lang))
+    return name
+
+
+def _index_groups(rows: list[dict], lang: str = "vi") -> list[dict]:
+    """Rows grouped by province, then by cohort (programme year; new units containing a model
+    ward after the cohorts; units outside the programme last), names in alphabetical order
+    without diacritics. Input dicts are not changed."""
+    from collections import Counter
+
+    names = Counter(r.get("name") for r in rows if r.get("name"))
+    provinces: dict = {}
     for row in rows:
-        r = dict(row, status=_status(row), q=f"{row.get('name') or ''} {row.get('slug') or ''}".strip())
+        shown = shown_name(row, lang, same_name=names[row.get("name")] > 1)
+        r = dict(row, status=_status(row), shown=shown,
+                 q=f"{row.get('name') or ''} {row.get('slug') or ''}".strip())
         province = row.get("province") or UNKNOWN_PROVINCE
-        cohort = row.get("cohort_year", row.get("cohort", UNKNOWN_COHORT))
-        if cohort is not UNKNOWN_COHORT:
-            # No programme year and no province: a ward that could not be identified, not a
-            # unit known to be outside the programme.
-            cohort = int(cohort) if not _no_cohort(cohort) else None if row.get("province") else UNKNOWN_COHORT
-        provinces.setdefault(province, {}).setdefault(cohort, []).append(r)
+        provinces.setdefault(province, {}).setdefault(_row_cohort(row), []).append(r)
     groups, anchors = [], set()
-    for province in sorted(provinces, key=lambda p: (p == UNKNOWN_PROVINCE, _fold(p), p)):
-        anchor = "tinh-" + ("-".join(_fold(province).replace("/", " ").split()) or "x")
+    unknown = text("index_province_unknown", lang)
+    for province in sorted(provinces, key=lambda p: (p is UNKNOWN_PROVINCE, _fold(unknown if p is UNKNOWN_PROVINCE
+                                                                                  else p), str(p))):
+        label = unknown if province is UNKNOWN_PROVINCE else province
+        anchor = "tinh-" + ("-".join(_fold(label).replace("/", " ").split()) or "x")
         while anchor in anchors:
             anchor += "-"
         anchors.add(anchor)
         cohorts = provinces[province]
-        groups.append({"province": province, "anchor": anchor, "n": sum(map(len, cohorts.values())),
-                       "cohorts": [{"label": _cohort_label(c),
+        groups.append({"province": label, "anchor": anchor, "n": sum(map(len, cohorts.values())),
+                       "cohorts": [{"label": _cohort_label(c, lang),
                                     "rows": sorted(cohorts[c], key=lambda r: (_fold(r.get("name") or r["slug"]),
                                                                               r.get("year") or 0, r["slug"]))}
                                    for c in sorted(cohorts, key=lambda c: (c is UNKNOWN_COHORT, c is None,
+                                                                           c is NEW_UNITS,
                                                                            c if isinstance(c, int) else 0))]})
     return groups
 
@@ -261,18 +305,21 @@ def _index_script() -> tuple[str, str]:
 
 
 def index_html(rows: list[dict], is_synthetic: bool, n_criteria: int, build_id: str,
-               programme_href: str | None = None) -> str:
-    """The index page: every ward grouped by province and cohort, with its headline figures,
-    its status (ok / skipped / failed) and a link to its page; a name filter (an inline
-    script, offline) for an index of 1,700 wards.
+               programme_href: str | None = None, lang: str = "vi", other_edition_href: str | None = None) -> str:
+    """The index page in `lang`: every ward grouped by province and cohort, with its headline
+    figures, whether its report was written (written / unchanged / failed: about the page,
+    never the ward) and a link to its page; a name filter (an inline script, offline) for an
+    index of 1,700 wards. Every word comes from the language's catalogue (`report.wording`).
 
     rows: dicts with slug, name, year, baseline_year, ok, headline (label -> text),
     note (a part-year comparison), message (why a ward failed), and optionally province,
     cohort_year (programme year, None outside the programme; a row without it, or without a
-    province, is grouped as "unknown"), skipped (unchanged since the last run) or status.
+    province, is grouped as "unknown"), new_unit_with_programme (a new unit of 2025 holding
+    a model ward: its own group), valid_from / valid_to (to tell units of one name apart),
+    skipped (unchanged since the last run) or status.
     `build_id` names the build the figures come from (no clock time: a rerun gives the
-    same page). `programme_href`, when given, is linked at the top (the
-    programme overview).
+    same page). `programme_href`, when given, is linked at the top (the programme overview);
+    `other_edition_href`, the index of the other language's edition.
 
     >>> page = index_html([{"slug": "a", "name": "<b>A</b>", "year": 2023, "baseline_year": 2022, "ok": True,
     ...                     "headline": {"Tiêu chí": "21/22"}, "note": "", "message": ""}], True, 22, "abc")
@@ -280,10 +327,20 @@ def index_html(rows: list[dict], is_synthetic: bool, n_criteria: int, build_id: 
     (True, False)
     """
     labels = list(next((r["headline"] for r in rows if r.get("headline")), {}))
-    groups = _index_groups(rows)
-    counts = {s: sum(_status(r) == s for r in rows) for s in STATUS_LABELS}
+    groups = _index_groups(rows, lang)
+    counts = {s: sum(_status(r) == s for r in rows) for s in STATUSES}
     script, script_hash = _index_script()
+    words = {key.removeprefix("index_"): text(key, lang) for key in
+             ("index_title", "index_h1", "index_programme", "index_intro", "index_legend", "index_filter",
+              "index_filter_example", "index_no_match", "index_provinces", "index_h_unit", "index_h_year",
+              "index_h_baseline", "index_h_status", "index_csv")}
+    other = "en" if lang == "vi" else "vi"
     return _environment().get_template("index.html.j2").render(
-        groups=groups, labels=labels, banner=banner_html(is_synthetic), n_criteria=n_criteria, build_id=build_id,
-        programme_href=programme_href, total=len(rows), counts=counts, status_labels=STATUS_LABELS,
+        lang=lang, words=words, groups=groups, labels=labels, banner=banner_html(is_synthetic, lang),
+        n_criteria=n_criteria, programme_href=programme_href,
+        status_labels={s: text(f"index_st_{s}", lang) for s in STATUSES},
+        counts=text("index_counts", lang, total=counted("n_reports", len(rows), lang), **counts),
+        failed_text=lambda message: text("index_failed", lang, message=message),
+        built=text("index_built", lang, command="wardstudy run", build_id=build_id),
+        other_edition_href=other_edition_href, other_lang=other, other_edition=text("edition", other),
         script=script, script_hash=script_hash)

@@ -55,8 +55,20 @@ def shown_value(row, lang: str = "vi", with_unit: bool = False) -> str:
     spec = REGISTRY[row["indicator"]]
     shown = fmt_value(spec.kind, row["value"], row.get("numerator"), row.get("denominator"), lang)
     if with_unit and spec.kind == "count" and shown != MISSING:
-        shown += " " + spec.unit(lang)
+        shown += " " + unit_for(spec.unit(lang), row["value"], lang)
     return shown
+
+
+def unit_for(unit: str, value, lang: str = "vi") -> str:
+    """A count's unit for `value`: English nouns are singular for one ("1 fire", "2 fires");
+    the registry's English units are regular plurals. Vietnamese nouns do not change.
+
+    >>> unit_for("fires", 1, "en"), unit_for("fires", 2, "en"), unit_for("vụ", 1)
+    ('fire', 'fires', 'vụ')
+    """
+    if lang == "en" and not is_missing(value) and float(value) == 1 and unit.endswith("s"):
+        return unit[:-1]
+    return unit
 
 
 def _by_indicator(values: pd.DataFrame) -> dict:

@@ -244,6 +244,34 @@ _VI = {
                  "cộng và mô hình tự quản của {name}."),
     "c_units": "{label} năm {year} của các đơn vị cùng huyện, thành phố; {name} tô màu cam.",
     "a_units": "Biểu đồ cột ngang: {label} năm {year} của {n} đơn vị, xếp từ cao xuống thấp; {name} đạt {value}.",
+    # ---- the index page (pipeline.batch writes it, report.pages.index_html renders it)
+    "index_title": "Báo cáo các phường — Công an phường điển hình, kiểu mẫu",
+    "index_h1": "Công an phường điển hình, kiểu mẫu về an ninh, trật tự và văn minh đô thị: báo cáo theo phường",
+    "index_programme": "Tổng quan chương trình — đọc trước các phường",
+    "index_intro": ("Mỗi dòng là một phường và năm báo cáo, xếp theo tỉnh và năm vào chương trình; bấm tên phường để "
+                    "mở báo cáo."),
+    "index_legend": ("Tiêu chí: số tiêu chí đạt / số tiêu chí của bộ tiêu chí áp dụng (22 tiêu chí đến năm 2023; 20 "
+                     "tiêu chí từ năm 2024 nơi áp dụng). Thay đổi tội phạm: so với cùng kỳ của năm so sánh (vụ). Cột "
+                     "“Báo cáo” chỉ cho biết trang báo cáo đã được tạo hay chưa, không phải kết quả của phường."),
+    "index_counts": "{total}: {ok} đã tạo, {skipped} không đổi (giữ bản trước), {failed} lỗi.",
+    "n_reports_one": "{n} báo cáo", "n_reports_other": "{n} báo cáo",
+    "index_filter": "Lọc theo tên:", "index_filter_example": "vd. duc xuan",
+    "index_no_match": "Không có đơn vị nào khớp.",
+    "index_provinces": "Tỉnh, thành phố:",
+    "index_h_unit": "Đơn vị", "index_h_year": "Năm", "index_h_baseline": "So với", "index_h_status": "Báo cáo",
+    "index_st_ok": "đã tạo", "index_st_skipped": "không đổi (giữ bản trước)", "index_st_failed": "lỗi",
+    "index_failed": "Không tạo được báo cáo: {message}",
+    "index_cohort": "Vào chương trình năm {cohort}",
+    "index_no_cohort": "Chưa vào chương trình",
+    "index_cohort_unknown": "Năm vào chương trình chưa rõ",
+    "index_new_units": "Đơn vị mới có phường đã xây dựng mô hình",
+    "index_province_unknown": "Chưa rõ tỉnh",
+    "index_csv": "Toàn bộ chỉ số của mọi đơn vị và năm (bảng CSV):",
+    "index_built": "Tạo bởi lệnh {command} từ bản dựng {build_id}.",
+    "edition": "Bản tiếng Việt",
+    "index_name_new": "{name} (đơn vị mới từ {date})",
+    "index_name_until": "{name} (đến {date})",
+    "index_note_partial": "so sánh {period} với cùng kỳ {baseline}",
 }
 
 _EN = {
@@ -445,6 +473,34 @@ _EN = {
                  "models in {name}."),
     "c_units": "{label} in {year} for the units of the district or city; {name} in orange.",
     "a_units": "Horizontal bar chart: {label} in {year} for {n} units, highest first; {name} has {value}.",
+    # ---- the index page
+    "index_title": "Ward reports — model ward police",
+    "index_h1": "Model ward police for security, order and urban civilisation: reports by ward",
+    "index_programme": "Programme overview — read it before the wards",
+    "index_intro": ("Each row is a ward and a report year, by province and the year the ward entered the programme; "
+                    "click a ward's name to open its report."),
+    "index_legend": ("Criteria: criteria met / criteria of the scheme applied (22 criteria up to 2023; 20 from 2024 "
+                     "where applied). Change in crime: against the same period of the comparison year (cases). The "
+                     "“Report” column only says whether the page was written, not how the ward did."),
+    "index_counts": "{total}: {ok} written, {skipped} unchanged (earlier page kept), {failed} failed.",
+    "n_reports_one": "{n} report", "n_reports_other": "{n} reports",
+    "index_filter": "Filter by name:", "index_filter_example": "e.g. duc xuan",
+    "index_no_match": "No unit matches.",
+    "index_provinces": "Provinces:",
+    "index_h_unit": "Unit", "index_h_year": "Year", "index_h_baseline": "Against", "index_h_status": "Report",
+    "index_st_ok": "written", "index_st_skipped": "unchanged (earlier page kept)", "index_st_failed": "failed",
+    "index_failed": "The report could not be written: {message}",
+    "index_cohort": "Entered the programme in {cohort}",
+    "index_no_cohort": "Not in the programme",
+    "index_cohort_unknown": "Programme year unknown",
+    "index_new_units": "New units containing a model ward",
+    "index_province_unknown": "Province unknown",
+    "index_csv": "Every indicator of every unit and year (CSV table):",
+    "index_built": "Made by the command {command} from build {build_id}.",
+    "edition": "English edition",
+    "index_name_new": "{name} (new unit from {date})",
+    "index_name_until": "{name} (until {date})",
+    "index_note_partial": "{period} compared with the same period of {baseline}",
 }
 
 CATALOGUE = {"vi": _VI, "en": _EN}
@@ -457,6 +513,16 @@ def text(key: str, lang: str = "vi", **values) -> str:
     ('1. Tiêu chí', '1. Criteria', '2023 (12 vụ)')
     """
     return entry(CATALOGUE, key, lang, **values)
+
+
+def counted(key: str, n: int, lang: str = "vi", **values) -> str:
+    """A number with its noun, singular or plural as the language needs ("1 report", "2
+    reports"; Vietnamese nouns do not change): the catalogue's `key_one` or `key_other`.
+
+    >>> counted("n_reports", 1, "en"), counted("n_reports", 2, "en"), counted("n_reports", 1)
+    ('1 report', '2 reports', '1 báo cáo')
+    """
+    return text(f"{key}_{'one' if int(n) == 1 else 'other'}", lang, n=n, **values)
 
 
 def entry(catalogue: dict[str, dict[str, str]], key: str, lang: str = "vi", **values) -> str:
