@@ -84,16 +84,20 @@ def test_a_p_just_above_its_floor_is_given_enough_decimals_not_to_read_below_it(
     assert fmt.fmt_p(0.1444, min_p=1 / 7) == "p = 0,144"
 
 
-def test_a_floor_with_four_decimals_is_rounded_up_never_down():
-    # 15 comparison units: the floor is 1/16 = 0.0625. To three decimals it must read
-    # 0,063 (rounded up), since "0,062" would be a p the test cannot give.
-    assert fmt.fmt_p(1 / 16, min_p=1 / 16) == "p = 1/16 = 0,063"
-    assert fmt.fmt_p(1 / 9, min_p=1 / 9) == "p = 1/9 = 0,112"  # decimal comma on a vi page
+def test_a_floor_with_four_decimals_is_written_exactly_and_an_inexact_one_with_approx():
+    # 15 comparison units: the floor is 1/16 = 0.0625, exact at four decimals (issue 22: never a
+    # rounded figure after "="). 1/9 = 0.1111...: "≈" and the nearest, not "= 0,112".
+    assert fmt.fmt_p(1 / 16, min_p=1 / 16) == "p = 1/16 = 0,0625"
+    assert fmt.fmt_p(1 / 9, min_p=1 / 9) == "p = 1/9 ≈ 0,111"  # decimal comma on a vi page
 
 
-def test_a_randomisation_p_of_k_over_n_is_rounded_up_at_three_decimals():
-    # 13/14 = 0.928571...: rounded up at three decimals it is 0,929 (not 0,930, not 0,928).
-    assert fmt.fmt_p(13 / 14, n_assignments=14) == "p = 13/14 = 0,929"
+def test_a_randomisation_p_of_k_over_n_is_approximated_to_the_nearest_three_decimals():
+    # 13/14 = 0.928571...: "≈ 0,929" (not 0,930, not 0,928); 5/6 = 0.8333...: "≈ 0,833", never "= 0,834".
+    assert fmt.fmt_p(13 / 14, n_assignments=14) == "p = 13/14 ≈ 0,929"
+    assert fmt.fmt_p(5 / 6, n_assignments=6) == "p = 5/6 ≈ 0,833"
+    assert fmt.fmt_p(5 / 6, n_assignments=6, lang="en") == "p = 5/6 ≈ 0.833"
+    # 1/21 = 0.0476 is below 0.05 and reads so at three decimals.
+    assert fmt.fmt_p(1 / 21, n_assignments=21) == "p = 1/21 ≈ 0,048"
 
 
 def test_no_assignments_means_no_randomisation_fraction():

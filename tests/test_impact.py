@@ -50,8 +50,8 @@ def test_conclusion_says_when_the_design_cannot_reach_significance(study):
     assert did["min_p_value"] == pytest.approx(1 / 6)  # 5 comparison units + the ward
     conclusion = wording.impact_conclusion(did)
     assert "không có ý nghĩa thống kê" in conclusion
-    assert "với thiết kế này p không thể nhỏ hơn 1/6 = 0,167" in conclusion
-    assert wording.impact_conclusion(did, "en").endswith("this design cannot give p below 1/6 = 0.167")
+    assert "với thiết kế này p không thể nhỏ hơn 1/6 ≈ 0,167" in conclusion   # "=" only when exact (issue 22)
+    assert wording.impact_conclusion(did, "en").endswith("this design cannot give p below 1/6 ≈ 0.167")
 
 
 def test_published_minus_seven_is_significant_only_for_baselines_up_to_8(study):

@@ -1,5 +1,7 @@
 """The report's display helpers (format, wording, tables, pages), against hand-worked values."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -148,7 +150,8 @@ def test_a_part_year_verdict_names_the_months_compared():
 
 def test_p_value_is_never_shown_below_the_smallest_attainable():
     assert fmt.fmt_p(0.125, min_p=0.125) == "p = 1/8 = 0,125"   # not "p = 0,12"
-    assert fmt.fmt_p(1 / 9, min_p=1 / 9, lang="en") == "p = 1/9 = 0.112"
+    assert fmt.fmt_p(1 / 9, min_p=1 / 9, lang="en") == "p = 1/9 ≈ 0.111"   # "=" only when exact (issue 22)
+    assert fmt.fmt_p(2 / 6, n_assignments=6) == "p = 2/6 ≈ 0,333"             # not "= 0,334"
     assert fmt.fmt_p(0.0031) == "p = 0,0031" and fmt.fmt_p(0.0031, lang="en") == "p = 0.0031"
 
 
@@ -168,7 +171,11 @@ def test_ranking_ties_shares_that_read_the_same():
 
 
 def _shown(text: str) -> float:
-    """The number a reader sees in "p = 0,0496" or "p = 1/8 = 0,125"."""
+    """The number a reader sees in "p = 0,0496", "p = 1/8 = 0,125" or "p = 1/9 ≈ 0,111" (the
+    fraction, exact, when there is one)."""
+    fraction = re.search(r"(\d+)/(\d+)", text)
+    if fraction:
+        return int(fraction[1]) / int(fraction[2])
     return float(text.split(" = ")[-1].replace(",", "."))
 
 

@@ -123,7 +123,9 @@ def fmt_p(p, min_p=None, lang: str = "vi", n_assignments=None) -> str:
     min_p: the smallest p the test can give (a randomisation test over J + 1 units gives
     no p below 1/(J + 1)). A p at that floor is written as the fraction, and rounding
     never shows a p below it. n_assignments: the J + 1 assignments of a randomisation
-    test; its p is then k/(J + 1) and is written so, "p = 2/8 = 0,250".
+    test; its p is then k/(J + 1) and is written so, "p = 2/8 = 0,250": "=" only when the
+    decimals are exact, else "≈" and the nearest three decimals ("p = 5/6 ≈ 0,833", never
+    "= 0,834": the fraction is the exact value, the decimals only help reading it).
 
     >>> fmt_p(0.2962), fmt_p(0.0004), fmt_p(0.0312), fmt_p(0.0031), fmt_p(float("nan"))
     ('p = 0,30', 'p < 0,001', 'p = 0,031', 'p = 0,0031', 'p: —')
@@ -131,6 +133,8 @@ def fmt_p(p, min_p=None, lang: str = "vi", n_assignments=None) -> str:
     ('p = 1/8 = 0,125', 'p = 0.29')
     >>> fmt_p(0.25, min_p=0.125, n_assignments=8), fmt_p(0.0496), fmt_p(0.0504)
     ('p = 2/8 = 0,250', 'p = 0,0496', 'p = 0,050')
+    >>> fmt_p(5 / 6, n_assignments=6), fmt_p(2 / 6, n_assignments=6, lang="en"), fmt_p(1 / 9, min_p=1 / 9)
+    ('p = 5/6 ≈ 0,833', 'p = 2/6 ≈ 0.333', 'p = 1/9 ≈ 0,111')
     """
     if is_missing(p):
         return "p: " + MISSING
@@ -138,9 +142,9 @@ def fmt_p(p, min_p=None, lang: str = "vi", n_assignments=None) -> str:
     if n_assignments is not None and not is_missing(n_assignments) and int(n_assignments) > 0:
         n = int(n_assignments)
         k = max(1, round(p * n))
-        return f"p = {k}/{n} = {_floor_p_text(k / n, lang)}"
+        return f"p = {k}/{n} {_fraction_decimals(k, n, lang)}"
     if min_p is not None and not is_missing(min_p) and p <= float(min_p) * (1 + 1e-9):
-        return f"p = 1/{round(1 / float(min_p))} = {_floor_p_text(float(min_p), lang)}"
+        return f"p = 1/{round(1 / float(min_p))} {_fraction_decimals(1, round(1 / float(min_p)), lang)}"
     if p < 0.001:
         return "p < " + _p_text(0.001, 3, lang)
     # Two significant figures below 0.1, so 0.031 is not rounded to 0.03 (or to "0,0").
@@ -152,13 +156,20 @@ def fmt_p(p, min_p=None, lang: str = "vi", n_assignments=None) -> str:
     return "p = " + _p_text(p, digits, lang)
 
 
-def _floor_p_text(min_p: float, lang: str) -> str:
-    """The smallest attainable p in decimals: exact when it has at most 3 (1/8 = 0,125),
-    else rounded *up* at 3 (1/9 = 0,112), so it never reads below the true floor."""
-    # Three decimals always, so 2/8 reads "0,250" beside 1/8 = "0,125".
-    if abs(round(min_p, 3) - min_p) < 1e-12:
-        return _p_text(round(min_p, 3), 3, lang)
-    return _p_text(math.ceil(min_p * 1000) / 1000, 3, lang)
+def _fraction_decimals(k: int, n: int, lang: str) -> str:
+    """k/n in decimals after its sign: "= 0,125" when three or four decimals are exact (1/8), else
+    "≈ 0,833" rounded to the nearest (5/6), with more decimals where three would put it on
+    the other side of 0.05 (a fraction just below it never reads "≈ 0,050")."""
+    value = k / n
+    # Three decimals at least, so 2/8 reads "0,250" beside 1/8 = "0,125"; four when they
+    # make it exact (1/16 = 0,0625, not a rounded 0,063 or 0,062).
+    for digits in (3, 4):
+        if abs(round(value, digits) - value) < 1e-12:
+            return "= " + _p_text(round(value, digits), digits, lang)
+    digits = 3
+    while value < SIGNIFICANCE <= round(value, digits) and digits < 10:
+        digits += 1
+    return "≈ " + _p_text(value, digits, lang)
 
 
 def fmt_fraction(numerator, denominator, lang: str = "vi") -> str:
