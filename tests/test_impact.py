@@ -28,7 +28,7 @@ def test_a_ward_outside_the_programme_is_not_evaluated(study):
     assert impact.impact_estimates(study.crimes, study.project06, design).empty
 
 
-def test_rates_are_cases_per_1000_mean_residents_up_to_the_report_year():
+def test_rates_are_cases_per_1000_person_years_up_to_the_report_year():
     crimes = pd.DataFrame({"ward": ["a", "a", "a", "b"], "month": ["2022-01", "2022-02", "2023-01", "2022-01"],
                            "category": ["social_order", "social_order", "social_order", "social_order"],
                            "count": [3, 1, 9, 2]})
@@ -36,9 +36,12 @@ def test_rates_are_cases_per_1000_mean_residents_up_to_the_report_year():
                            "eligible_residents": [1000, 3000, 2000, 500]})
     design = impact.ImpactDesign("a", 2023, 2022, ["b"], [])
     got = impact.social_order_rates(crimes, people, design, "Y").set_index("ward")
-    # a, 2022: 4 cases over a mean of 2,000 residents = 2 per 1,000; 2023 is after the report year.
-    assert got.loc["a", "rate"] == pytest.approx(2.0)
-    assert got.loc["b", "rate"] == pytest.approx(4.0)
+    # a, 2022: 4 cases over 2 months of 1,000 and 3,000 residents (4,000 / 12 person-years)
+    # = 12 per 1,000 a year; b: 2 cases over 500 / 12 person-years = 48; 2023 is after the report year.
+    assert got.loc["a", "rate"] == pytest.approx(12.0)
+    assert got.loc["b", "rate"] == pytest.approx(48.0)
+    assert got.loc["a", "residents"] == pytest.approx(2000.0)  # the mean of the months observed
+    assert got["months_observed"].tolist() == [2, 1]
     assert got.loc["a", "cohort"] == 2023 and got.loc["b", "cohort"] == 0
     assert list(got["period"]) == [2022, 2022]
 
@@ -119,8 +122,8 @@ def test_did_estimate_is_the_ward_att_of_the_report_year_worked_by_hand():
     # a 2022 -> 2024: 10 -> 4; b: 6 -> 5; c: 8 -> 9. ATT(2023, 2024) against the base 2022:
     # (4 - 10) - ((5 - 6) + (9 - 8)) / 2 = -6.
     yearly = pd.DataFrame({"ward": ["a"] * 3 + ["b"] * 3 + ["c"] * 3, "period": [2022, 2023, 2024] * 3,
-                           "count": [10, 7, 4, 6, 6, 5, 8, 8, 9], "residents": 1000.0})
-    yearly = yearly.assign(rate=yearly["count"] / yearly["residents"] * 1000,
+                           "count": [10, 7, 4, 6, 6, 5, 8, 8, 9], "residents": 1000.0, "exposure": 1000.0})
+    yearly = yearly.assign(rate=yearly["count"] / yearly["exposure"] * 1000,
                            cohort=np.where(yearly["ward"] == "a", 2023, 0))
     design = impact.ImpactDesign("a", 2023, 2024, ["b", "c"], [])
     got = impact._did(yearly, design)

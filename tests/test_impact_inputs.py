@@ -49,7 +49,8 @@ def test_residents_before_the_first_figure_take_the_earliest_one():
     people = pd.DataFrame({"ward": ["a"], "month": ["2022-03"], "eligible_residents": [3000]})
     with pytest.warns(UserWarning, match="a: 2022-01, 2022-02"):
         got = impact.social_order_rates(crimes, people, impact.ImpactDesign("a", 2023, 2022, [], []), "Y")
-    assert got.loc[0, ["count", "residents", "rate", "residents_carried"]].tolist() == [6, 3000, 2.0, 2]
+    # 6 cases over 3 months of 3,000 residents (750 person-years): 8 per 1,000 a year
+    assert got.loc[0, ["count", "residents", "rate", "residents_carried"]].tolist() == [6, 3000, 8.0, 2]
 
 
 def test_a_ward_with_crimes_and_no_residents_at_all_is_refused():
@@ -104,3 +105,56 @@ def test_its_time_is_the_row_position_when_no_month_is_missing(study, its_input)
     monthly = impact.social_order_rates(study.crimes, study.project06, DUC_XUAN_2023, "M")
     impact._its(monthly, DUC_XUAN_2023)
     assert its_input["data"]["t"].tolist() == list(range(36))
+
+
+def _constant_ward(months: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Ward "a": 1,000 residents and 2 social-order cases in each of `months` (24 per 1,000 a year)."""
+    crimes = pd.DataFrame({"ward": "a", "month": months, "category": "social_order", "count": 2})
+    people = pd.DataFrame({"ward": "a", "month": months, "eligible_residents": 1000})
+    return crimes, people
+
+
+WHOLE = [f"{y}-{m:02d}" for y in (2022, 2023) for m in range(1, 13)]
+CONSTANT = impact.ImpactDesign("a", 2023, 2023, [], [])
+
+
+def test_a_year_with_two_unreported_months_keeps_a_constant_wards_rate():
+    # 2 cases a month among 1,000 residents: 24 cases per 1,000 a year. With November and
+    # December 2023 unreported, 2023 has 20 cases over 1,000 x 10/12 person-years:
+    # 20 / (10/12) = 24 per 1,000 a year, as in 2022 (count / mean residents gave 20).
+    crimes, people = _constant_ward([m for m in WHOLE if m not in ("2023-11", "2023-12")])
+    got = impact.social_order_rates(crimes, people, CONSTANT, "Y").set_index("period")
+    assert got.loc[2022, "rate"] == pytest.approx(24.0)
+    assert got.loc[2023, "rate"] == pytest.approx(24.0)
+    assert got["months_observed"].to_dict() == {2022: 12, 2023: 10}  # the flag the page can read
+    assert got.loc[2023, "count"] == 20
+    # Quarters keep their unit (cases per 1,000 a quarter): Q4 2023 has October only,
+    # 2 / (1,000 x 1/3) = 6 per 1,000, as every whole quarter (6 cases per 1,000).
+    quarters = impact.social_order_rates(crimes, people, CONSTANT, "Q")
+    assert quarters["rate"].to_numpy() == pytest.approx(6.0)
+    assert quarters.loc[quarters["period"] == 2023.75, "months_observed"].item() == 1
+
+
+def test_a_month_without_a_crimes_record_is_unreported_not_zero():
+    # Project 06 reports November and December, crimes does not: the months are unreported,
+    # left out of cases and person-time alike (0 cases there would read as a fall to 20).
+    crimes, people = _constant_ward([m for m in WHOLE if m not in ("2023-11", "2023-12")])
+    _, all_people = _constant_ward(WHOLE)
+    got = impact.social_order_rates(crimes, all_people, CONSTANT, "Y").set_index("period")
+    assert got.loc[2023, "rate"] == pytest.approx(24.0)
+    assert got.loc[2023, "months_observed"] == 10
+
+
+def test_simulated_rates_equal_social_order_rates_with_unreported_months():
+    # The fast path of the simulated worlds (rows of the world summed by position) gives the
+    # same table, rates per person-time included, when the months have a gap.
+    months = [m for m in WHOLE if m not in ("2023-11", "2023-12")]
+    crimes, people = _constant_ward(months)
+    fast = impact.SimulatedRates(CONSTANT, "Y")
+    fast(crimes, people)  # learns the layout
+    world = crimes.assign(count=range(len(crimes)))
+    got = fast(world, people)
+    assert fast._months is people  # the positional path was taken
+    pd.testing.assert_frame_equal(got, impact.social_order_rates(world, people, CONSTANT, "Y"))
+    # 2023: counts 12..21 (sum 165) over 10/12 of 1,000 person-years: 198 per 1,000 a year
+    assert got.set_index("period").loc[2023, "rate"] == pytest.approx(165 / (10 / 12))

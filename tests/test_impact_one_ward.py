@@ -60,7 +60,7 @@ def test_design_counts_only_units_with_records_up_to_the_year():
     programme = pd.DataFrame({"ward": ["a"], "cohort_year": [2023]})
     units = pd.DataFrame({"slug": ["a", "b", "c", "d"]})
     crimes = pd.DataFrame({"ward": ["a", "b", "d"], "month": ["2022-01", "2022-01", "2025-01"]})
-    design = impact_design(programme, units, "a", 2024, recorded=recorded_units(crimes, crimes.iloc[:0], 2024))
+    design = impact_design(programme, units, "a", 2024, recorded=recorded_units(crimes.assign(category="social_order"), 2024))
     # b has a record; c none; d only after 2024
     assert (design.controls, design.unrecorded) == (["b"], ["c", "d"])
     assert not design.evaluable

@@ -137,15 +137,17 @@ def impact_design(programme: pd.DataFrame, units: pd.DataFrame, ward: str, year:
     return ImpactDesign(ward, cohorts.get(ward), year, controls, excluded, unrecorded)
 
 
-def recorded_units(crimes: pd.DataFrame, project06: pd.DataFrame, year: int) -> set[str]:
-    """The units with a crimes or Project 06 record in a month up to the end of `year`.
+def recorded_units(crimes: pd.DataFrame, year: int) -> set[str]:
+    """The units with a social-order crimes record in a month up to the end of `year` (the
+    months a rate is computed over, `social_order_rates`).
 
-    >>> crimes = pd.DataFrame({"ward": ["a", "b"], "month": ["2022-05", "2025-01"]})
-    >>> sorted(recorded_units(crimes, crimes.iloc[:0], 2024))
+    >>> crimes = pd.DataFrame({"ward": ["a", "b", "c"], "month": ["2022-05", "2025-01", "2022-05"],
+    ...                        "category": ["social_order", "social_order", "drugs"]})
+    >>> sorted(recorded_units(crimes, 2024))
     ['a']
     """
-    return {w for table in (crimes, project06)
-            for w in table.loc[table["month"].astype(str).str[:4].astype(int) <= year, "ward"]}
+    rows = (crimes["category"] == "social_order") & (crimes["month"].astype(str).str[:4].astype(int) <= year)
+    return set(crimes.loc[rows, "ward"])
 
 
 def _alive_through(units: pd.DataFrame, year: int) -> list[bool]:
@@ -169,18 +171,27 @@ def social_order_rates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Im
 
     freq: "Y" (year), "Q" (quarter) or "M" (month). Periods run up to the end of the report
     year. Columns: ward, period (int year, or a float year + fraction), year, month_of_year
-    (for "M"), count, residents (mean eligible residents over the period), rate, cohort
-    (entry year for the ward, 0 for comparison units), residents_carried (months of the
-    period whose residents figure was carried from a neighbouring month, see below).
+    (for "M"), count, residents (mean eligible residents over the months observed),
+    months_observed (months of the period with a record; fewer than the period's 12, 3 or 1
+    flags unreported months), exposure (the person-time at risk, in whole periods:
+    residents x months_observed / months of the period), rate, cohort (entry year for the
+    ward, 0 for comparison units), residents_carried (months of the period whose residents
+    figure was carried from a neighbouring month, see below).
 
-    Every recorded crime is counted. The months of a ward are those with a crimes record or
-    a Project 06 residents figure; a month with residents but no crimes record counts 0
-    cases, and a month with neither is left out (unknown, not zero). A month with crimes
-    but no residents figure takes the ward's latest earlier figure (or, before its first
-    figure, its earliest one): the eligible population changes slowly, so this moves the
-    rate little, whereas dropping the month would drop its crimes. Such months are named in
-    a warning and counted in `residents_carried`. A ward with crimes and no residents figure
-    at all has no rate: ValueError naming it.
+    rate = count / exposure * 1,000: cases per 1,000 residents per period (a year for "Y",
+    a quarter for "Q", a month for "M"), over the months observed. A year with November and
+    December unreported has 10 months of cases over 10 months of person-time, so a ward
+    with a constant rate keeps it, where count / residents would give it 10/12 of its rate.
+
+    Every recorded crime is counted. The months of a ward are those with a social-order
+    crimes record (a month whose count is 0 has a record with 0); a month without one is
+    unreported and left out of both the cases and the person-time, whether or not Project 06
+    has its residents (unreported is never zero cases). A month with crimes but no residents
+    figure takes the ward's latest earlier figure (or, before its first figure, its earliest
+    one): the eligible population changes slowly, so this moves the rate little, whereas
+    dropping the month would drop its crimes. Such months are named in a warning and counted
+    in `residents_carried`. A ward with crimes and no residents figure at all has no rate:
+    ValueError naming it.
 
     >>> crimes = pd.DataFrame({"ward": ["a"] * 4, "month": ["2022-01", "2022-02", "2022-03", "2022-04"],
     ...                        "category": ["social_order"] * 4, "count": [1, 2, 3, 4]})
@@ -189,9 +200,12 @@ def social_order_rates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Im
     >>> import warnings
     >>> with warnings.catch_warnings(record=True):
     ...     got = social_order_rates(crimes, people, ImpactDesign("a", 2023, 2022, [], []))
-    >>> got[["ward", "period", "count", "residents", "rate", "residents_carried"]]
-      ward  period  count  residents  rate  residents_carried
-    0    a    2022     10     1250.0   8.0                  2
+    >>> got[["ward", "period", "count", "residents", "months_observed", "exposure", "rate"]].round(1)
+      ward  period  count  residents  months_observed  exposure  rate
+    0    a    2022     10     1250.0                4     416.7  24.0
+
+    Four months of 1,000, 1,000, 1,000 (carried) and 2,000 residents are 5,000 / 12 person-
+    years; 10 cases over them are 24 per 1,000 a year.
     """
     import warnings  # here, not at the top of the module, to keep this change to this function
 
@@ -199,14 +213,14 @@ def social_order_rates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Im
     so = crimes[(crimes["category"] == "social_order") & crimes["ward"].isin(wards)]
     counts = so.groupby(["ward", "month"], as_index=False)["count"].sum()
     people = project06.loc[project06["ward"].isin(wards), ["ward", "month", "eligible_residents"]]
-    monthly = (people.merge(counts, on=["ward", "month"], how="outer")
-               .fillna({"count": 0}).sort_values(["ward", "month"], ignore_index=True))
+    monthly = people.merge(counts, on=["ward", "month"], how="outer").sort_values(["ward", "month"],
+                                                                                  ignore_index=True)
     unknown = monthly["eligible_residents"].isna()
     residents = monthly.groupby("ward")["eligible_residents"]
     monthly["eligible_residents"] = residents.ffill()
     monthly["eligible_residents"] = monthly.groupby("ward")["eligible_residents"].bfill()
     monthly["residents_carried"] = unknown.astype(int)
-    monthly = with_calendar(monthly)
+    monthly = with_calendar(monthly[monthly["count"].notna()])  # unreported months: left out
     monthly = monthly[monthly["year"] <= design.year]
     none = monthly.loc[monthly["eligible_residents"].isna()]
     if not none.empty:
@@ -224,10 +238,17 @@ def social_order_rates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Im
     keys = _period_keys(freq)
     out = monthly.groupby(keys, as_index=False).agg(count=("count", "sum"),
                                                     residents=("eligible_residents", "mean"),
+                                                    months_observed=("eligible_residents", "size"),
+                                                    person_months=("eligible_residents", "sum"),
                                                     residents_carried=("residents_carried", "sum"))
-    out["rate"] = out["count"] / out["residents"] * PER
+    out["count"] = out["count"].astype(int)
+    out["exposure"] = out.pop("person_months") / MONTHS_IN_PERIOD[freq]
+    out["rate"] = out["count"] / out["exposure"] * PER
     out["cohort"] = np.where(out["ward"] == design.ward, design.cohort, 0)
-    return out[[*keys, "count", "residents", "rate", "cohort", "residents_carried"]]
+    return out[[*keys, "count", "residents", "months_observed", "exposure", "rate", "cohort", "residents_carried"]]
+
+
+MONTHS_IN_PERIOD = {"Y": 12, "Q": 3, "M": 1}
 
 
 def _period(monthly: pd.DataFrame, freq: str) -> pd.Series:
@@ -258,10 +279,11 @@ class SimulatedRates:
     ...                        "eligible_residents": [1000, 1000, 2000]})
     >>> rates = SimulatedRates(ImpactDesign("a", 2023, 2023, [], []), "Y")
     >>> first = rates(months[["ward", "month"]].assign(category="social_order", count=[1, 2, 4]), months)
-    >>> rates(months[["ward", "month"]].assign(category="social_order", count=[0, 5, 3]), months)  # by position
-      ward  period  count  residents  rate  cohort  residents_carried
-    0    a    2022      5     1000.0   5.0    2023                  0
-    1    a    2023      3     2000.0   1.5    2023                  0
+    >>> again = rates(months[["ward", "month"]].assign(category="social_order", count=[0, 5, 3]), months)
+    >>> again[["ward", "period", "count", "months_observed", "rate"]]  # summed by position
+      ward  period  count  months_observed  rate
+    0    a    2022      5                2  30.0
+    1    a    2023      3                1  18.0
     """
 
     def __init__(self, design: ImpactDesign, freq: str):
@@ -277,7 +299,7 @@ class SimulatedRates:
         counts = np.bincount(self._row, weights=crimes["count"].to_numpy(), minlength=len(self._table))
         table = self._table.copy()
         table["count"] = counts.astype(self._table["count"].dtype)
-        table["rate"] = table["count"] / table["residents"] * PER
+        table["rate"] = table["count"] / table["exposure"] * PER
         return table
 
     def _learn(self, table: pd.DataFrame, project06: pd.DataFrame) -> None:
@@ -313,7 +335,7 @@ def _did(yearly: pd.DataFrame, design: ImpactDesign) -> dict:
     # g..Y), which is the test's own `att` (one treated ward), with the size-robust
     # standardised statistic: wards of 2,900 and 9,000 residents are exchangeable.
     perm = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
-                                statistic="standardised", count="count", residents="residents",
+                                statistic="standardised", count="count", residents="exposure",
                                 at_time=design.year, n_permutations=5000)
     return {"method": "did", "estimate": perm.att, "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
             "p_value": perm.p_value, "min_p_value": perm.min_p_value, "n_assignments": perm.n_assignments,
@@ -473,7 +495,7 @@ def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_
     designs, estimates = [], []
     for ward, year in ward_years:
         design = impact_design(study.programme, donor_pool(study.units, ward, same_type=same_type), ward, year,
-                               recorded=recorded_units(study.crimes, study.project06, year))
+                               recorded=recorded_units(study.crimes, year))
         roles = [(ward, "treated")] + [(u, "control") for u in design.controls] + \
                 [(u, "excluded") for u in design.excluded] + [(u, "unrecorded") for u in design.unrecorded]
         designs += [(ward, year, design.cohort, unit, role, design.reason if role == "treated" else "")

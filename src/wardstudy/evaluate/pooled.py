@@ -74,7 +74,7 @@ def pooled_panel(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.Da
     panel of that ward alone, which `pooled_effect` reports as not evaluable.
     """
     cohorts = dict(zip(programme["ward"], programme["cohort_year"].astype(int)))
-    known = set(units["slug"]) & recorded_units(crimes, project06, year)
+    known = set(units["slug"]) & recorded_units(crimes, year)
     # A ward that entered in the data's first year (the 2021 pilots) has no year before it to
     # compare with (`has_pre_period`): neither treated here nor a control (it is already in
     # the programme).
@@ -86,7 +86,8 @@ def pooled_panel(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.Da
     pool = units[units["district_code"].isin(districts)] if treated else units.iloc[:0]
     controls = sorted(u for u in pool["slug"].unique() if cohorts.get(u, year + 1) > year and u in known)
     if not treated:
-        return pd.DataFrame(columns=["ward", "period", "count", "residents", "rate", "cohort"]), {}, controls
+        columns = ["ward", "period", "count", "residents", "months_observed", "exposure", "rate", "cohort"]
+        return pd.DataFrame(columns=columns), {}, controls
     first = min(treated, key=treated.get)
     # social_order_rates builds the yearly table of one design; here every treated ward is
     # "the ward" of its own cohort, set below.
@@ -106,7 +107,7 @@ def pooled_effect(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.D
     cells = staggered_did(yearly, unit="ward", time="period", cohort="cohort", outcome="rate")
     simple = aggregate_did(cells, "simple")
     test = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
-                                statistic="standardised", count="count", residents="residents",
+                                statistic="standardised", count="count", residents="exposure",
                                 n_permutations=n_permutations, seed=seed)
     post = yearly[(yearly["cohort"] > 0) & (yearly["period"] >= yearly["cohort"])]
     observed = float(post["rate"].mean())
