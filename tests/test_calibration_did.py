@@ -37,11 +37,11 @@ def _p_value(yearly: pd.DataFrame, statistic: str = "standardised") -> float:
     """The test as the impact design is to run it: about ATT(g, Y), the estimate the table shows."""
     if statistic == "standardised":
         return did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
-                                    statistic="standardised", count="count", residents="residents",
+                                    statistic="standardised", count="count", residents="exposure",
                                     at_time=YEAR, n_permutations=5000).p_value
     # the test the package ran before: unweighted rates, averaged over the years g..Y
     return did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
-                                n_permutations=5000).p_value
+                                statistic="difference", n_permutations=5000).p_value
 
 
 def _yearly_by_seed(worlds: dict[int, dict]) -> dict[int, pd.DataFrame]:

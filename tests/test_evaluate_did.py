@@ -1,5 +1,7 @@
 """Staggered DiD against R `did` 2.5.1 (mpdta) and Card & Krueger (1994)."""
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -89,7 +91,7 @@ def test_permutation_test_enumerates_all_reassignments():
     # Hand calculation: treated ward's change 10 vs 1..4 -> ATT 7.5; making ward k the
     # treated one gives k - mean(rest) = -3.75, -2.5, -1.25, 0: only the truth is as extreme.
     res = did_permutation_test(_toy([10, 1, 2, 3, 4], [2023, 0, 0, 0, 0]),
-                               unit="ward", time="year", cohort="cohort", outcome="y")
+                               unit="ward", time="year", cohort="cohort", outcome="y", statistic="difference")
     assert res.exact and res.n_assignments == 5
     assert res.observed == pytest.approx(7.5)
     assert res.p_value == pytest.approx(1 / 5) and res.min_p_value == pytest.approx(1 / 5)
@@ -98,7 +100,8 @@ def test_permutation_test_enumerates_all_reassignments():
 
 def test_permutation_test_one_sided():
     res = did_permutation_test(_toy([0, 1, 2, 3, 4], [2023, 0, 0, 0, 0]), unit="ward",
-                               time="year", cohort="cohort", outcome="y", alternative="less")
+                               time="year", cohort="cohort", outcome="y", alternative="less",
+                               statistic="difference")
     assert res.p_value == pytest.approx(1 / 5)  # the smallest change of the five
 
 
@@ -109,7 +112,7 @@ def test_permutation_test_samples_when_too_many_assignments_and_counts_the_obser
     # draw). So none of the 199 draws is as extreme and p = (1 + 0) / (1 + 199) = 1/200.
     data = _toy([1.0] * 10 + [0.0] * 20, [2023] * 10 + [0] * 20)
     res = did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="y",
-                               n_permutations=199, seed=3)
+                               n_permutations=199, seed=3, statistic="difference")
     assert not res.exact and len(res.distribution) == 199 and res.n_assignments == 30045015
     assert res.observed == pytest.approx(1.0)
     assert res.p_value == pytest.approx(1 / 200) and res.min_p_value == pytest.approx(1 / 200)
@@ -121,7 +124,7 @@ def test_sampled_permutation_p_is_one_when_every_ward_changes_alike():
     # so p = (1 + 199) / (1 + 199) = 1.
     data = _toy([2.0] * 30, [2023] * 10 + [0] * 20)
     res = did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="y",
-                               n_permutations=199, seed=3)
+                               n_permutations=199, seed=3, statistic="difference")
     assert not res.exact and res.observed == pytest.approx(0.0, abs=1e-12)
     assert res.p_value == pytest.approx(1.0)
 
@@ -160,8 +163,8 @@ def test_standardised_statistic_is_the_att_over_its_poisson_se():
                                atol=1e-12)
     assert res.exact and res.n_assignments == 3 and res.p_value == pytest.approx(1 / 3)
     # The unweighted difference ties a with b (|7.5| both): p = 2/3.
-    assert did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate").p_value == \
-        pytest.approx(2 / 3)
+    assert did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate",
+                                statistic="difference").p_value == pytest.approx(2 / 3)
 
 
 def test_standardised_statistic_does_not_depend_on_the_rate_scale():
@@ -177,7 +180,7 @@ def test_at_time_tests_the_att_of_that_year_not_the_average():
     # ATT(2023, 2023) = 4 - 2 = 2, ATT(2023, 2024) = 10 - 3 = 7, simple aggregate 4.5.
     # For 2024, b treated: 2 - (10 + 4) / 2 = -5; c treated: 4 - (10 + 2) / 2 = -2.
     data = _wards([("a", 2023, 1000, [0, 4, 10]), ("b", 0, 1000, [0, 1, 2]), ("c", 0, 1000, [0, 3, 4])])
-    kw = dict(unit="ward", time="year", cohort="cohort", outcome="count")
+    kw = dict(unit="ward", time="year", cohort="cohort", outcome="count", statistic="difference")
     assert did_permutation_test(data, **kw).observed == pytest.approx(4.5)
     res = did_permutation_test(data, at_time=2024, **kw)
     assert res.observed == pytest.approx(7) and res.att == pytest.approx(7) and res.at_time == 2024
@@ -195,7 +198,7 @@ def test_test_and_table_are_about_the_same_estimate_for_duc_xuan_2024(study):
     shown = staggered_did(yearly, unit="ward", time="period", cohort="cohort", outcome="rate")
     shown = shown.set_index(["group", "time"]).loc[(2023, 2024), "att"]
     res = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
-                               statistic="standardised", count="count", residents="residents", at_time=2024,
+                               statistic="standardised", count="count", residents="exposure", at_time=2024,
                                n_permutations=5000)
     assert res.att == pytest.approx(shown, abs=1e-12)
     assert np.sign(res.observed) == np.sign(shown)
@@ -206,12 +209,33 @@ def test_test_and_table_are_about_the_same_estimate_for_duc_xuan_2024(study):
     (dict(statistic="standardised"), 'needs the count and residents columns'),
     (dict(statistic="standardised", count="count", residents="people"), 'column "people" not found'),
     (dict(statistic="ratio"), "statistic must be one of"),
-    (dict(at_time=2030), "at_time=2030 is not a period of the data"),
+    (dict(at_time=2030, statistic="difference"), "at_time=2030 is not a period of the data"),
 ])
 def test_permutation_test_refuses_what_it_cannot_compute(kwargs, message):
     data = _wards([("a", 2023, 1000, [1, 2]), ("b", 0, 1000, [1, 1]), ("c", 0, 1000, [2, 1])])
     with pytest.raises(ValueError, match=message):
         did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate", **kwargs)
+
+
+def test_default_statistic_is_the_standardised_one_when_counts_and_residents_are_given():
+    # The hand-worked example above: standardised, a is as extreme as no other (p = 1/3);
+    # the unweighted difference would tie a with b (p = 2/3).
+    data = _wards([("a", 2023, 2000, [10, 30]), ("b", 0, 1000, [10, 10]), ("c", 0, 4000, [20, 40])])
+    res = did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate",
+                               count="count", residents="residents")
+    assert res.statistic == "standardised"
+    assert res.observed == pytest.approx(7.5 / np.sqrt(15.9375))
+    assert res.p_value == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("given, named", [({}, 'count="..." and residents="..."'),
+                                          ({"count": "count"}, 'needs residents="..."'),
+                                          ({"residents": "residents"}, 'needs count="..."')])
+def test_default_statistic_refuses_without_counts_or_residents_naming_what_is_missing(given, named):
+    data = _wards([("a", 2023, 1000, [1, 2]), ("b", 0, 1000, [1, 1]), ("c", 0, 1000, [2, 1])])
+    with pytest.raises(ValueError, match=re.escape(named)) as refused:
+        did_permutation_test(data, unit="ward", time="year", cohort="cohort", outcome="rate", **given)
+    assert 'statistic="difference"' in str(refused.value)  # the way to ask for the other test
 
 
 def test_standardised_statistic_refuses_a_negative_count():

@@ -91,7 +91,7 @@ def test_did_randomisation_p_is_not_small_more_often_than_nominal_without_an_eff
         yearly = impact.social_order_rates(panel["crimes"], panel["project06"], design, "Y")
         # The package's own call (evaluate/design.py::_did).
         test = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
-                                    statistic="standardised", count="count", residents="residents", at_time=2023)
+                                    statistic="standardised", count="count", residents="exposure", at_time=2023)
         small.append(test.p_value <= 0.25)  # 2 of 8 assignments: P(p <= 0.25) = 0.25 under the null
     rate = np.mean(small)
     assert rate <= 0.25 + 2 * np.sqrt(0.25 * 0.75 / len(small)), rate

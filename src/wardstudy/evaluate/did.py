@@ -11,9 +11,10 @@ with the "varying" base period b = t - 1 before treatment and b = g - 1 from g o
 Standard errors come from the influence function, as R ``did`` with ``bstrap = FALSE``.
 With a single ward in a cohort that variance ignores the treated ward's own noise, so
 :func:`did_permutation_test` offers randomisation inference across units instead: about
-the simple aggregate or, with ``at_time``, the ATT(g, t) of one period, on the ATT itself
-or (``statistic="standardised"``) on the ATT of rates divided by its Poisson standard
-error, which keeps the test's level when the units differ in size.
+the simple aggregate or, with ``at_time``, the ATT(g, t) of one period, by default
+(``statistic="standardised"``) on the ATT of rates divided by its Poisson standard error,
+which keeps the test's level when the units differ in size, or, when asked for, on the
+ATT itself (``statistic="difference"``).
 """
 
 from __future__ import annotations
@@ -286,6 +287,7 @@ def aggregate_did(result: pd.DataFrame, kind: str = "simple") -> DidAggregate:
 # --- randomisation inference ---------------------------------------------------------
 
 _STATISTICS = ("difference", "standardised")
+_WHAT = {"count": "cases per unit and period", "residents": "residents (population at risk) per unit and period"}
 
 
 @dataclass(frozen=True)
@@ -445,7 +447,7 @@ def did_permutation_test(
     n_permutations: int = 999,
     seed: int = 0,
     alternative: str = "two-sided",
-    statistic: str = "difference",
+    statistic: str | None = None,
     at_time: float | None = None,
     count: str | None = None,
     residents: str | None = None,
@@ -457,9 +459,13 @@ def did_permutation_test(
     the cells of period t: for one treated cohort g, ATT(g, t), the estimate a table shows
     for year t. The sharp null is "no effect in those cells".
 
-    Statistic:
+    Statistic (default: ``"standardised"``, the one that holds its level whatever the size
+    of the treated unit; it needs `count` and `residents`, and without them the call is
+    refused with what is missing rather than falling back to an uncalibrated test):
 
-    * ``"difference"``: that aggregate ATT of `outcome`.
+    * ``"difference"``: that aggregate ATT of `outcome`. Only when asked for: with units of
+      unequal size it over-rejects for a small treated unit (0.375 at level 0.25 with J = 7
+      controls in no-effect worlds, issue 23) and is conservative for a large one.
     * ``"standardised"``: the same ATT computed on the rates count / residents, divided by
       its standard error under the null with Poisson counts,
       z = sum(A * rate) / sqrt(sum(A^2 * own_k / residents_kt)), where A are the weights
@@ -494,7 +500,7 @@ def did_permutation_test(
 
     >>> df = pd.DataFrame({"ward": [1, 1, 2, 2, 3, 3], "year": [1, 2] * 3,
     ...                    "g": [2, 2, 0, 0, 0, 0], "y": [5., 9., 5., 6., 4., 6.]})
-    >>> r = did_permutation_test(df, unit="ward", time="year", cohort="g", outcome="y")
+    >>> r = did_permutation_test(df, unit="ward", time="year", cohort="g", outcome="y", statistic="difference")
     >>> r.p_value, r.min_p_value, r.exact
     (0.3333333333333333, 0.3333333333333333, True)
 
@@ -505,7 +511,7 @@ def did_permutation_test(
 
     >>> df = df.assign(cases=[10, 20, 10, 10, 10, 10], people=1000)
     >>> r = did_permutation_test(df, unit="ward", time="year", cohort="g", outcome="y",
-    ...                          statistic="standardised", count="cases", residents="people")
+    ...                          count="cases", residents="people")  # the default statistic
     >>> round(r.observed, 4), r.p_value
     (1.5811, 0.3333333333333333)
     """
@@ -513,6 +519,16 @@ def did_permutation_test(
         raise ValueError(f"alternative must be two-sided, less or greater, got {alternative!r}")
     if control_group not in _CONTROL_GROUPS:
         raise ValueError(f"control_group must be one of {_CONTROL_GROUPS}, got {control_group!r}")
+    if statistic is None:
+        missing = [name for name, given in (("count", count), ("residents", residents)) if given is None]
+        if missing:
+            args = " and ".join(f'{m}="..."' for m in missing)
+            columns = "; ".join(f"{m}: the column of {_WHAT[m]}" for m in missing)
+            raise ValueError(
+                f'did_permutation_test: the default statistic "standardised" (the ATT over its Poisson standard '
+                f"error, which holds its level whatever the treated unit's size) needs {args} ({columns}); pass {'them' if len(missing) > 1 else 'it'}, or statistic=\"difference\" for the "
+                f"unstandardised ATT (which over-rejects for a small treated unit)")
+        statistic = "standardised"
     if statistic not in _STATISTICS:
         raise ValueError(f"statistic must be one of {_STATISTICS}, got {statistic!r}")
     panel = _wide_panel(data, unit, time, cohort, outcome)
