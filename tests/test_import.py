@@ -15,35 +15,9 @@ from wardstudy import data, paths
 from wardstudy.cli import app
 from wardstudy.data.submissions import import_submissions
 from wardstudy.data.workbook import make_template
+from workbook_helpers import fill, one_ward
 
 runner = CliRunner()
-
-
-def fill(path: Path, source: Path | None = None, change=None) -> Path:
-    """Fill the value cells of template `path` from the tables of `source` (default: the
-    shipped panel), as an office would type them; `change(sheet_name, key, column, value)`
-    may alter a value. Rows the source lacks stay blank."""
-    source = source or paths.synthetic_dir()
-    book = load_workbook(path)
-    for name in data.RECORD_TABLES:
-        sheet = book[name]
-        header = [c.value for c in sheet[1]]
-        shipped = pd.read_csv(source / f"{name}.csv", dtype=str)
-        key = [c for c in ["ward", "month", "year", "category", "criterion_id"] if c in header]
-        values = [c for c in header if c not in key and c in shipped.columns]  # optional ones when shipped
-        lookup = dict(zip(zip(*(shipped[k] for k in key)), shipped.to_dict("records")))
-        for row in sheet.iter_rows(min_row=3):
-            cells = dict(zip(header, row))
-            record = lookup.get(tuple(str(cells[k].value) for k in key))
-            if record is None:
-                continue
-            for column in values:
-                value = int(record[column])
-                if change is not None:
-                    value = change(name, tuple(str(cells[k].value) for k in key), column, value)
-                cells[column].value = value
-    book.save(path)
-    return path
 
 
 def without_synthetic(text: str) -> str:
@@ -81,12 +55,6 @@ def test_a_round_trip_gives_the_same_indicators_as_the_shipped_data(round_trip):
     assert not imported.is_synthetic  # a filled workbook holds observations
     assert indicators_csv_text(all_indicators(imported)) == indicators_csv_text(all_indicators(data.load()))
     assert runner.invoke(app, ["validate", str(round_trip[0])]).exit_code == 0
-
-
-def one_ward(folder: Path, name: str, change=None) -> Path:
-    """A template for Đức Xuân, 2023-01 to 2023-02, filled from the shipped panel."""
-    book, _, _ = make_template(folder / name, wards=["duc-xuan"], first="2023-01", last="2023-02")
-    return fill(book, change=change)
 
 
 def test_two_workbooks_that_disagree_on_one_ward_month_are_refused_naming_both_and_the_cell(tmp_path):

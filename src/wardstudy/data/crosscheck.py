@@ -128,14 +128,35 @@ def within_validity(table: pd.DataFrame, units: pd.DataFrame, file: str,
         ward = table.at[row, "ward"]
         problems.append(Problem(file, int(row), period, table.at[row, period],
                                 f"is before unit {ward} existed (valid from {starts[ward]} in {units_file})"))
+    successors = _successors(units)
     for row in table.index[after]:
         ward = table.at[row, "ward"]
         # The 2025 reorganisation ends most units: say where their later records belong.
-        hint = "; later records belong to its successor, see the 2025 crosswalk" if ends[ward] == "2025-06-30" else ""
+        hint = ""
+        if ends[ward] == "2025-06-30":
+            hint = (f"; later records belong to its successor {successors[ward]}" if ward in successors
+                    else "; later records belong to its successor, see the 2025 crosswalk")
         problems.append(Problem(file, int(row), period, table.at[row, period],
                                 f"is after unit {ward} ceased to exist (valid to {ends[ward]} in {units_file}{hint})"))
     return _capped(problems)
 
+
+
+def _successors(units: pd.DataFrame) -> dict[str, str]:
+    """Each unit that ended on 30 June 2025 -> its successor as "slug (name)", when units.csv holds it.
+
+    >>> units = pd.DataFrame({"slug": ["a", "b"], "name": ["A", "B"], "code": ["1", "1"],
+    ...                       "valid_from": [None, "2025-07-01"], "valid_to": ["2025-06-30", None],
+    ...                       "successor_code": ["1", None]})
+    >>> _successors(units)
+    {'a': 'b (B)'}
+    """
+    if not {"successor_code", "code", "valid_from"} <= set(units.columns):
+        return {}
+    new = units[units["valid_from"].astype("string").str.startswith("2025-07").fillna(False).astype(bool)]
+    by_code = {code: f"{slug} ({name})" for code, slug, name in zip(new["code"], new["slug"], new.get("name", new["slug"]))}
+    return {slug: by_code[code] for slug, code in zip(units["slug"], units["successor_code"])
+            if isinstance(code, str) and code in by_code}
 
 
 def assessment_schemes(assessments: pd.DataFrame, register: pd.DataFrame, file: str,

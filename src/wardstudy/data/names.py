@@ -201,7 +201,8 @@ class WardResolver:
             ratio = difflib.SequenceMatcher(None, key, fold(spelling)).ratio()
             scores[slug] = max(scores.get(slug, 0.0), ratio)
         ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
-        return [slug for slug, score in ranked[:n] if score >= 0.5]
+        # 0.6: below it the "closest" shares only a few letters (Hàng Bạc and song-cau score 0.5).
+        return [slug for slug, score in ranked[:n] if score >= 0.6]
 
     def resolve_series(self, values: pd.Series, when: pd.Series | None = None,
                        ) -> tuple[pd.Series, dict[str, UnknownWard]]:

@@ -161,8 +161,8 @@ def _decode(path: Path, encoding: str | None) -> str:
         byte = raw[err.start]
         raise DataError([Problem(shown, line, None, _NO,
                                  f"is not UTF-8 text (byte 0x{byte:02X} cannot be decoded){hint}; "
-                                 "re-save the file as UTF-8 (Excel: 'CSV UTF-8'; or "
-                                 "iconv -f CP1258 -t UTF-8), or pass its encoding explicitly")]) from None
+                                 "re-save the file as UTF-8 (Excel: Save As > 'CSV UTF-8 (Comma delimited)'; "
+                                 "or iconv -f CP1258 -t UTF-8)")]) from None
 
 
 def _separator(text: str) -> str:
@@ -313,6 +313,8 @@ def _sheet_frame(book_path: Path, sheet, shown: str) -> tuple[pd.DataFrame, list
     width = len(header)
     while width and header[width - 1] is None:  # trailing empty header cells: formatting only
         width -= 1
+    if len(set(c for c in header[:width] if c is not None)) < len([c for c in header[:width] if c is not None]):
+        body, header, width = [], [], 0  # two columns with one header: refused above, no table to give
     records = [[_cell_text(v, c) for v, c in zip(values, header)] for _, values in body]
     frame = pd.DataFrame([r[:width] + [None] * (width - len(r)) for r in records],
                          columns=header[:width], index=pd.Index([n for n, _ in body], dtype="int64"), dtype=object)

@@ -121,11 +121,11 @@ def _workbook(path: Path, seen: list[Seen]) -> tuple[list[Part], list[Problem]]:
             parts.append(Part(table, here, frame, frame.attrs.get("letters", {})))
         elif title in TEMPLATE_SHEETS:
             seen.append(Seen(here, "ignored", say("why_template_sheet")))
-        elif frame.empty:
-            seen.append(Seen(here, "ignored", say("why_empty_sheet")))
-        elif record_columns_in(frame.columns):
+        elif record_columns_in(frame.columns) and len(frame):
             seen.append(Seen(here, "refused"))
             problems.append(_stray(here, frame.columns, "what_sheet", say("target_any")))
+        elif frame.empty and not any(c is not None for c in frame.columns):
+            seen.append(Seen(here, "ignored", say("why_empty_sheet")))
         else:
             seen.append(Seen(here, "ignored", say("why_not_records")))
     if not parts and not problems:
