@@ -238,7 +238,7 @@ FILE_FAULTS = [
 def run_both(bad: Path, tmp_path: Path):
     """Run `validate` and `indicators` on `bad`; return their results and the reports folder."""
     reports = tmp_path / "reports"
-    checked = runner.invoke(app, ["validate", str(bad)])
+    checked = runner.invoke(app, ["validate", str(bad), "--lang", "en"])
     exported = runner.invoke(app, ["indicators", "--data-dir", str(bad), "--out", str(reports / "indicators.csv")])
     return checked, exported, reports
 
@@ -288,7 +288,7 @@ def test_every_problem_is_reported_at_once(tmp_path):
 
 
 def test_shipped_data_validates(tmp_path):
-    result = runner.invoke(app, ["validate"])
+    result = runner.invoke(app, ["validate", "--lang", "en"])
     assert result.exit_code == 0, result.output
 
 

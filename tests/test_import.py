@@ -184,16 +184,30 @@ def set_column(book: Path, sheet: str, column: str, value) -> Path:
     return book
 
 
-def test_an_optional_column_from_one_source_but_not_another_is_refused(tmp_path):
+def test_an_optional_column_given_for_one_ward_and_not_another_is_kept_for_the_one(tmp_path):
+    """Đức Xuân's office reports solved cases, Xuất Hóa's does not: both are imported, Xuất Hóa's
+    `solved` cells blank (not reported), and its solved share has no value rather than 0."""
+    from wardstudy.indicators.compute import crimes_solved_share
+
     first = set_column(one_ward(tmp_path, "first.xlsx"), "crimes", "solved", 0)
     book, _, _ = make_template(tmp_path / "second.xlsx", wards=["xuat-hoa"], first="2023-01", last="2023-02")
     second = set_column(fill(book), "crimes", "solved", None)  # left blank as a whole: not reported
-    with pytest.raises(data.DataError) as caught:
-        import_submissions([first, second], tmp_path / "out")
-    assert caught.value.problems == [f'{second}, sheet "crimes", column "solved": is missing, but {first}, sheet '
-                                     '"crimes" gives it (an optional column must come from every source of its '
-                                     "table or from none)"]
-    # Blank in both: the column is simply not imported.
-    set_column(first, "crimes", "solved", None)
     import_submissions([first, second], tmp_path / "out")
-    assert "solved" not in data.read_raw(tmp_path / "out" / "crimes.csv").columns
+    crimes = data.read_raw(tmp_path / "out" / "crimes.csv")
+    assert crimes.groupby("ward")["solved"].apply(lambda s: s.isna().all()).to_dict() == \
+        {"duc-xuan": False, "xuat-hoa": True}
+    assert set(crimes.loc[crimes["ward"] == "duc-xuan", "solved"]) == {"0"}  # whole numbers, not "0.0"
+    shares = crimes_solved_share(data.load(tmp_path / "out").crimes)
+    assert shares["ward"].tolist() == ["duc-xuan"]
+
+
+def test_a_blank_cell_in_an_optional_column_a_source_gives_is_refused(tmp_path):
+    book = set_column(one_ward(tmp_path, "first.xlsx"), "crimes", "solved", 0)
+    opened = load_workbook(book)
+    opened["crimes"]["E4"] = None
+    opened.save(book)
+    with pytest.raises(data.DataError) as caught:
+        import_submissions([book], tmp_path / "out")
+    assert caught.value.problems == [f'{book}, sheet "crimes", row 4, column "solved": is blank while this source '
+                                     "gives the column for its other rows: write 0 if none, or leave the whole "
+                                     "column blank if the unit does not report it"]

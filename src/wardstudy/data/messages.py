@@ -112,10 +112,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                             "none (a blank group means the period was not reported)"},
     "others_category": {"vi": "loại tội phạm", "en": "categories"},
     "others_criterion": {"vi": "tiêu chí", "en": "criteria"},
-    "optional_uneven": {"vi": "thiếu, nhưng {other} có cột này (cột không bắt buộc phải có ở mọi nguồn của "
-                              "bảng, hoặc không nguồn nào có)",
-                        "en": "is missing, but {other} gives it (an optional column must come from every source "
-                              "of its table or from none)"},
+    "optional_blank_cell": {"vi": "ô trống trong khi cột này có số ở các dòng khác của nguồn: ghi 0 nếu không có, "
+                                  "hoặc để trống cả cột nếu đơn vị không báo cáo chỉ tiêu này",
+                            "en": "is blank while this source gives the column for its other rows: write 0 if "
+                                  "none, or leave the whole column blank if the unit does not report it"},
     "table_missing": {"vi": "không nguồn nào có dòng đã điền của bảng {table!r} (trang hoặc tệp tên {table}); "
                             "thư mục số liệu cần mọi bảng",
                       "en": "no filled row of table {table!r} in any source (a sheet or file named {table}); "

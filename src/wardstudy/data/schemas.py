@@ -176,10 +176,11 @@ TABLES: dict[str, Table] = {
         extra={"category": Col("category", "crime category", allowed=CRIME_CATEGORIES)},
         key=("ward", "month", "category"),
         # solved: of the month's cases, those solved (điều tra, khám phá) by the time of reporting,
-        # so a part of `count`; optional, for tables written before it existed.
+        # so a part of `count`; optional, for tables written before it existed, and blank for the
+        # wards (months) that do not report it: some wards' workbooks give it, others do not.
         ratios=[("solved", "count", "solved cases are among the cases recorded")],
-        optional={"solved": Col("count", "of the month's cases, solved (điều tra, khám phá)", "cases",
-                                required=False, low=0)},
+        optional={"solved": Col("count", "of the month's cases, solved (điều tra, khám phá); blank: not reported",
+                                "cases", required=False, nullable=True, low=0)},
     ),
     "tips": _record_table(
         "tips", "Crime reports and tips (tin báo, tố giác tội phạm) received and handled.",
@@ -210,7 +211,8 @@ TABLES: dict[str, Table] = {
         "fire_safety", "Fire-safety inter-household groups and public firefighting points (stocks).",
         {"fire_safety_groups": ("groups in place", "groups"),
          "public_firefighting_points": ("points in place", "points")},
-        optional={"fires": Col("count", "fires (vụ cháy) in the month", "fires", required=False, low=0)},
+        optional={"fires": Col("count", "fires (vụ cháy) in the month; blank: not reported", "fires",
+                               required=False, nullable=True, low=0)},
     ),
     "community_models": _record_table(
         "community_models", "Community security models active (stock).",

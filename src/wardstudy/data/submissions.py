@@ -165,6 +165,11 @@ def _drop_blank_rows(part: Part) -> tuple[Part, list[Problem]]:
     blank = raw[values].isna().all(axis=1)
     period = "month" if "month" in table.key else "year"
     problems = []
+    for column in [c for c in values if not table.columns[c].required]:
+        # An optional column a source gives is given for every row it reports: a blank cell
+        # among its filled ones is no more "not reported" than a blank count is.
+        for row in raw.index[(raw[column].isna() & ~blank).to_numpy()]:
+            problems.append(Problem(part.shown, int(row), column, NO_VALUE, say("optional_blank_cell")))
     if part.table in GROUPED and {"ward", period} <= set(raw.columns):
         column, others = GROUPED[part.table]
         group = raw["ward"].astype(str) + "|" + raw[period].astype(str)
@@ -206,20 +211,9 @@ def merge_parts(typed: list[tuple[Part, pd.DataFrame]], units: pd.DataFrame, cri
         if not pieces:
             continue
         table = TABLES[name]
-        # An optional column that may not be blank (crimes' `solved`) must come from every
-        # source of its table or from none: a merged column half empty would be refused.
-        uneven = set()
-        for column in [c for c, spec in table.columns.items() if not spec.required and not spec.nullable]:
-            having = [part.shown for part, frame in typed if part.table == name and column in frame.columns]
-            lacking = [part.shown for part, frame in typed if part.table == name and column not in frame.columns]
-            if having and lacking:
-                uneven.add(column)
-                problems += [Problem(shown, None, column, NO_VALUE, say("optional_uneven", other=having[0]))
-                             for shown in lacking]
         frame = pd.concat(pieces, ignore_index=True)
         key = list(table.key)
-        values = [c for c in table.columns if c in frame.columns and c not in key and c != "synthetic"
-                  and c not in uneven]
+        values = [c for c in table.columns if c in frame.columns and c not in key and c != "synthetic"]
         repeated = frame[frame.duplicated(key, keep=False)]
         for _, group in repeated.groupby(key, sort=False):
             first = group.iloc[0]
@@ -258,8 +252,12 @@ def _sorted(name: str, frame: pd.DataFrame, units: pd.DataFrame, criterion_ids, 
 # The whole import
 
 
-def _csv_text(frame: pd.DataFrame) -> str:
-    """A table as the shipped panel writes it: UTF-8, LF, booleans True/False, blanks empty."""
+def _csv_text(frame: pd.DataFrame, name: str | None = None) -> str:
+    """A table as the shipped panel writes it: UTF-8, LF, booleans True/False, blanks empty,
+    whole numbers whole even beside a blank ("2", not "2.0")."""
+    if name is not None:
+        whole = [c for c, spec in TABLES[name].columns.items() if spec.kind in {"count", "year"} and c in frame]
+        frame = frame.astype({c: "Int64" for c in whole if frame[c].dtype.kind == "f"})
     return frame.to_csv(index=False, lineterminator="\n", na_rep="")
 
 
@@ -402,11 +400,6 @@ def _combine(base: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], parts:
             tables[name] = fresh
             continue
         key = list(TABLES[name].key)
-        first_new = parts[int(origin["_source"].iloc[0])].shown
-        uneven = _uneven_columns(name, old, fresh, first_new)
-        if uneven:
-            problems += uneven
-            continue
         values = [c for c in TABLES[name].columns if c in fresh.columns and c not in key and c != "synthetic"]
         old = old.rename_axis("_old_row").reset_index()
         paired = fresh.merge(old, on=key, how="left", suffixes=("", "_old"), indicator=True)
@@ -440,18 +433,6 @@ def _combine(base: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], parts:
     return tables, changes, problems
 
 
-def _uneven_columns(name: str, old: pd.DataFrame, fresh: pd.DataFrame, fresh_shown: str) -> list[Problem]:
-    """An optional column (crimes' `solved`) in the folder's table and not in the new records, or the reverse."""
-    problems = []
-    for column in [c for c, spec in TABLES[name].columns.items() if not spec.required and not spec.nullable]:
-        if (column in old.columns) != (column in fresh.columns):
-            having, lacking = ("out", "new") if column in old.columns else ("new", "out")
-            shown = {"out": f"{name}.csv", "new": fresh_shown}
-            problems.append(Problem(shown[lacking], None, column, NO_VALUE,
-                                    say("optional_uneven", other=shown[having])))
-    return problems
-
-
 def _reference_copies(out: Path, data_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
     """The reference tables of `data_dir` to copy into `out`: those `out` lacks. One `out`
     already holds with other bytes is refused: an import never overwrites it."""
@@ -478,7 +459,7 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, copies: dict[str, Path]) 
     rename, after a copy of the old file is kept in ``out/.wardstudy-backup/<time>/``.
     Returns the names written and the backup folder (None when nothing was overwritten).
     """
-    texts = {f"{name}.csv": _csv_text(frame) for name, frame in tables.items()}
+    texts = {f"{name}.csv": _csv_text(frame, name) for name, frame in tables.items()}
     changed = [n for n, text in texts.items()
                if not (out / n).exists() or (out / n).read_text(encoding="utf-8") != text]
     changed += list(copies)

@@ -324,11 +324,13 @@ def filled_rows(rows: pd.DataFrame, records: pd.DataFrame | None, key) -> pd.Dat
     if records is None or records.empty:
         return rows
     values = [c for c in rows.columns if c not in key and c in records.columns]
-    found = rows[list(key)].merge(records[list(key) + values], on=list(key), how="left")
+    # As objects, so a whole number stays whole where other rows have none (no 4 -> 4.0).
+    found = rows[list(key)].merge(records[list(key) + values].astype({c: object for c in values}),
+                                  on=list(key), how="left")
     out = rows.copy()
     for column in values:
-        cells = found[column].astype(object)
-        out[column] = cells.where(cells.notna(), None).map(lambda v: v.item() if hasattr(v, "item") else v)
+        out[column] = pd.Series([None if pd.isna(v) else v.item() if hasattr(v, "item") else v
+                                 for v in found[column]], index=out.index, dtype=object)
     return out
 
 

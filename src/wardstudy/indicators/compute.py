@@ -175,7 +175,8 @@ def crimes_solved_share(crimes: pd.DataFrame) -> pd.DataFrame:
     ``solved`` counts the month's cases solved by the time of reporting, so it is a part of
     the month's cases and the share a binomial one (Clopper-Pearson interval, as for tips).
     Unit: fraction (0-1). No cases in the year: NaN. A crimes table without a ``solved``
-    column gives no rows.
+    column gives no rows; months whose ``solved`` is blank (not reported) are left out of
+    both sums, so the share is over the months that report it, and a year with none has no row.
 
     >>> df = pd.DataFrame({"ward": ["a"] * 3, "month": ["2023-01", "2023-02", "2023-02"],
     ...                    "category": ["social_order", "social_order", "drugs"],
@@ -186,14 +187,16 @@ def crimes_solved_share(crimes: pd.DataFrame) -> pd.DataFrame:
     """
     if "solved" not in crimes.columns:
         return _finish(pd.DataFrame(columns=KEYS), "crimes_solved_share")
-    return _share(crimes[crimes["category"] == "social_order"], "solved", "count", "crimes_solved_share")
+    reported = (crimes["category"] == "social_order") & crimes["solved"].notna()
+    return _share(crimes[reported], "solved", "count", "crimes_solved_share")
 
 
 def fires(fire_safety: pd.DataFrame) -> pd.DataFrame:
     """Fires (số vụ cháy) per ward and year, with an exact Poisson (Garwood) 95% interval.
 
     value = sum of the monthly ``fires``. Unit: fires per year (per months present). A
-    fire-safety table without a ``fires`` column gives no rows.
+    fire-safety table without a ``fires`` column gives no rows; a year with a month whose
+    ``fires`` is blank (not reported) gets NaN, never a smaller count.
 
     >>> df = pd.DataFrame({"ward": ["a", "a", "b"], "month": ["2023-01", "2023-07", "2023-01"],
     ...                    "fires": [1, 2, 0]})
@@ -204,8 +207,9 @@ def fires(fire_safety: pd.DataFrame) -> pd.DataFrame:
     """
     if "fires" not in fire_safety.columns:
         return _finish(pd.DataFrame(columns=KEYS), "fires")
-    sums = _with_year(fire_safety).groupby(KEYS, as_index=False)["fires"].sum()
-    count = sums["fires"].to_numpy(dtype=float)
+    years = _with_year(fire_safety).assign(_blank=fire_safety["fires"].isna())
+    sums = years.groupby(KEYS, as_index=False).agg(fires=("fires", "sum"), blank=("_blank", "any"))
+    count = np.where(sums["blank"].to_numpy(dtype=bool), np.nan, sums["fires"].to_numpy(dtype=float))
     low, high = poisson_count_interval(count)
     return _finish(sums[KEYS].assign(value=count, ci_low=low, ci_high=high), "fires")
 
