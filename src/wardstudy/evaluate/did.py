@@ -29,6 +29,7 @@ from scipy import stats
 
 from wardstudy.evaluate.panel import show as _show
 from wardstudy.evaluate.panel import wide_grid
+from wardstudy.evaluate.results import ShowsItself, finite_or_nan, frame
 
 __all__ = [
     "staggered_did",
@@ -290,8 +291,8 @@ _STATISTICS = ("difference", "standardised")
 _WHAT = {"count": "cases per unit and period", "residents": "residents (population at risk) per unit and period"}
 
 
-@dataclass(frozen=True)
-class PermutationResult:
+@dataclass(frozen=True, repr=False)
+class PermutationResult(ShowsItself):
     """Randomisation test of an aggregate ATT across units.
 
     observed: the test statistic for the real assignment (the aggregate ATT itself for
@@ -319,6 +320,24 @@ class _Counts:
 
     count: np.ndarray
     residents: np.ndarray
+    def to_frame(self) -> pd.DataFrame:
+        """One row: method "did_permutation", estimate (the ATT, outcome units), p_value,
+        min_p_value, n_assignments, note, then statistic, observed (the statistic's value),
+        exact and at_time (NaN: every post-treatment period).
+
+        >>> t = PermutationResult(1.58, 1 / 3, 3, True, 1 / 3, np.zeros(3), "", "standardised", 10.0).to_frame()
+        >>> t.columns.tolist()
+        ['method', 'estimate', 'p_value', 'min_p_value', 'n_assignments', 'note', 'statistic', 'observed', 'exact', 'at_time']
+        >>> t[["method", "estimate", "p_value", "n_assignments"]].round(3)
+                    method  estimate  p_value  n_assignments
+        0  did_permutation      10.0    0.333              3
+        """
+        return frame([{"method": "did_permutation", "estimate": self.att, "p_value": self.p_value,
+                       "min_p_value": self.min_p_value, "n_assignments": self.n_assignments, "note": self.note,
+                       "statistic": self.statistic, "observed": self.observed, "exact": self.exact,
+                       "at_time": finite_or_nan(self.at_time)}],
+                     extra=["statistic", "observed", "exact", "at_time"])
+
 
 
 def _aggregate_coefficients(panel: _Panel, cohort: np.ndarray, control_group: str,

@@ -21,6 +21,8 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 
+from wardstudy.evaluate.results import ShowsItself, frame
+
 __all__ = ["RateRatio", "InterruptedTimeSeries", "interrupted_time_series", "months_since_start"]
 
 _FAMILIES = ("poisson", "quasipoisson", "negativebinomial")
@@ -36,8 +38,8 @@ class RateRatio:
     p_value: float
 
 
-@dataclass(frozen=True)
-class InterruptedTimeSeries:
+@dataclass(frozen=True, repr=False)
+class InterruptedTimeSeries(ShowsItself):
     """Result of :func:`interrupted_time_series`."""
 
     family: str  # the family asked for
@@ -49,6 +51,22 @@ class InterruptedTimeSeries:
     params: pd.Series = field(repr=False)
     fitted: pd.Series = field(repr=False)  # expected counts
     model: object = field(repr=False, default=None)  # the statsmodels results
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per effect: method "its", term ("step"; "slope" when fitted), estimate (the
+        rate ratio), ci_low, ci_high, p_value, family (the family fitted), note, then
+        dispersion (`scale`).
+
+        >>> its = InterruptedTimeSeries("quasipoisson", "quasipoisson", "", RateRatio(0.8, 0.6, 1.1, 0.2), None,
+        ...                             1.5, pd.Series(dtype=float), pd.Series(dtype=float))
+        >>> its.to_frame()[["method", "term", "estimate", "ci_low", "ci_high", "family", "dispersion"]]
+          method  term  estimate  ci_low  ci_high        family  dispersion
+        0    its  step       0.8     0.6      1.1  quasipoisson         1.5
+        """
+        effects = [("step", self.step)] + ([("slope", self.slope)] if self.slope is not None else [])
+        return frame([{"method": "its", "term": term, "estimate": r.rate_ratio, "ci_low": r.ci_low,
+                       "ci_high": r.ci_high, "p_value": r.p_value, "family": self.family_used, "note": self.note,
+                       "dispersion": self.scale} for term, r in effects], extra=["term", "dispersion"])
 
 
 def months_since_start(year, month_of_year, start: tuple[int, int] | None = None) -> np.ndarray:

@@ -31,6 +31,7 @@ from wardstudy.data.months import year_of
 from wardstudy.evaluate.design import ImpactDesign, has_pre_period, recorded_units, social_order_rates
 from wardstudy.evaluate.did import aggregate_did, did_permutation_test, staggered_did
 from wardstudy.evaluate.power import DetectableEffect, minimum_detectable_effect
+from wardstudy.evaluate.results import ShowsItself, frame
 
 __all__ = ["PooledEffect", "pooled_panel", "pooled_effect", "pooled_detectable_effect", "pooled_results",
            "EFFECT_COLUMNS", "LEVEL_COLUMNS", "UNIT_COLUMNS"]
@@ -38,8 +39,8 @@ __all__ = ["PooledEffect", "pooled_panel", "pooled_effect", "pooled_detectable_e
 Z95 = 1.959963984540054
 
 
-@dataclass(frozen=True)
-class PooledEffect:
+@dataclass(frozen=True, repr=False)
+class PooledEffect(ShowsItself):
     """The pooled programme effect up to `year` (see the module docstring).
 
     att: cases per 1,000 residents a year (negative = fewer than without the programme);
@@ -60,6 +61,53 @@ class PooledEffect:
     n_assignments: int
     by_cohort: pd.DataFrame = field(repr=False)
     by_event_time: pd.DataFrame = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Two rows, the same test: the ATT (scale "difference", cases per 1,000 residents a
+        year, with its analytic 95% interval att +- 1.96 se) and the rate ratio (scale
+        "rate_ratio", with the interval mapped from the ATT's). Columns: method ("pooled_did"),
+        estimate, ci_low, ci_high, p_value, min_p_value, n_assignments, then year, scale, se
+        (of the ATT), n_treated, n_controls.
+
+        >>> e = PooledEffect(2024, {"a": 2023}, ["b", "c"], -2.0, 1.0, 0.8, 0.6, 1.1, 0.25, 0.25, 4,
+        ...                  pd.DataFrame(), pd.DataFrame())
+        >>> e.to_frame()[["scale", "estimate", "ci_low", "ci_high", "p_value", "n_treated"]].round(2)
+                scale  estimate  ci_low  ci_high  p_value  n_treated
+        0  difference      -2.0   -3.96    -0.04     0.25          1
+        1  rate_ratio       0.8    0.60     1.10     0.25          1
+        """
+        common = {"method": "pooled_did", "p_value": self.p_value, "min_p_value": self.min_p_value,
+                  "n_assignments": self.n_assignments, "year": self.year, "n_treated": len(self.treated),
+                  "n_controls": len(self.controls)}
+        rows = [common | {"scale": "difference", "estimate": self.att, "ci_low": self.att - Z95 * self.se,
+                          "ci_high": self.att + Z95 * self.se, "se": self.se},
+                common | {"scale": "rate_ratio", "estimate": self.rate_ratio, "ci_low": self.ci_low,
+                          "ci_high": self.ci_high, "se": np.nan}]
+        return frame(rows, extra=["year", "scale", "se", "n_treated", "n_controls"])
+
+    @classmethod
+    def from_tables(cls, tables: dict[str, pd.DataFrame], year: int) -> "PooledEffect | None":
+        """The effect of `year` from the tables `pooled_results` returns (and a build stores):
+        ``programme_effects``, ``programme_levels``, ``programme_units``. None when that year
+        has no estimate (no treated ward, or fewer than two controls)."""
+        effects = tables["programme_effects"]
+        row = effects[effects["year"] == year]
+        if row.empty or pd.isna(row["att"].iloc[0]):
+            return None
+        r = row.iloc[0]
+        units = tables["programme_units"]
+        units = units[units["year"] == year]
+        levels = tables["programme_levels"]
+        levels = levels[levels["year"] == year]
+        treated = units[units["role"] == "treated"]
+        n = float(r["n_assignments"])
+        return cls(year=int(year), treated=dict(zip(treated["ward"], treated["cohort"].astype(int))),
+                   controls=units.loc[units["role"] == "control", "ward"].tolist(), att=float(r["att"]),
+                   se=float(r["se"]), rate_ratio=float(r["rate_ratio"]), ci_low=float(r["ci_low"]),
+                   ci_high=float(r["ci_high"]), p_value=float(r["p_value"]), min_p_value=float(r["min_p_value"]),
+                   n_assignments=int(n) if math.isfinite(n) else n,
+                   by_cohort=levels[levels["kind"] == "cohort"][["level", "att", "se"]].reset_index(drop=True),
+                   by_event_time=levels[levels["kind"] == "event_time"][["level", "att", "se"]].reset_index(drop=True))
 
 
 def pooled_panel(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.DataFrame, units: pd.DataFrame,

@@ -16,35 +16,71 @@ import pandas as pd
 from scipy import optimize
 
 from wardstudy.evaluate.panel import wide_grid
+from wardstudy.evaluate.results import ShowsItself, frame
 
 __all__ = ["PlaceboTest", "SyntheticControl", "placebo_test", "synthetic_control"]
 
 
-@dataclass(frozen=True)
-class SyntheticControl:
+@dataclass(frozen=True, repr=False)
+class SyntheticControl(ShowsItself):
     """Result of :func:`synthetic_control` (outcome units throughout, time as in the data)."""
 
     treated: object
     treatment_time: float
-    weights: pd.Series  # by donor, >= 0, sum 1
-    synthetic: pd.Series  # by time
-    gaps: pd.Series  # treated - synthetic, by time
+    weights: pd.Series = field(repr=False)  # by donor, >= 0, sum 1
+    synthetic: pd.Series = field(repr=False)  # by time
+    gaps: pd.Series = field(repr=False)  # treated - synthetic, by time
     pre_rmspe: float  # root mean squared gap over all periods before treatment_time
     post_rmspe: float  # the same from treatment_time on
     loss: float  # mean squared gap over the fitting periods (R Synth's loss.v)
     predictor_weights: pd.Series | None = field(default=None, repr=False)  # diagonal V
 
+    @property
+    def post_gap(self) -> float:
+        """The mean gap (treated - synthetic) over the periods from treatment_time on, outcome units."""
+        return float(self.gaps[self.gaps.index.to_numpy(dtype=float) >= self.treatment_time].mean())
 
-@dataclass(frozen=True)
-class PlaceboTest:
+    def to_frame(self) -> pd.DataFrame:
+        """One row: method "synth", estimate (`post_gap`), then treated, treatment_time,
+        pre_rmspe, post_rmspe, loss and n_donors (donors with a weight above 1e-6).
+
+        >>> SyntheticControl("a", 2.0, pd.Series({"b": 0.5, "c": 0.5}), pd.Series({1: 1.0, 2: 2.0}),
+        ...                  pd.Series({1: 0.0, 2: 3.0}), 0.0, 3.0, 0.0).to_frame()[["method", "estimate", "n_donors"]]
+          method  estimate  n_donors
+        0  synth       3.0         2
+        """
+        return frame([{"method": "synth", "estimate": self.post_gap, "treated": self.treated,
+                       "treatment_time": self.treatment_time, "pre_rmspe": self.pre_rmspe,
+                       "post_rmspe": self.post_rmspe, "loss": self.loss,
+                       "n_donors": int((self.weights > 1e-6).sum())}],
+                     extra=["treated", "treatment_time", "pre_rmspe", "post_rmspe", "loss", "n_donors"])
+
+
+@dataclass(frozen=True, repr=False)
+class PlaceboTest(ShowsItself):
     """In-space placebo test: each unit of the pool in turn treated, donors = all the others."""
 
-    ratios: pd.Series  # post RMSPE / max(pre RMSPE, floor) by unit, the treated one included
+    ratios: pd.Series = field(repr=False)  # post RMSPE / max(pre RMSPE, floor) by unit, the treated one included
     p_value: float  # share of units with a ratio >= the treated one's (treated counted)
     min_p_value: float  # 1 / (J + 1), the smallest p this design can give
     treated: object = None
     results: dict = field(repr=False, default_factory=dict)  # each unit's SyntheticControl
     floor: float = 0.0  # the pre-RMSPE floor (outcome units): 1e-6 x the outcome's RMS
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: method "synth_placebo", estimate (the treated unit's `SyntheticControl.post_gap`,
+        NaN without its fit), p_value, min_p_value, n_assignments (the J + 1 units of the pool),
+        then treated and ratio (the treated unit's post / pre RMSPE).
+
+        >>> PlaceboTest(pd.Series({"a": 6.0, "b": 4.0, "c": 2.0}), 1 / 3, 1 / 3, "a").to_frame()
+                  method  estimate   p_value  min_p_value  n_assignments treated  ratio
+        0  synth_placebo       NaN  0.333333     0.333333              3       a    6.0
+        """
+        fit = self.results.get(self.treated)
+        return frame([{"method": "synth_placebo", "estimate": np.nan if fit is None else fit.post_gap,
+                       "p_value": self.p_value, "min_p_value": self.min_p_value, "n_assignments": len(self.ratios),
+                       "treated": self.treated, "ratio": float(self.ratios.get(self.treated, np.nan))}],
+                     extra=["treated", "ratio"])
 
 
 # --- the inner problem: weights on the simplex ------------------------------------------

@@ -50,6 +50,18 @@ class WardReport:
     lang: str = "vi"
     predecessors: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # crosswalk rows of a new unit
 
+    def __repr__(self) -> str:
+        """Which ward-year this is and what it holds (rows per table), never the tables themselves:
+        ``WardReport(ward='duc-xuan', year=2023, baseline_year=2022, cohort=2023, lang='vi';
+        values 16, history 62, ..., records: crimes 120, ...)``."""
+        tables = ("values", "history", "comparisons", "peers", "reconciled", "impact_design", "impact_estimates",
+                  "sensitivity")
+        held = ", ".join(f"{name} {len(getattr(self, name))}" for name in tables)
+        records = ", ".join(f"{name} {len(frame)}" for name, frame in self.records.items())
+        return (f"WardReport(ward={self.params.ward!r}, year={self.params.year}, "
+                f"baseline_year={self.params.baseline_year}, cohort={self.cohort}, lang={self.lang!r}; "
+                f"rows: {held}, unmet {len(self.unmet)}; records: {records})")
+
     @property
     def carried_back(self) -> tuple[str, str] | None:
         """(first, last) month of this unit's series summed from its predecessors (a unit made
