@@ -322,11 +322,12 @@ def _sheet_frame(book_path: Path, sheet, shown: str) -> tuple[pd.DataFrame, list
     return frame, problems
 
 
-def read_workbook(path: Path | str) -> dict[str, tuple[pd.DataFrame, list[Problem]]]:
+def read_workbook(path: Path | str, skip=()) -> dict[str, tuple[pd.DataFrame | None, list[Problem]]]:
     """Every sheet of an ``.xlsx`` workbook as a text table with its own problems, by sheet name.
 
     For `wardstudy import`, which decides sheet by sheet what to read, ignore or refuse.
-    Raises `DataError` for a file that cannot be opened as a workbook.
+    skip: sheet names not read at all (None in their place), such as the template's
+    instructions. Raises `DataError` for a file that cannot be opened as a workbook.
     """
     from openpyxl import load_workbook
 
@@ -341,6 +342,9 @@ def read_workbook(path: Path | str) -> dict[str, tuple[pd.DataFrame, list[Proble
     sheets = {}
     try:
         for sheet in book.worksheets:
+            if sheet.title in skip:
+                sheets[sheet.title] = (None, [])
+                continue
             frame, found = _sheet_frame(path, sheet, shown)
             sheets[sheet.title] = (_normalised(frame), found)
     finally:

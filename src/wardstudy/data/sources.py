@@ -95,12 +95,13 @@ def _workbook(path: Path, seen: list[Seen]) -> tuple[list[Part], list[Problem]]:
     """The record sheets of a workbook; every other sheet listed, those holding records refused."""
     shown = display_path(path)
     try:
-        sheets = read_workbook(path)
+        sheets = read_workbook(path, skip=TEMPLATE_SHEETS)
     except DataError as err:
         seen.append(Seen(shown, "refused"))
         return [], err.details
     single = table_of_name(path.stem)
-    if single is not None and len(sheets) >= 1 and table_of_name(next(iter(sheets))) is None:
+    if single is not None and next(iter(sheets), None) not in (None, *TEMPLATE_SHEETS) \
+            and table_of_name(next(iter(sheets))) is None:
         # A table saved as a workbook of its own (tips.xlsx): its first sheet is the table.
         title, (frame, trouble) = next(iter(sheets.items()))
         seen.append(Seen(shown, "refused" if trouble else "read", say("why_table_sheet_name", table=single)))
