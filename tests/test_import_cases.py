@@ -440,3 +440,25 @@ def test_one_wards_workbook_imported_alone_gives_a_data_folder_that_builds(tmp_p
     designs = build.read("impact_designs")
     row = designs[(designs["ward"] == "duc-xuan") & (designs["year"] == 2023)]
     assert not row.empty and "no comparison unit" in " ".join(row["note"].astype(str))
+
+
+def test_one_wards_corrected_workbook_merged_into_the_shipped_folder_changes_only_its_figures(tmp_path):
+    """The done-when of issue 21: Đức Xuân's office corrects March 2024 (one tip fewer handled);
+    merged into a copy of the shipped folder, only Đức Xuân's 2024 figures move."""
+    from wardstudy.indicators.registry import all_indicators
+
+    folder = shutil.copytree(paths.synthetic_dir(), tmp_path / "data")
+    book, _, _ = make_template(tmp_path / "dx.xlsx", wards=["duc-xuan"], first="2024-01", last="2024-12",
+                               from_data=folder)
+    shipped = pd.read_csv(folder / "tips.csv").query("ward == 'duc-xuan' and month == '2024-03'").iloc[0]
+    edit(book, lambda b: b["tips"].cell(row=5, column=4, value=int(shipped["handled"]) - 1))  # row 5: March
+    result = run("import", book, "--out", folder, "--replace")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"tips +added +0 +unchanged +11 +replaced +1 ", result.output), result.output
+    key = ["ward", "year", "indicator"]
+    before = all_indicators(data.load()).set_index(key)["value"]
+    after = all_indicators(data.load(folder)).set_index(key)["value"]
+    moved = before.index[~((before == after.reindex(before.index)) | (before.isna() & after.reindex(before.index).isna()))]
+    assert sorted(set(moved.get_level_values("ward"))) == ["duc-xuan"]
+    assert set(moved.get_level_values("year")) == {2024}
+    assert "tips_handled_share" in set(moved.get_level_values("indicator"))
