@@ -407,7 +407,7 @@ def test_a_template_with_no_row_to_fill_is_refused(tmp_path):
     result = runner.invoke(app, ["template", "--out", str(tmp_path / "e.xlsx"), "--ward", "duc-xuan-2025",
                                  "--from", "2024-01", "--to", "2024-12", "--lang", "en"])
     assert result.exit_code == 1 and not (tmp_path / "e.xlsx").exists()
-    assert "has no row to fill: no unit existed from 2024-01 to 2024-12: duc-xuan-2025 (2025-07-01 – …)" \
+    assert "the template has no row to fill: no unit existed from 2024-01 to 2024-12: duc-xuan-2025 (2025-07-01 – …)" \
         in result.output
 
 

@@ -123,10 +123,19 @@ def test_a_province_selects_its_units(tmp_path):
     (["--province", "Hà Nội"], "province 'Hà Nội' has no unit in the units table"),
 ])
 def test_bad_options_are_refused_and_nothing_is_written(tmp_path, args, message):
-    result = runner.invoke(app, ["template", "--out", str(tmp_path / "t.xlsx"), *args])
+    result = runner.invoke(app, ["template", "--out", str(tmp_path / "t.xlsx"), *args, "--lang", "en"])
     assert result.exit_code == 1
     assert message in result.output
     assert not (tmp_path / "t.xlsx").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--from", "2024-05", "--to", "2024-01"], "tháng đầu (2024-05) sau tháng cuối (2024-01)"),
+    (["--ward", "xuat-hao"], "ward 'xuat-hao' không phải đơn vị nào trong danh mục; gần nhất: xuat-hoa"),
+])
+def test_the_template_says_what_is_wrong_in_vietnamese_by_default(tmp_path, args, message):
+    result = runner.invoke(app, ["template", "--out", str(tmp_path / "t.xlsx"), *args])
+    assert result.exit_code == 1 and message in result.output
 
 
 def test_the_template_of_the_shipped_units_reads_back_through_the_data_layer(tmp_path):

@@ -23,7 +23,8 @@ import re
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-__all__ = ["LANGUAGES", "CATALOGUE", "RULES_VI", "use_language", "language", "say", "problem_text"]
+__all__ = ["LANGUAGES", "CATALOGUE", "RULES_VI", "use_language", "language", "say", "problem_rule",
+           "problem_text"]
 
 LANGUAGES = ("vi", "en")
 # The library speaks English unless a command asks otherwise: tests and researchers read the
@@ -147,8 +148,19 @@ CATALOGUE: dict[str, dict[str, str]] = {
     "validate_ok": {"vi": "{folder}: mọi bảng đều đúng lược đồ", "en": "{folder}: all tables pass their schemas"},
     "template_written": {"vi": "Đã ghi {path} ({n} đơn vị, từ {first} đến {last})",
                          "en": "wrote {path} ({n} units, {first} to {last})"},
-    "template_empty": {"vi": "không có dòng nào để điền: {why}; chọn đơn vị hoặc khoảng tháng khác",
-                       "en": "has no row to fill: {why}; choose other units or months"},
+    "template_empty": {"vi": "mẫu không có dòng nào để điền: {why}; chọn đơn vị hoặc khoảng tháng khác",
+                       "en": "the template has no row to fill: {why}; choose other units or months"},
+    "why_no_unit": {"vi": "không chọn được đơn vị nào", "en": "no unit chosen"},
+    "why_no_unit_alive": {"vi": "không đơn vị nào tồn tại từ {first} đến {last}: {units}",
+                          "en": "no unit existed from {first} to {last}: {units}"},
+    "province_unknown": {"vi": "tỉnh {province!r} không có đơn vị nào trong danh mục đơn vị",
+                         "en": "province {province!r} has no unit in the units table"},
+    "month_format": {"vi": "tháng {month!r} không đúng dạng YYYY-MM (ví dụ 2023-01)",
+                     "en": "month {month!r} is not YYYY-MM (e.g. 2023-01)"},
+    "month_outside": {"vi": "tháng {month} nằm ngoài thời kỳ nghiên cứu ({first} đến {last})",
+                      "en": "month {month} is outside the study period ({first} to {last})"},
+    "month_order": {"vi": "tháng đầu ({first}) sau tháng cuối ({last})",
+                    "en": "the first month ({first}) is after the last ({last})"},
     "more": {"vi": "… và {n} dòng khác", "en": "… and {n} more"},
     # Problem locations.
     "row": {"vi": "dòng {n}", "en": "row {n}"},
@@ -194,6 +206,16 @@ def say(message: str, **values) -> str:
     return CATALOGUE[message][_LANGUAGE.get()].format(**values)
 
 
+def problem_rule(rule: str) -> str:
+    """A schema rule (English at its source) in the current language, where `RULES_VI` knows it."""
+    if _LANGUAGE.get() == "en":
+        return rule
+    for pattern, vietnamese in RULES_VI:
+        if re.fullmatch(pattern, rule):
+            return re.sub(pattern, vietnamese, rule)
+    return rule
+
+
 def problem_text(problem) -> str:
     """A `Problem` as its reader reads it: file, row, column, value and rule, in the current language."""
     if _LANGUAGE.get() == "en":
@@ -205,10 +227,6 @@ def problem_text(problem) -> str:
         where.append(say("row", n=problem.row))
     if problem.column is not None:
         where.append(say("column", name=problem.column))
-    rule = problem.rule
-    for pattern, vietnamese in RULES_VI:
-        if re.fullmatch(pattern, rule):
-            rule = re.sub(pattern, vietnamese, rule)
-            break
+    rule = problem_rule(problem.rule)
     what = rule if problem.value is NO_VALUE else f"{_show(problem.value)} {rule}"
     return f"{', '.join(where)}: {what}"

@@ -34,6 +34,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from wardstudy.data.messages import problem_rule, say
 from wardstudy.data.names import fold
 from wardstudy.data.read import RECORD_TABLES
 from wardstudy.data.schemas import PERIOD_END, PERIOD_START, TABLES, Table
@@ -161,7 +162,7 @@ def select_units(units: pd.DataFrame, wards=None, province: str | None = None) -
             lambda name: fold(name).removeprefix("tinh ").removeprefix("thanh pho "))
         chosen = units[(by_code == str(province).zfill(2)) | (by_name == wanted)]
         if chosen.empty:
-            raise ValueError(f"province {province!r} has no unit in the units table")
+            raise ValueError(say("province_unknown", province=province))
     if wards:
         resolver = WardResolver.from_units(units)
         slugs = []
@@ -169,7 +170,7 @@ def select_units(units: pd.DataFrame, wards=None, province: str | None = None) -
             try:
                 slugs.append(resolver.resolve(ward))
             except UnknownWard as err:
-                raise ValueError(f"ward {ward!r} {err.describe()}") from None
+                raise ValueError(f"ward {ward!r} " + problem_rule(err.describe())) from None
         chosen = chosen[chosen["slug"].isin(slugs)]
     return chosen.reset_index(drop=True)
 
@@ -384,10 +385,8 @@ def template_workbook(units: pd.DataFrame, months: list[str], criterion_ids: lis
 
 def _no_rows_reason(units: pd.DataFrame, months: list[str]) -> str:
     """Why a template would be empty: no unit chosen, or none existing in the months."""
-    from wardstudy.data.messages import say
-
     if units.empty:
-        why = "no unit chosen"
+        why = say("why_no_unit")
     else:
         lives = []
         for unit in units.itertuples(index=False):
@@ -395,8 +394,8 @@ def _no_rows_reason(units: pd.DataFrame, months: list[str]) -> str:
             end = getattr(unit, "valid_to", None)
             span = f"{start if isinstance(start, str) and start else '…'} – {end if isinstance(end, str) and end else '…'}"
             lives.append(f"{unit.slug} ({span})")
-        why = f"no unit existed from {months[0]} to {months[-1]}: {', '.join(lives)}"
-    return f"the template {say('template_empty', why=why)}"
+        why = say("why_no_unit_alive", first=months[0], last=months[-1], units=", ".join(lives))
+    return say("template_empty", why=why)
 
 
 def write_template(path: Path | str, units: pd.DataFrame, months: list[str], criterion_ids: list[str],
@@ -423,11 +422,11 @@ def make_template(out: Path | str, wards=None, province: str | None = None, firs
 
     for month in (first, last):
         if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(month)):
-            raise ValueError(f"month {month!r} is not YYYY-MM (e.g. 2023-01)")
+            raise ValueError(say("month_format", month=month))
         if not PERIOD_START <= month <= PERIOD_END:
-            raise ValueError(f"month {month} is outside the study period ({PERIOD_START} to {PERIOD_END})")
+            raise ValueError(say("month_outside", month=month, first=PERIOD_START, last=PERIOD_END))
     if first > last:
-        raise ValueError(f"the first month ({first}) is after the last ({last})")
+        raise ValueError(say("month_order", first=first, last=last))
     records = None
     if from_data is not None:
         from wardstudy.data.read import check
