@@ -50,10 +50,13 @@ test: $(STAMP) browser
 	$(BIN)/python -m pytest -n $(JOBS)
 
 ## make lab: JupyterLab at the project root (data/, params/, reports/ open from Lab) with the
-# ward notebook open and the project kernel
+# ward notebook open and the project kernel; the URL it prints opens the notebook itself.
+# LAB_ARGS passes options on, e.g. on a remote or headless machine:
+#   make lab LAB_ARGS="--no-browser --ip=0.0.0.0 --port=8890"
+LAB_ARGS ?=
 lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) \
-		notebooks/ward_report.ipynb
+		--LabApp.default_url=/lab/tree/notebooks/ward_report.ipynb $(LAB_ARGS)
 
 ## make lock: refresh requirements.lock from pyproject.toml (needs the registry)
 lock: $(STAMP)
