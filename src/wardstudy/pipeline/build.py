@@ -87,11 +87,67 @@ class Build:
         """One table of the build, only the rows whose columns equal the given values.
 
         ``build.read("values", ward="duc-xuan", year=2023)`` reads one ward's rows; the
-        filter is applied while reading (row groups of other wards are skipped).
+        filter is applied while reading (row groups of other wards are skipped). A unit
+        (columns ward, slug, unit) may be named by slug, code or name in any spelling
+        (``ward="Đức Xuân", year=2023``; a name two units held at different times resolves
+        by the year filter, `data.names.WardResolver`). An unknown table, column or unit is
+        a ValueError naming the closest valid ones.
         """
+        path = self.path / f"{table}.parquet"
+        if not path.is_file():
+            raise ValueError(f"build {self.path.name}: no table {table!r}"
+                             f"{_closest(table, sorted(p.stem for p in self.path.glob('*.parquet')))}")
+        if equal:
+            import pyarrow.parquet as pq
+
+            columns = pq.read_schema(path).names
+            for column in equal:
+                if column not in columns:
+                    raise ValueError(f"build table {table!r} has no column {column!r}{_closest(column, columns)}")
+            equal = {column: self._units_as_slugs(value, equal.get("year")) if column in _UNIT_COLUMNS else value
+                     for column, value in equal.items()}
         filters = [(column, "in", list(value)) if isinstance(value, (list, tuple, set)) else (column, "==", value)
                    for column, value in equal.items()]
-        return pd.read_parquet(self.path / f"{table}.parquet", filters=filters or None)
+        return pd.read_parquet(path, filters=filters or None)
+
+    def _units_as_slugs(self, value, year=None):
+        """`value` as a slug (ValueError with the closest for an unknown unit), or a list of
+        values as slugs (those it cannot place kept as given: a list is a membership test)."""
+        from wardstudy.data.names import UnknownWard, WardResolver
+
+        key = str(self.path)
+        if key not in _RESOLVERS:
+            _RESOLVERS[key] = WardResolver.from_units(pd.read_parquet(self.path / "units.parquet"))
+        resolver = _RESOLVERS[key]
+        when = None if year is None or isinstance(year, (list, tuple, set)) else int(year)
+        if isinstance(value, (list, tuple, set)):  # a membership test: a value not placed is kept as given
+            return [resolver.exact.get(str(v)) or _or_none(resolver, v, when) or v for v in value]
+        try:
+            return resolver.lookup(value, when)
+        except UnknownWard as err:
+            raise ValueError(f"unit {err.value!r} {err.describe()}") from None
+
+
+# Columns naming a unit by its slug, which `Build.read` accepts in any spelling.
+_UNIT_COLUMNS = ("ward", "slug", "unit")
+_RESOLVERS: dict = {}  # build folder -> its units' WardResolver
+
+
+def _closest(value: str, valid: list[str]) -> str:
+    """The tail of an error: the closest valid names (difflib), else every valid name."""
+    import difflib
+
+    near = difflib.get_close_matches(str(value), valid, n=3, cutoff=0.6)
+    return f"; closest: {', '.join(near)}" if near else f"; one of: {', '.join(valid)}"
+
+
+def _or_none(resolver, value, when):
+    from wardstudy.data.names import UnknownWard
+
+    try:
+        return resolver.lookup(value, when)
+    except UnknownWard:
+        return None
 
 
 def _write(folder: Path, name: str, frame: pd.DataFrame) -> None:
