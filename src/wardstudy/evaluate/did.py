@@ -33,6 +33,7 @@ from wardstudy.evaluate.results import ShowsItself, finite_or_nan, frame
 
 __all__ = [
     "staggered_did",
+    "att_coefficients",
     "aggregate_did",
     "DidAggregate",
     "did_permutation_test",
@@ -187,17 +188,59 @@ def staggered_did(
     return frame
 
 
+def att_coefficients(data: pd.DataFrame, *, unit: str, time: str, cohort: str, outcome: str,
+                     control_group: str = "never_treated") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each ATT(g, t) of :func:`staggered_did` as a weighted sum of the outcome.
+
+    Returns (units, times, coef) with coef[c] (units x times) such that the c-th row of
+    ``staggered_did(...)`` has att = sum(coef[c] * y): +1/n_g and -1/n_g on the cohort's
+    units in t and the base period, -1/n_c and +1/n_c on its controls (NaN-free; a cell
+    without treated or control units is all zero). Units and times in the estimator's order.
+
+    >>> df = pd.DataFrame({"ward": [1, 1, 2, 2, 3, 3], "year": [1, 2] * 3,
+    ...                    "g": [2, 2, 0, 0, 0, 0], "y": [5., 9., 5., 6., 4., 6.]})
+    >>> att_coefficients(df, unit="ward", time="year", cohort="g", outcome="y")[2][0]
+    array([[-1. ,  1. ],
+           [ 0.5, -0.5],
+           [ 0.5, -0.5]])
+    """
+    if control_group not in _CONTROL_GROUPS:
+        raise ValueError(f"control_group must be one of {_CONTROL_GROUPS}, got {control_group!r}")
+    panel = _wide_panel(data, unit, time, cohort, outcome)
+    groups = np.unique(panel.cohort[np.isfinite(panel.cohort)])
+    coefs = []
+    for g, ti, base in _cells(panel.times, groups):
+        coef = np.zeros_like(panel.y)
+        treated = panel.cohort == g
+        control = _control_mask(panel.cohort, g, panel.times[ti], control_group)
+        if treated.any() and control.any():
+            coef[treated, ti] += 1 / treated.sum()
+            coef[treated, base] -= 1 / treated.sum()
+            coef[control, ti] -= 1 / control.sum()
+            coef[control, base] += 1 / control.sum()
+        coefs.append(coef)
+    return panel.units, panel.times, np.array(coefs).reshape(len(coefs), *panel.y.shape)
+
+
 # --- aggregation (R did::aggte) -------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class DidAggregate:
-    """An aggregate of ATT(g, t): overall `att`, `se` and a per-level `table`."""
+    """An aggregate of ATT(g, t): overall `att`, `se` and a per-level `table`.
+
+    influence: the overall estimate's influence function, one value per unit of `units`
+    (se = sqrt(mean(influence^2) / n)); unit_cohort: each unit's cohort (0 = never treated).
+    """
 
     kind: str
     att: float
     se: float
     table: pd.DataFrame = field(repr=False)
+    influence: np.ndarray | None = field(default=None, repr=False)
+    units: np.ndarray | None = field(default=None, repr=False)
+    unit_cohort: np.ndarray | None = field(default=None, repr=False)
+    level_influence: np.ndarray | None = field(default=None, repr=False)  # units x rows of `table`
 
 
 def _weight_influence(keep, pg, unit_cohort, cell_group):
@@ -257,7 +300,7 @@ def aggregate_did(result: pd.DataFrame, kind: str = "simple") -> DidAggregate:
     if kind == "simple":
         est, psi = level(post)
         table = pd.DataFrame({"level": [np.nan], "att": [est], "se": [_se(psi)]})
-        return DidAggregate(kind, est, _se(psi), table)
+        return DidAggregate(kind, est, _se(psi), table, psi, info.units, uc, psi[:, None])
     if kind == "group":
         levels = glist
         parts = [level((group == g) & post, with_wif=False) for g in glist]
@@ -282,7 +325,7 @@ def aggregate_did(result: pd.DataFrame, kind: str = "simple") -> DidAggregate:
     psi = _combine(lev_att, lev_psi, np.arange(len(levels)), overall_w, wif)
     table = pd.DataFrame({"level": levels, "att": lev_att, "se": [_se(p) for p in lev_psi.T]})
     est = float(lev_att @ overall_w)
-    return DidAggregate(kind, est, _se(psi), table)
+    return DidAggregate(kind, est, _se(psi), table, psi, info.units, uc, lev_psi)
 
 
 # --- randomisation inference ---------------------------------------------------------
@@ -313,13 +356,6 @@ class PermutationResult(ShowsItself):
     att: float = np.nan
     at_time: float | None = None
 
-
-@dataclass(frozen=True)
-class _Counts:
-    """Counts and their population at risk, units x times, in the order of a `_Panel`."""
-
-    count: np.ndarray
-    residents: np.ndarray
     def to_frame(self) -> pd.DataFrame:
         """One row: method "did_permutation", estimate (the ATT, outcome units), p_value,
         min_p_value, n_assignments, note, then statistic, observed (the statistic's value),
@@ -338,6 +374,13 @@ class _Counts:
                        "at_time": finite_or_nan(self.at_time)}],
                      extra=["statistic", "observed", "exact", "at_time"])
 
+
+@dataclass(frozen=True)
+class _Counts:
+    """Counts and their population at risk, units x times, in the order of a `_Panel`."""
+
+    count: np.ndarray
+    residents: np.ndarray
 
 
 def _aggregate_coefficients(panel: _Panel, cohort: np.ndarray, control_group: str,

@@ -13,9 +13,22 @@ cohorts are controls up to the report year.
   across the units of the pooled panel, with the size-robust standardised statistic (the
   ATT over its Poisson standard error), so a small ward's noisy rate does not decide it.
   The calibration tests check that it holds its level in worlds with no effect.
+* Comparison group: the units not yet in the programme (``control_group="not_yet_treated"``
+  of `staggered_did`, as the ward designs and the page say): for a cohort's year t, the
+  units outside the programme by the report year and the programme wards entering after t.
 * Rate ratio: the treated wards' observed mean post-treatment rate over the same minus the
   ATT (what they would have had without the programme); its interval maps the ATT's
-  analytic (influence-function) interval the same way, and is labelled as such.
+  analytic 95% interval the same way.
+* The analytic interval (`att_variance`): the influence-function variance of R ``did``
+  estimates each group of units' share from how its units differ, so a cohort of one ward
+  gets none, and the interval covered the truth in only 0.41-0.82 of no-effect worlds
+  (issue 23). Here each group of units (a cohort, or the units outside the programme)
+  contributes the larger of its influence-function variance (times k / (k - 1) for its k
+  units) and its Poisson variance (each rate's count / exposure^2, the count at the unit's
+  own rate over the periods compared, times the extra-Poisson dispersion that the groups of
+  two units or more show, at least 1). A one-ward cohort has only the latter. Coverage in
+  no-effect worlds: ``benchmarks/bench_calibration_pooled.py`` and
+  ``tests/test_calibration_pooled.py``.
 """
 
 from __future__ import annotations
@@ -28,15 +41,18 @@ import numpy as np
 import pandas as pd
 
 from wardstudy.data.months import year_of
-from wardstudy.evaluate.design import ImpactDesign, has_pre_period, recorded_units, social_order_rates
-from wardstudy.evaluate.did import aggregate_did, did_permutation_test, staggered_did
+from wardstudy.evaluate.design import PER, ImpactDesign, has_pre_period, recorded_units, social_order_rates
+from wardstudy.evaluate.did import DidAggregate, aggregate_did, att_coefficients, did_permutation_test, staggered_did
 from wardstudy.evaluate.power import DetectableEffect, minimum_detectable_effect
 from wardstudy.evaluate.results import ShowsItself, frame
 
 __all__ = ["PooledEffect", "pooled_panel", "pooled_effect", "pooled_detectable_effect", "pooled_results",
-           "EFFECT_COLUMNS", "LEVEL_COLUMNS", "UNIT_COLUMNS"]
+           "att_variance", "pooled_att", "CONTROL_GROUP", "EFFECT_COLUMNS", "LEVEL_COLUMNS", "UNIT_COLUMNS"]
 
 Z95 = 1.959963984540054
+# The comparison group of the pooled DiD and its randomisation test: units not yet in the
+# programme (what the page and the ward designs say), not only the never-treated.
+CONTROL_GROUP = "not_yet_treated"
 
 
 @dataclass(frozen=True, repr=False)
@@ -44,8 +60,11 @@ class PooledEffect(ShowsItself):
     """The pooled programme effect up to `year` (see the module docstring).
 
     att: cases per 1,000 residents a year (negative = fewer than without the programme);
-    rate_ratio with ci_low/ci_high (analytic 95%); p_value from the randomisation test,
-    min_p_value its floor (1 / number of distinct reassignments).
+    se: its standard error (`att_variance`: every ward's own Poisson variance included),
+    se_influence the influence-function se of R ``did`` alone (too small with one-ward
+    cohorts; kept for comparison); dispersion: the extra-Poisson dispersion applied;
+    rate_ratio with ci_low/ci_high (analytic 95%); p_value from the randomisation test
+    (two-sided), min_p_value its floor (1 / number of distinct reassignments).
     """
 
     year: int
@@ -61,6 +80,8 @@ class PooledEffect(ShowsItself):
     n_assignments: int
     by_cohort: pd.DataFrame = field(repr=False)
     by_event_time: pd.DataFrame = field(repr=False)
+    se_influence: float = np.nan
+    dispersion: float = np.nan
 
     def to_frame(self) -> pd.DataFrame:
         """Two rows, the same test: the ATT (scale "difference", cases per 1,000 residents a
@@ -152,24 +173,113 @@ def pooled_effect(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.D
     yearly, treated, controls = pooled_panel(crimes, project06, programme, units, year)
     if not treated or len(controls) < 2:
         return None
-    cells = staggered_did(yearly, unit="ward", time="period", cohort="cohort", outcome="rate")
-    simple = aggregate_did(cells, "simple")
+    found = pooled_att(yearly)
     test = did_permutation_test(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
                                 statistic="standardised", count="count", residents="exposure",
-                                n_permutations=n_permutations, seed=seed)
+                                control_group=CONTROL_GROUP, n_permutations=n_permutations, seed=seed)
+    simple = found["simple"]
+    return PooledEffect(year=year, treated=treated, controls=controls, att=simple.att, se=found["se"],
+                        rate_ratio=found["rate_ratio"], ci_low=found["ci_low"], ci_high=found["ci_high"],
+                        p_value=test.p_value, min_p_value=test.min_p_value, n_assignments=test.n_assignments,
+                        by_cohort=found["group"].table, by_event_time=found["dynamic"].table,
+                        se_influence=found["simple_se_influence"], dispersion=found["dispersion"])
+
+
+def pooled_att(yearly: pd.DataFrame, kinds: tuple[str, ...] = ("simple", "group", "dynamic")) -> dict:
+    """The pooled ATT of a `pooled_panel` table with its analytic 95% interval (no test).
+
+    Returns a dict: "simple", "group", "dynamic" (`DidAggregate`s whose tables' se is the
+    `att_variance` se), "se" (of the simple ATT), "simple_se_influence" (its influence-function
+    se alone), "dispersion", "rate_ratio", "ci_low",
+    "ci_high" (the rate ratio and its interval; ci_high is inf when the ATT's upper end
+    would leave the treated wards no cases without the programme: no upper bound). What the calibration runs, many times over
+    (with `kinds` = ("simple",) when only the overall effect is wanted).
+    """
+    cells = staggered_did(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
+                          control_group=CONTROL_GROUP)
+    aggregates = {kind: aggregate_did(cells, kind) for kind in dict.fromkeys(("simple", *kinds))}
+    variances, dispersion = att_variance(yearly, cells, aggregates)
+    for kind, aggregate in aggregates.items():
+        aggregate.table["se"] = np.sqrt(variances[kind])
+    simple = aggregates["simple"]
+    se = float(np.sqrt(variances["simple"][0]))
     post = yearly[(yearly["cohort"] > 0) & (yearly["period"] >= yearly["cohort"])]
     observed = float(post["rate"].mean())
 
-    def ratio(att: float) -> float:
+    def ratio(att: float, beyond: float = np.nan) -> float:
+        # the rate ratio of an ATT: observed / (observed - att); `beyond` where the rate
+        # without the programme would be <= 0 (an interval's upper end: no upper bound)
         without = observed - att
-        return observed / without if without > 0 else np.nan
+        return observed / without if without > 0 else beyond
 
-    low, high = simple.att - Z95 * simple.se, simple.att + Z95 * simple.se
-    return PooledEffect(year=year, treated=treated, controls=controls, att=simple.att, se=simple.se,
-                        rate_ratio=ratio(simple.att), ci_low=ratio(low), ci_high=ratio(high),
-                        p_value=test.p_value, min_p_value=test.min_p_value, n_assignments=test.n_assignments,
-                        by_cohort=aggregate_did(cells, "group").table,
-                        by_event_time=aggregate_did(cells, "dynamic").table)
+    return aggregates | {"se": se, "simple_se_influence": simple.se, "dispersion": dispersion, "rate_ratio": ratio(simple.att),
+                         "ci_low": ratio(simple.att - Z95 * se), "ci_high": ratio(simple.att + Z95 * se, np.inf)}
+
+
+def att_variance(yearly: pd.DataFrame, cells: pd.DataFrame,
+                 aggregates: dict[str, DidAggregate]) -> tuple[dict[str, np.ndarray], float]:
+    """The variance of each aggregate ATT, every ward's own Poisson variance included.
+
+    Each aggregate (a row of a `DidAggregate`'s table) is a weighted sum of the rates,
+    sum(A * rate) (`did.att_coefficients`, weighted as ``aggregate_did`` weights the cells).
+    The units fall into groups: each cohort, and the units outside the programme (cohort 0).
+    A group of k units contributes the larger of
+
+    * its influence-function variance (R ``did``'s, sum of psi_i^2 / n^2 over its units),
+      times k / (k - 1) for the one mean it estimates; none for k = 1 (a one-ward cohort);
+    * its Poisson variance, phi * sum(A_kt^2 * own_k * 1,000 / exposure_kt), the variance of
+      the rates if counts were Poisson at the unit's own rate over the periods compared
+      (own_k: its cases over its person-time there), times phi, the extra-Poisson
+      dispersion: the ratio of influence-function to Poisson variance summed over the
+      groups of two units or more, at least 1 (1 when there is no such group).
+
+    So a one-ward cohort's own noise counts (at least Poisson, or as overdispersed as the
+    other units show), and a group whose units differ more than Poisson keeps its
+    influence-function variance. Returns ({kind: variances by table row}, phi of "simple").
+    Units: (cases per 1,000 residents a year)^2.
+    """
+    units, times, coef = att_coefficients(yearly, unit="ward", time="period", cohort="cohort", outcome="rate",
+                                          control_group=CONTROL_GROUP)
+    grid = yearly.set_index(["ward", "period"])
+    index = pd.MultiIndex.from_product([units, times.astype(yearly["period"].dtype)])
+    count = grid["count"].reindex(index).to_numpy(float).reshape(len(units), len(times))
+    exposure = grid["exposure"].reindex(index).to_numpy(float).reshape(len(units), len(times))
+    group, time = cells["group"].to_numpy(float), cells["time"].to_numpy(float)
+    unit_cohort = aggregates["simple"].unit_cohort
+    pg = np.array([np.mean(unit_cohort == g) for g in group])
+    post = group <= time
+    n = len(units)
+    cohorts = np.unique(unit_cohort)
+    sizes = np.array([(unit_cohort == g).sum() for g in cohorts])
+
+    def variance(keep, psi):
+        keep = np.flatnonzero(keep)
+        weights = pg[keep] / pg[keep].sum()
+        a = np.tensordot(weights, coef[keep], axes=1)
+        used = a != 0
+        own = (np.where(used, count, 0).sum(axis=1)
+               / np.where(used, exposure, 0).sum(axis=1).clip(min=np.finfo(float).tiny))
+        poisson_unit = (a**2 * own[:, None] * PER**2 / exposure).sum(axis=1)  # own per person-year
+        influence_unit = psi**2 / n**2
+        design = np.array([influence_unit[unit_cohort == g].sum() * k / (k - 1) if k > 1 else 0.0
+                           for g, k in zip(cohorts, sizes)])
+        poisson = np.array([poisson_unit[unit_cohort == g].sum() for g in cohorts])
+        several = sizes > 1
+        phi = max(1.0, design[several].sum() / poisson[several].sum()) if poisson[several].sum() > 0 else 1.0
+        return float(np.maximum(design, phi * poisson).sum()), phi
+
+    out, dispersion = {}, np.nan
+    for kind, aggregate in aggregates.items():
+        levels = aggregate.table["level"].to_numpy(float)
+        found = []
+        for row, level in enumerate(levels):
+            keep = {"simple": post, "group": (group == level) & post, "dynamic": time - group == level}[kind]
+            var, phi = variance(keep, aggregate.level_influence[:, row])
+            found.append(var)
+            if kind == "simple":
+                dispersion = phi
+        out[kind] = np.array(found)
+    return out, dispersion
 
 
 def pooled_detectable_effect(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.DataFrame,
