@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: setup browser reports national build test lab lock data clean
+.PHONY: setup browser reports national build test lab lock data docs clean
 
 setup: $(STAMP)
 
@@ -58,6 +58,11 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) $(if $(filter 0,$(shell id -u)),--allow-root) \
 		--LabApp.default_url=/lab/tree/notebooks/ward_report.ipynb $(LAB_ARGS)
 
+## make docs: the docs site (mkdocs.yml: pages in docs/, the API reference from the docstrings, the
+# data dictionary from wardstudy.study, the tutorials of notebooks/tutorials) into site/, warnings as errors
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site
+
 ## make lock: refresh requirements.lock from pyproject.toml (needs the registry)
 lock: $(STAMP)
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --allow-unsafe --no-emit-index-url \
@@ -68,4 +73,4 @@ data: $(STAMP)
 	$(BIN)/wardstudy generate
 
 clean:
-	rm -rf reports .pytest_cache .wardstudy-build
+	rm -rf reports .pytest_cache .wardstudy-build site
