@@ -329,6 +329,14 @@ def _row_for_row(crimes: pd.DataFrame, project06: pd.DataFrame) -> bool:
 ESTIMATE_COLUMNS = ["method", "estimate", "scale", "ci_low", "ci_high", "p_value", "min_p_value",
                     "n_assignments", "family"]
 
+# One verdict per ward (issue 23, item 6): the method whose test decides it, declared before
+# the data are seen (the `primary_method` parameter, `pipeline.params`); the others support.
+METHODS = ("did", "synth", "its")
+PRIMARY_METHOD = "did"
+# What each method's estimate is: the DiD's is ATT(g, Y), the effect in the report year; the
+# synthetic control's and the time series' are averages over every month since entry (g to Y).
+ESTIMANDS = {"did": "att_report_year", "synth": "average_since_entry", "its": "average_since_entry"}
+
 
 def _did(yearly: pd.DataFrame, design: ImpactDesign) -> dict:
     # The test is of the estimate shown: ATT(g, Y) of `staggered_did` (not the average over
@@ -480,7 +488,7 @@ def has_pre_period(cohort, years: list[int]) -> bool:
 
 
 def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_type: bool = False,
-                   detectable: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   detectable: bool = True, primary_method: str = PRIMARY_METHOD) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Designs and estimates for the given (ward, year)s (default: every evaluable one).
 
     Returns (designs, estimates): designs has one row per ward, year and unit with its
@@ -490,7 +498,14 @@ def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_
     year, `ESTIMATE_COLUMNS` and, with `detectable`, each method's minimum detectable
     effect (`detectable_effects`). Each ward's design is drawn from its `donor_pool`
     (`same_type`: only units of the ward's type).
+
+    Every estimate row also has `primary` (True for `primary_method`, the method whose test is
+    the ward's verdict, declared before the data are seen; the others are supporting) and
+    `estimand` (`ESTIMANDS`: "att_report_year" for the DiD, "average_since_entry" for the
+    synthetic control and the time series).
     """
+    if primary_method not in METHODS:
+        raise ValueError(f"primary_method must be one of {', '.join(METHODS)}, got {primary_method!r}")
     ward_years = evaluable_ward_years(study.programme, study.years()) if ward_years is None else ward_years
     designs, estimates = [], []
     for ward, year in ward_years:
@@ -508,5 +523,7 @@ def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_
     keyed = ["ward", "year", *ESTIMATE_COLUMNS] + (DETECTABLE_COLUMNS[1:] if detectable else [])
     estimates = (pd.concat(estimates, ignore_index=True).reindex(columns=keyed) if estimates
                  else pd.DataFrame(columns=keyed))
+    estimates["primary"] = (estimates["method"] == primary_method).astype(bool)
+    estimates["estimand"] = estimates["method"].map(ESTIMANDS).astype(object)
     return designs, estimates
 

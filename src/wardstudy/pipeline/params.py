@@ -1,8 +1,10 @@
 """Check a ward report's parameters before the notebook does any work.
 
-A report has five parameters (`PARAMETERS`): ``ward`` (a slug, GSO code or name in any
+A report has six parameters (`PARAMETERS`): ``ward`` (a slug, GSO code or name in any
 spelling, see `wardstudy.data.names`), ``year``, ``baseline_year`` (default: the year before),
-``data_dir`` (default: the shipped synthetic panel) and ``lang`` ("vi", the default, or "en"). They come from the notebook's
+``data_dir`` (default: the shipped synthetic panel), ``lang`` ("vi", the default, or "en") and
+``primary_method`` (the impact method whose test is the ward's verdict, declared before the
+data are seen: "did", the default, "synth" or "its"). They come from the notebook's
 parameters cell or from a YAML file in ``params/`` (`load_params_file`). Every message
 names where the values came from (the file), the key and the fix:
 
@@ -35,7 +37,11 @@ PARAMETERS = {
     "baseline_year": ((int, type(None)), "a whole year such as 2022, or null for the year before"),
     "data_dir": ((str, type(None)), "a folder path, or null for the shipped synthetic panel"),
     "lang": ((str,), 'the language of the report, "vi" (default) or "en"'),
+    # issue 23, item 6: the method whose test is the ward's verdict, declared before the data
+    # are seen (`evaluate.design.METHODS`); the other two are reported as supporting
+    "primary_method": ((str,), 'the method that gives the verdict, "did" (default), "synth" or "its"'),
 }
+PRIMARY_METHODS = ("did", "synth", "its")  # = evaluate.design.METHODS (tested), so checking a file imports no estimator
 LANGS = ("vi", "en")  # the report's languages (one wording catalogue each, `report.wording`)
 
 
@@ -52,6 +58,7 @@ class ReportParams:
     name: str
     code: str
     lang: str = "vi"
+    primary_method: str = "did"
 
 
 def load_params_file(path: Path | str) -> dict:
@@ -108,10 +115,13 @@ def check_keys(values: dict, source: str = "parameters") -> None:
                                  f"({type(value).__name__})")
         if key == "lang" and value not in LANGS:
             raise ParameterError(f'{source}: key "lang" must be {what}, got {value!r}')
+        if key == "primary_method" and value not in PRIMARY_METHODS:
+            raise ParameterError(f'{source}: key "primary_method" must be {what}, got {value!r}')
 
 
 def validate(ward, year, baseline_year=None, data_dir=None, source: str = "parameters", *,
-             units: pd.DataFrame | None = None, years: list[int] | None = None, lang: str = "vi") -> ReportParams:
+             units: pd.DataFrame | None = None, years: list[int] | None = None, lang: str = "vi",
+             primary_method: str = "did") -> ReportParams:
     """Return the checked parameters, or raise `ParameterError` naming what is wrong.
 
     ward: a unit slug (``duc-xuan``), GSO code or name in any spelling, resolved to the
@@ -123,7 +133,8 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     made or reused to find them (a data problem is then a `ParameterError`).
     """
     values = {"ward": ward, "year": year, "baseline_year": baseline_year,
-              "data_dir": None if data_dir is None else str(data_dir), "lang": lang}
+              "data_dir": None if data_dir is None else str(data_dir), "lang": lang,
+              "primary_method": primary_method}
     check_keys(values, source)
     if units is None or years is None:
         units, years = _units_and_years(data_dir, source)
@@ -138,7 +149,7 @@ def validate(ward, year, baseline_year=None, data_dir=None, source: str = "param
     _within_unit_life(row, year, units, source)
     return ReportParams(ward=slug, year=year, baseline_year=baseline_year,
                         data_dir=None if data_dir is None else data_module.resolve_data_dir(data_dir),
-                        name=row["name"], code=row["code"], lang=lang)
+                        name=row["name"], code=row["code"], lang=lang, primary_method=primary_method)
 
 
 def _within_unit_life(unit: pd.Series, year: int, units: pd.DataFrame, source: str) -> None:
