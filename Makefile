@@ -43,10 +43,11 @@ national: $(STAMP)
 build: $(STAMP)
 	$(BIN)/wardstudy build
 
-## make test: the import-linter contracts (pyproject.toml), then the whole test suite, one
+## make test: the import-linter contracts and ruff check (pyproject.toml), then the whole test suite, one
 # pytest-xdist worker per core (JOBS; each file in one worker: --dist loadfile in pyproject.toml)
 test: $(STAMP) browser
 	$(BIN)/lint-imports
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -n $(JOBS)
 
 ## make lab: JupyterLab at the project root (data/, params/, reports/ open from Lab) with the

@@ -33,8 +33,8 @@ def test_indicators_command_writes_contract_csv_with_published_figures(tmp_path)
 def test_blank_where_not_applicable(tmp_path):
     out = tmp_path / "indicators.csv"
     CliRunner().invoke(app, ["indicators", "--out", str(out)])
-    line = next(l for l in out.read_text(encoding="utf-8").splitlines()
-                if l.startswith("duc-xuan,2023,fire_safety_groups,"))
+    line = next(row for row in out.read_text(encoding="utf-8").splitlines()
+                if row.startswith("duc-xuan,2023,fire_safety_groups,"))
     assert line == "duc-xuan,2023,fire_safety_groups,6,,,,"
 
 

@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 
 from wardstudy import data, paths
 from wardstudy.cli import app
-from wardstudy.data.messages import CATALOGUE, use_language
+from wardstudy.data.messages import CATALOGUE
 from wardstudy.data.submissions import BACKUP_FOLDER, import_submissions
 from wardstudy.data.workbook import make_template
 from workbook_helpers import fill, one_ward
@@ -84,7 +84,7 @@ def test_a_workbook_kept_inside_the_data_folder_survives_an_import_into_it(janua
 
 
 def test_the_working_folder_and_a_home_folder_are_refused_as_out(tmp_path, monkeypatch):
-    book = one_ward(tmp_path, "x.xlsx")
+    one_ward(tmp_path, "x.xlsx")
     (tmp_path / "report.docx").write_bytes(b"mine")
     monkeypatch.chdir(tmp_path)
     before = tree(tmp_path)

@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from wardstudy import data, indicators, paths
+from wardstudy import data, paths
 from wardstudy.data import crosswalk
 from wardstudy.pipeline import params
 from wardstudy.cli import app

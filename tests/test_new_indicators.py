@@ -8,7 +8,6 @@ import pytest
 
 from wardstudy.data.contract import INDICATOR_IDS
 from wardstudy.data.schemas import Context, validate_table
-from wardstudy.indicators import all_indicators
 from wardstudy.indicators.compute import crimes_solved_share, fires
 from wardstudy.indicators.registry import REGISTRY
 

@@ -20,7 +20,6 @@ from typing import Callable
 import pandas as pd
 
 from wardstudy.data.contract import INDICATOR_IDS
-from wardstudy.data.crosswalk import aggregate_to_new_units, load_crosswalk
 from wardstudy.indicators import compute
 
 __all__ = ["ARTICLE", "Target", "Indicator", "REGISTRY", "HEADLINE_IDS", "RANKED_IDS", "TARGET_IDS",
