@@ -311,3 +311,83 @@ def test_english_counts_agree_with_their_number():
     assert tables.shown_value(row, "en", with_unit=True) == "1 fire"
     assert tables.shown_value(dict(row, value=2.0), "en", with_unit=True) == "2 fires"
     assert tables.shown_value(row, "vi", with_unit=True) == "1 vụ"
+
+
+# ---------------------------------------------------------------------------------- notes true where they sit
+
+def _reconciled(data_dir):
+    from wardstudy.data.read import load
+    from wardstudy.indicators.reconcile import reconcile
+    from wardstudy.indicators.registry import all_indicators
+
+    study = load(data_dir)
+    return reconcile(all_indicators(study), study.published)
+
+
+def test_a_published_score_shows_on_its_own_scale_not_the_registers():
+    # Khuê Trung, 2024: "19/20 tiêu chí" on the 20-criterion scheme, recomputed 21 of the register's 22.
+    rec = pd.DataFrame({"ward": ["khue-trung"], "year": [2024], "indicator": ["criteria_met_share"],
+                        "as_published": ["19/20 tiêu chí (tiêu chí số 6 trụ sở chưa đạt)"], "published": [0.95],
+                        "computed": [21 / 22], "matches": [False], "computed_numerator": [21],
+                        "computed_denominator": [22]})
+    row = tables.published_table(rec, 22, "en").iloc[0]
+    assert row.tolist() == ["19/20 (95.0%)", "21/22 (95.5%)", "✗ differs"]   # not "21/22 (95.0%)"
+
+
+def test_a_copy_with_one_of_duc_xuans_2023_values_changed_carries_no_calibration_claim(tmp_path):
+    import shutil
+    from types import SimpleNamespace
+
+    from wardstudy import paths
+    from wardstudy.report.calibration import calibration_holds, data_calibrated
+
+    shipped = _reconciled(None)
+    folder = tmp_path / "copy"
+    shutil.copytree(paths.synthetic_dir(), folder)
+    tips = pd.read_csv(folder / "tips.csv", dtype=str, keep_default_na=False)
+    cell = (tips["ward"] == "duc-xuan") & (tips["month"] == "2023-03")
+    assert tips.loc[cell, ["received", "handled"]].values.tolist() == [["12", "12"]]
+    tips.loc[cell, "handled"] = "10"          # 2 of 12 tips of March 2023 not handled: the year is no longer 100%
+    tips.to_csv(folder / "tips.csv", index=False)
+    changed = _reconciled(folder)
+
+    # the shipped folder matches every published figure of Đức Xuân 2023; the copy does not
+    assert calibration_holds(shipped, True) and not calibration_holds(changed, True)
+    assert not calibration_holds(shipped, False)           # a folder marked real is never "calibrated"
+    cell = changed[(changed["ward"] == "duc-xuan") & (changed["year"] == 2023)]
+    assert not cell.set_index("indicator").loc["tips_handled_share", "matches"]
+
+    for lang, claim in (("vi", "hiệu chỉnh"), ("en", "calibrated")):
+        copy_page = SimpleNamespace(is_synthetic=True, reconciled=changed)
+        shipped_page = SimpleNamespace(is_synthetic=True, reconciled=shipped)
+        banner = pages.banner_html(True, lang, data_calibrated(copy_page))
+        section9 = tables.published_table(cell, 22, lang, data_calibrated(copy_page)).to_string()
+        assert "MÔ PHỎNG" in banner or "SIMULATED" in banner        # still marked simulated
+        assert claim not in banner + section9, (banner, section9)
+        # the shipped folder keeps its true note, on the calibrated rows only
+        shipped_cell = shipped[(shipped["ward"] == "duc-xuan") & (shipped["year"] == 2023)]
+        assert claim in pages.banner_html(True, lang, data_calibrated(shipped_page))
+        assert claim in tables.published_table(shipped_cell, 22, lang, True).to_string()
+
+
+def test_old_and_new_units_pages_of_one_run_link_each_other(tmp_path):
+    from wardstudy.pipeline.batch import WardJob
+    from wardstudy.pipeline.links import with_page_links
+
+    runs = [("duc-xuan", "duc-xuan", 2023), ("duc-xuan-2025", "duc-xuan-2025", 2025), ("xuat-hoa", "xuat-hoa", 2024),
+            ("programme", None, 2024)]
+    jobs = [WardJob(slug=slug, parameters={"ward": ward, "year": year}, out_dir=tmp_path, notebook=tmp_path / "n",
+                    title=slug, fingerprint="f") for slug, ward, year in runs]
+    out = {job.slug: job for job in with_page_links(jobs)}
+    # crosswalk_2025: Nguyễn Thị Minh Khai + Huyền Tụng + Đức Xuân -> Đức Xuân (duc-xuan-2025); only Đức Xuân
+    # has a page in this run
+    assert out["duc-xuan-2025"].parameters["page_links"] == {"duc-xuan": "duc-xuan.html"}
+    assert out["duc-xuan"].parameters["page_links"] == {"duc-xuan-2025": "duc-xuan-2025.html"}
+    assert out["duc-xuan"].fingerprint != "f"                       # a link that appears reruns the page
+    assert "page_links" not in out["xuat-hoa"].parameters and out["xuat-hoa"].fingerprint == "f"
+    assert "page_links" not in out["programme"].parameters
+
+    said = wording.new_unit_design_text("Đức Xuân", 2025, {"Đức Xuân": 2023}, 2024, "vi", {"Đức Xuân": "duc-xuan.html"})
+    assert str(said).endswith('xem báo cáo của <a href="duc-xuan.html">Đức Xuân</a> (từ năm 2023).')
+    plain = wording.new_unit_design_text("Đức Xuân", 2025, {"Đức Xuân": 2023}, 2024, "en", {})
+    assert "<a " not in plain and plain.endswith("Đức Xuân (from 2023).")

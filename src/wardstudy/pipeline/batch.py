@@ -548,6 +548,7 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
     from tqdm import tqdm
 
     from wardstudy.pipeline.export import indicators_csv_text
+    from wardstudy.pipeline.links import with_page_links
     from wardstudy.report.pages import index_html
 
     start = time.perf_counter()
@@ -560,6 +561,7 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
         raise DataProblem(f"the data cannot be loaded; nothing was run:\n{err}") from None
     requests, order = _requests(params_dir, wards, selection, builds)
     planned, failures, checked = _preflight(requests, out_dir, notebook, builds, timeout, lang)
+    planned = with_page_links(planned)  # old and new units' pages of this run link each other
     for failure in failures:
         echo(f"{failure.slug}: {failure.message}")
         # A ward that cannot even start has no page either; drop a stale one.

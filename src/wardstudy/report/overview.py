@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from wardstudy.indicators.registry import REGISTRY
 from wardstudy.report import pages
+from wardstudy.report.calibration import data_calibrated, is_calibrated_row, published_fraction
 from wardstudy.data.national_panel import SYNTHETIC_ROLE
 from wardstudy.report.format import (MISSING, fmt_change, fmt_date, fmt_interval, fmt_number, fmt_p,
                                      fmt_percent_change, fmt_ratio, fmt_share, fmt_value, is_missing)
@@ -43,6 +44,11 @@ _VI = {
                    "xây dựng mô hình (năm xây dựng mô hình: {cohorts})."),
     "line_source_synthetic": "Nguồn dữ liệu: dữ liệu giả lập (mô phỏng) của dự án, thư mục <code>{folder}</code>.",
     "line_source_real": "Nguồn dữ liệu: bảng số liệu do người dùng cung cấp, thư mục <code>{folder}</code>.",
+    "line_source_synthetic_changed": ("Nguồn dữ liệu: dữ liệu đánh dấu là giả lập (mô phỏng), thư mục "
+                                      "<code>{folder}</code>; số liệu năm 2023 của phường Đức Xuân không khớp số đã "
+                                      "công bố, nên đây không phải bản dữ liệu giả lập của dự án như đã tạo ra."),
+    "published_synthetic_changed": ("**Lưu ý:** dữ liệu ở đây được đánh dấu là giả lập (mô phỏng); một số khớp hay "
+                                    "lệch với số công bố không nói gì về một phường thật."),
     "line_cohort": ("Danh sách chỉ ghi năm xây dựng mô hình; báo cáo giả định mỗi phường bắt đầu từ tháng 1 của năm "
                     "đó."),
     # summary
@@ -163,6 +169,11 @@ _EN = {
                    "programme list (entry years: {cohorts})."),
     "line_source_synthetic": "Data: the project's simulated data, folder <code>{folder}</code>.",
     "line_source_real": "Data: tables supplied by the user, folder <code>{folder}</code>.",
+    "line_source_synthetic_changed": ("Data: records marked as simulated, folder <code>{folder}</code>; Đức Xuân's "
+                                      "2023 figures do not match the published ones, so this is not the project's "
+                                      "simulated data as generated."),
+    "published_synthetic_changed": ("**Note:** the data here are marked as simulated; whether a figure matches the "
+                                    "published one says nothing about a real ward."),
     "line_cohort": "The list gives only the year a ward entered; the report assumes it started in January of that year.",
     "sum_rollout": "**Roll-out:** by the end of {year}, {n} in {k} building the model ({by_cohort}).",
     "sum_rollout_none": "**Roll-out:** by the end of {year}, no ward had entered the programme.",
@@ -353,7 +364,9 @@ def _cohorts_text(cohorts) -> str:
 def header(report):
     """The page's opening block: the simulated-data banner, the title, the year, the data."""
     lang, units = report.lang, report.units
-    folder_key = "line_source_synthetic" if report.is_synthetic else "line_source_real"
+    calibrated = data_calibrated(report)
+    folder_key = ("line_source_real" if not report.is_synthetic else "line_source_synthetic" if calibrated
+                  else "line_source_synthetic_changed")
     lines = [
         text("line_units", lang, n_units=_count("n_units", len(units), lang),
              n_phuong=_count("n_wards", (units["type"] == "phường").sum(), lang),
@@ -362,7 +375,7 @@ def header(report):
              cohorts=_cohorts_text(report.programme["cohort_year"])),
         text("line_cohort", lang),
     ]
-    html = Markup(pages.banner_html(report.is_synthetic, lang))
+    html = Markup(pages.banner_html(report.is_synthetic, lang, calibrated))
     html += Markup("<h1>{}</h1><p><strong>{}</strong></p>").format(text("title", lang),
                                                                   text("subtitle", lang, year=report.year))
     html += Markup("<ul>") + Markup("").join(Markup("<li>{}</li>").format(line) for line in lines)
@@ -402,7 +415,7 @@ def summary(report):
     pub = report.published
     if len(pub):
         lines.append(text("sum_published", lang, n_match=int(pub["matches"].astype(bool).sum()), n=len(pub),
-                          synthetic=text("sum_published_synthetic", lang) if report.is_synthetic else ""))
+                          synthetic=text("sum_published_synthetic", lang) if data_calibrated(report) else ""))
     if report.is_synthetic:
         lines.append(text("sum_synthetic", lang))
     return pages.html_block(pages.summary_html(lines, lang))
@@ -734,10 +747,14 @@ def effect(report):
 # ---------------------------------------------------------------------------- 5. published
 
 
-def _published_value(indicator: str, value, denominator, lang: str) -> str:
+def _published_value(indicator: str, value, denominator, lang: str, fraction=None) -> str:
+    """A figure in the page's format; a criteria score as "met/of" on its own scale (`fraction`,
+    a published score as written: "19/20" of the 20-criterion scheme), else of `denominator`."""
     kind = REGISTRY[indicator].kind if indicator in REGISTRY else "count"
     if is_missing(value):
         return MISSING
+    if kind == "criteria" and fraction is not None:
+        return f"{fraction[0]}/{fraction[1]}"
     if kind == "criteria" and not is_missing(denominator):
         return f"{int(round(float(value) * float(denominator)))}/{int(denominator)}"
     if kind == "change":
@@ -752,18 +769,21 @@ def published_table(report) -> pd.DataFrame:
     pub = report.published
     if pub.empty:
         return pd.DataFrame()
-    match = text("st_match_synthetic" if report.is_synthetic else "st_match", lang)
+    calibrated = data_calibrated(report)
     label = {i: (REGISTRY[i].label(lang) if i in REGISTRY else i) for i in pub["indicator"].unique()}
     out = pd.DataFrame({
         text("h_unit", lang): pub["name"].astype(str),
         text("h_year", lang): pub["year"].astype(int).astype(str),
         text("h_indicator", lang): pub["indicator"].map(label),
-        text("h_published", lang): [_published_value(i, v, d, lang) for i, v, d in
-                                    zip(pub["indicator"], pub["published"], pub["computed_denominator"])],
+        text("h_published", lang): [_published_value(i, v, d, lang, published_fraction(a)) for i, v, d, a in
+                                    zip(pub["indicator"], pub["published"], pub["computed_denominator"],
+                                        pub["as_published"])],
         text("h_as_published", lang): pub["as_published"].fillna(MISSING).astype(str),
         text("h_computed", lang): [_published_value(i, v, d, lang) for i, v, d in
                                    zip(pub["indicator"], pub["computed"], pub["computed_denominator"])],
-        text("h_matches", lang): [match if bool(m) else text("st_differ", lang) for m in pub["matches"]],
+        text("h_matches", lang): [text("st_match_synthetic", lang) if is_calibrated_row(w, y, m, calibrated)
+                                  else text("st_match", lang) if bool(m) else text("st_differ", lang)
+                                  for w, y, m in zip(pub["ward"], pub["year"], pub["matches"])],
         text("h_source", lang): pub["source"].fillna(MISSING).astype(str),
     })
     return out.set_index(text("h_unit", lang))
@@ -776,8 +796,10 @@ def published(report):
     if table.empty:
         return _html(_p(text("published_none", lang)))
     parts = [_p(text("published_intro", lang))]
-    if report.is_synthetic:
+    if data_calibrated(report):
         parts.append(_p(text("published_synthetic", lang)))
+    elif report.is_synthetic:
+        parts.append(_p(text("published_synthetic_changed", lang)))
     parts.append(pages.table_html(table).data)
     return _html(*parts)
 

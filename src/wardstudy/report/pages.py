@@ -16,8 +16,9 @@ from functools import lru_cache
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
+from wardstudy.report.calibration import data_calibrated
 from wardstudy.report.format import MISSING, fmt_date, fmt_month, fmt_period
-from wardstudy.report.wording import cohort_list, counted, text
+from wardstudy.report.wording import cohort_list, counted, linked, text
 
 __all__ = ["banner_html", "header_html", "index_html", "escaped_markdown", "section", "summary_html", "table_html",
            "figure_html", "html_block", "inline_markdown"]
@@ -62,14 +63,19 @@ def section(key: str, lang: str = "vi", *notes: str):
     return Markdown("\n\n".join([f"## {text(key, lang)}", *(text(n, lang) for n in notes)]))
 
 
-def banner_html(is_synthetic: bool, lang: str = "vi") -> str:
-    """The warning box every page built on simulated data carries ("" for real data).
+def banner_html(is_synthetic: bool, lang: str = "vi", calibrated: bool = False) -> str:
+    """The warning box every page built on simulated data carries ("" for real data). It says
+    the data were calibrated to the published figures only when `calibrated`
+    (`report.calibration.data_calibrated`: the published figures are in fact matched).
 
     >>> "DỮ LIỆU GIẢ LẬP (MÔ PHỎNG)" in banner_html(True), banner_html(False)
     (True, '')
+    >>> "hiệu chỉnh" in banner_html(True), "hiệu chỉnh" in banner_html(True, calibrated=True)
+    (False, True)
     """
+    body = text("banner_body" if calibrated and is_synthetic else "banner_body_changed", lang)
     return _environment().get_template("banner.html.j2").render(
-        is_synthetic=is_synthetic, title=text("banner_title", lang), body=text("banner_body", lang)).strip()
+        is_synthetic=is_synthetic, title=text("banner_title", lang), body=body).strip()
 
 
 def _line(key: str, lang: str, **values) -> Markup:
@@ -77,15 +83,19 @@ def _line(key: str, lang: str, **values) -> Markup:
     return Markup(text(key, lang)).format(**values)
 
 
-def header_html(ward, lang: str | None = None) -> str:
+def header_html(ward, lang: str | None = None, links: dict[str, str] | None = None) -> str:
     """A ward report's opening block: programme title, unit and year, code (with the GSO
     list it comes from), cohort, period compared, data folder, banner.
 
     ward: a `pipeline.ward.WardReport` (duck-typed: params, unit, cohort, comparison(),
     is_synthetic, data_source, lang). Only sources used on every page are cited here;
     a published figure's source is cited where the figure is shown (section 9).
+    links: unit slug -> page of the same run for the units this one came from or became
+    (the notebook's parameter ``page_links``, `pipeline.links.with_page_links`): their names link.
     """
+    links = links or {}
     lang = lang or getattr(ward, "lang", "vi")
+    calibrated = data_calibrated(ward)
     comparison = ward.comparison("social_order")
     p, unit = ward.params, ward.unit
     months = int(comparison["months"])
@@ -97,20 +107,22 @@ def header_html(ward, lang: str | None = None) -> str:
     predecessors = getattr(ward, "predecessors", None)
     new_unit = predecessors is not None and len(predecessors) > 0
     parts = getattr(ward, "programme_predecessors", {}) if new_unit else {}
+    hrefs = ({name: links.get(slug) for slug, name in zip(predecessors["old_slug"], predecessors["old_name"])}
+             if new_unit else {})
     lines = [
         _line("header_code_new", lang, code=unit["code"], province=unit.get("province") or MISSING) if new_unit
         else _line("header_code", lang, code=unit["code"], district=unit.get("district") or MISSING,
                    province=unit.get("province") or MISSING),
         _line("header_cohort", lang, cohort=ward.cohort) if ward.cohort
-        else _line("header_no_cohort_new", lang, listed=cohort_list(parts, lang)) if parts
+        else _line("header_no_cohort_new", lang, listed=cohort_list(parts, lang, hrefs)) if parts
         else _line("header_no_cohort", lang),
         period,
-        _line("header_source_synthetic" if ward.is_synthetic else "header_source_real", lang,
-              folder=ward.data_source),
+        _line("header_source_real" if not ward.is_synthetic else "header_source_synthetic" if calibrated
+              else "header_source_synthetic_changed", lang, folder=ward.data_source),
     ]
     if new_unit:
         lines.append(_line("header_predecessors", lang, valid_from=fmt_date(unit.get("valid_from")),
-                           names=", ".join(predecessors["old_name"])))
+                           names=Markup(", ").join(linked(name, hrefs.get(name)) for name in predecessors["old_name"])))
         carried, missing = ward.carried_back, ward.missing_predecessors
         if carried:
             lines.append(_line("header_carried", lang, first=fmt_month(*map(int, carried[0].split("-")), lang),
@@ -120,10 +132,12 @@ def header_html(ward, lang: str | None = None) -> str:
                                missing=", ".join(missing) or MISSING))
     if unit.get("valid_to"):
         lines.append(_line("header_successor", lang, valid_to=fmt_date(unit["valid_to"]),
-                           successor=unit.get("successor_name") or MISSING, code=unit.get("successor_code") or MISSING))
+                           successor=linked(unit.get("successor_name") or MISSING,
+                                            next(iter(links.values()), None) if not new_unit else None),
+                           code=unit.get("successor_code") or MISSING))
     unit_type = unit["type"] if lang == "vi" else {"phường": "ward", "xã": "commune"}.get(unit["type"], unit["type"])
     return _environment().get_template("ward_header.html.j2").render(
-        banner=Markup(banner_html(ward.is_synthetic, lang)), title=text("title", lang),
+        banner=Markup(banner_html(ward.is_synthetic, lang, calibrated)), title=text("title", lang),
         unit_year=text("unit_year", lang, type=unit_type.capitalize() if lang == "vi" else unit_type,
                        name=unit["name"], year=p.year),
         lines=lines).strip()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from wardstudy.indicators.registry import HEADLINE_IDS, REGISTRY, TARGET_IDS
+from wardstudy.report.calibration import is_calibrated_row, published_fraction
 from wardstudy.report.format import (
     MISSING,
     fmt_fraction,
@@ -138,27 +139,44 @@ def criteria_trend(history: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
 
 
 def published_table(reconciled: pd.DataFrame, n_criteria: int, lang: str = "vi",
-                    is_synthetic: bool = False) -> pd.DataFrame:
+                    calibrated: bool = False) -> pd.DataFrame:
     """Published figures of one ward-year beside the recomputed ones (empty when none).
 
-    Both are shown in the page's one format (the published "100%" reads "100,0%"). On
-    synthetic data a match says it follows from the calibration.
-    n_criteria: the register's length, to show a criteria share as "21/22".
+    Both are shown in the page's one format (the published "100%" reads "100,0%"); a criteria
+    score each on its own scale (a published "19/20" of the 20-criterion scheme reads
+    "19/20 (95,0%)", the recomputed one "21/22" of the register). A match says it follows from
+    the calibration only on the calibrated ward-year of calibrated data (`report.calibration`).
+    n_criteria: the register's length, for a recomputed score without its own fraction.
+
+    >>> rec = pd.DataFrame({"ward": ["khue-trung"], "year": [2024], "indicator": ["criteria_met_share"],
+    ...     "as_published": ["19/20 tiêu chí"], "published": [0.95], "computed": [21 / 22], "matches": [False],
+    ...     "computed_numerator": [21], "computed_denominator": [22]})
+    >>> published_table(rec, 22).iloc[0].tolist()
+    ['19/20 (95,0%)', '21/22 (95,5%)', '✗ lệch']
     """
     if reconciled.empty:
         return pd.DataFrame()
-    match = text("st_match_synthetic" if is_synthetic else "st_match", lang)
 
-    def shown(ind, value):
-        numerator = None if is_missing(value) else round(value * n_criteria)
-        return fmt_value(REGISTRY[ind].kind, value, numerator, n_criteria, lang)
+    def shown(ind, value, fraction):
+        if fraction is None and not is_missing(value):
+            fraction = (round(value * n_criteria), n_criteria)
+        numerator, denominator = fraction if fraction else (None, None)
+        return fmt_value(REGISTRY[ind].kind, value, numerator, denominator, lang)
 
+    def computed_fraction(row):
+        num, den = row.get("computed_numerator"), row.get("computed_denominator")
+        return None if is_missing(num) or is_missing(den) or not den else (int(num), int(den))
+
+    rows = reconciled.to_dict("records")
     out = pd.DataFrame({
-        _h("indicator", lang): [REGISTRY[i].label(lang) for i in reconciled["indicator"]],
-        _h("published", lang): [shown(i, v) for i, v in zip(reconciled["indicator"], reconciled["published"])],
-        _h("computed", lang): [shown(i, v) for i, v in zip(reconciled["indicator"], reconciled["computed"])],
-        _h("matches", lang): [match if m else text("st_differ", lang)
-                              for m in reconciled["matches"].to_numpy(dtype=bool)],
+        _h("indicator", lang): [REGISTRY[r["indicator"]].label(lang) for r in rows],
+        _h("published", lang): [shown(r["indicator"], r["published"], published_fraction(r.get("as_published")))
+                                for r in rows],
+        _h("computed", lang): [shown(r["indicator"], r["computed"], computed_fraction(r)) for r in rows],
+        _h("matches", lang): [text("st_match_synthetic", lang) if is_calibrated_row(r["ward"], r["year"], r["matches"],
+                                                                                    calibrated)
+                              else text("st_match", lang) if bool(r["matches"]) else text("st_differ", lang)
+                              for r in rows],
     })
     return out.set_index(_h("indicator", lang))
 

@@ -12,6 +12,7 @@ from markupsafe import escape
 
 from wardstudy.indicators.registry import REGISTRY
 from wardstudy.report import pages, tables, wording
+from wardstudy.report.calibration import data_calibrated
 from wardstudy.report.format import MISSING, fmt_share
 from wardstudy.report.pages import html_block, inline_markdown
 from wardstudy.report.wording import text
@@ -40,10 +41,16 @@ def criteria_status(ward) -> str:
                                         names=ward.unmet_names)
 
 
-def _impact_reason(ward) -> str:
+def _impact_reason(ward, links: dict[str, str] | None = None) -> str:
+    """Why the ward has (or has no) impact section; with `links` (unit slug -> page of the same
+    run) an HTML fragment whose former units link their pages."""
     if _is_new_unit(ward):
+        hrefs = None
+        if links is not None:
+            hrefs = {name: links.get(slug) for slug, name in zip(ward.predecessors["old_slug"],
+                                                                  ward.predecessors["old_name"])}
         return wording.new_unit_design_text(ward.unit["name"], ward.params.year, ward.programme_predecessors,
-                                            ward.last_evaluated_year, ward.lang)
+                                            ward.last_evaluated_year, ward.lang, hrefs)
     controls, excluded = ward.impact_units()
     return wording.design_text(ward.unit["name"], ward.cohort, ward.params.year, controls, excluded,
                                ward.peer_names, ward.lang,
@@ -125,10 +132,11 @@ def figure(ward, figures: dict, name: str):
     return pages.figure_html(fig, caption, alt, FIGURE_ORDER.index(name) + 1, ward.lang)
 
 
-def impact(ward):
-    """Section 8: who is compared with whom, the caution on three tests, the results."""
+def impact(ward, links: dict[str, str] | None = None):
+    """Section 8: who is compared with whom, the caution on three tests, the results.
+    links: unit slug -> page of the same run (the notebook's ``page_links``)."""
     lang = ward.lang
-    parts = [escape(_impact_reason(ward))]
+    parts = [escape(_impact_reason(ward, links or {}))]
     estimates = ward.impact
     if len(estimates):
         parts.append(escape(wording.multiple_tests_note(lang)))
@@ -144,12 +152,15 @@ def published(ward):
     """Section 9: the published figures beside the recomputed ones, with their source; on
     simulated data, why they match."""
     lang = ward.lang
-    table = tables.published_table(ward.reconciled, ward.criteria_total, lang, ward.is_synthetic)
+    calibrated = data_calibrated(ward)
+    table = tables.published_table(ward.reconciled, ward.criteria_total, lang, calibrated)
     if table.empty:
         return pages.escaped_markdown(text("s9_none", lang, year=ward.params.year))
     html = ""
-    if ward.is_synthetic:
+    if calibrated:
         html += f"<p>{inline_markdown(text('s9_synthetic', lang))}</p>"
+    elif ward.is_synthetic:
+        html += f"<p>{inline_markdown(text('s9_synthetic_changed', lang))}</p>"
     html += pages.table_html(table).data
     html += f"<p>{escape(text('s9_source', lang, sources='; '.join(ward.published_sources)))}</p>"
     return html_block(html)

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import math
 
+from markupsafe import Markup, escape
+
 from wardstudy.report.format import (
     MISSING,
     RANGE,
@@ -60,6 +62,13 @@ _VI = {
     "header_partial": " (chỉ {months} tháng có số liệu ở cả hai năm; năm {year} có {months_in_year} tháng)",
     "header_source_synthetic": "Nguồn dữ liệu: dữ liệu giả lập (mô phỏng) của dự án, thư mục <code>{folder}</code>",
     "header_source_real": "Nguồn dữ liệu: bảng số liệu do người dùng cung cấp, thư mục <code>{folder}</code>",
+    "header_source_synthetic_changed": ("Nguồn dữ liệu: dữ liệu đánh dấu là giả lập (mô phỏng), thư mục "
+                                        "<code>{folder}</code>; số liệu năm 2023 của phường Đức Xuân không khớp số đã "
+                                        "công bố, nên đây không phải bản dữ liệu giả lập của dự án như đã tạo ra"),
+    "banner_body_changed": ("Các số liệu theo tháng trong báo cáo này được đánh dấu là giả lập (mô phỏng). Không dùng "
+                            "để đánh giá một phường thật."),
+    "s9_synthetic_changed": ("**Lưu ý:** dữ liệu ở đây được đánh dấu là giả lập (mô phỏng); một số khớp hay lệch với số "
+                             "công bố không nói gì về một phường thật."),
     "header_successor": "Hiệu lực đến {valid_to}; từ 01/07/2025 thuộc {successor} (mã {code}; Nghị quyết "
                         "1683/NQ-UBTVQH15 ngày 16/06/2025)",
     "header_predecessors": "Đơn vị mới từ {valid_from} (Nghị quyết 1683/NQ-UBTVQH15 ngày 16/06/2025), hợp "
@@ -292,6 +301,13 @@ _EN = {
     "header_partial": " (only {months} months recorded in both years; {year} has {months_in_year})",
     "header_source_synthetic": "Data: the project's simulated data, folder <code>{folder}</code>",
     "header_source_real": "Data: tables supplied by the user, folder <code>{folder}</code>",
+    "header_source_synthetic_changed": ("Data: records marked as simulated, folder <code>{folder}</code>; Đức "
+                                        "Xuân's 2023 figures do not match the published ones, so this is not the "
+                                        "project's simulated data as generated"),
+    "banner_body_changed": ("The monthly records in this report are marked as simulated. Do not use them to judge a "
+                            "real ward."),
+    "s9_synthetic_changed": ("**Note:** the data here are marked as simulated; whether a figure matches the published "
+                             "one says nothing about a real ward."),
     "header_successor": "Valid until {valid_to}; from 01/07/2025 part of {successor} (code {code}; Resolution "
                         "1683/NQ-UBTVQH15 of 16/06/2025)",
     "header_predecessors": "A new unit from {valid_from} (Resolution 1683/NQ-UBTVQH15 of 16/06/2025), merging: "
@@ -744,7 +760,7 @@ def design_text(ward: str, cohort, year: int, controls: list[str], excluded: lis
 
 
 def new_unit_design_text(ward: str, year: int, programme_parts: dict[str, int], last_year: int | None,
-                         lang: str = "vi") -> str:
+                         lang: str = "vi", hrefs: dict[str, str] | None = None) -> str:
     """Why a unit formed on 1 July 2025 has no impact section, and where to look instead.
 
     programme_parts: name -> cohort of its former units that built the model; last_year:
@@ -754,20 +770,44 @@ def new_unit_design_text(ward: str, year: int, programme_parts: dict[str, int], 
     Không đánh giá tác động cho đơn vị mới Đức Xuân: ... xem báo cáo của Đức Xuân (từ năm 2023).
     """
     out = text("design_new_unit", lang, ward=ward, year=year)
+    if hrefs is not None:   # an HTML fragment whose former units link their pages
+        out = escape(out)
+        if programme_parts and last_year:
+            slot = "\ue000"
+            sentence = escape(text("design_new_unit_programme", lang, last=last_year, listed=slot))
+            out += Markup(str(sentence).replace(slot, str(cohort_list(programme_parts, lang, hrefs))))
+        return out
     if programme_parts and last_year:
         out += text("design_new_unit_programme", lang, last=last_year,
                     listed=cohort_list(programme_parts, lang))
     return out
 
 
-def cohort_list(parts: dict[str, int], lang: str = "vi") -> str:
-    """ "Đức Xuân (từ năm 2023)" for each unit and its cohort, comma-separated.
+def cohort_list(parts: dict[str, int], lang: str = "vi", hrefs: dict[str, str] | None = None) -> str:
+    """ "Đức Xuân (từ năm 2023)" for each unit and its cohort, comma-separated; with `hrefs`
+    (name -> page of the same run) an HTML fragment whose names link their pages.
 
     >>> cohort_list({"Xuất Hóa": 2024, "Sông Cầu": 2024}, "en")
     'Xuất Hóa (from 2024), Sông Cầu (from 2024)'
+    >>> cohort_list({"Đức Xuân": 2023}, hrefs={"Đức Xuân": "duc-xuan.html"})
+    Markup('<a href="duc-xuan.html">Đức Xuân</a> (từ năm 2023)')
     """
     word = "từ năm" if lang == "vi" else "from"
-    return ", ".join(f"{name} ({word} {int(cohort)})" for name, cohort in parts.items())
+    if hrefs is None:
+        return ", ".join(f"{name} ({word} {int(cohort)})" for name, cohort in parts.items())
+    return Markup(", ").join(Markup("{} ({} {})").format(linked(name, hrefs.get(name)), word, int(cohort))
+                             for name, cohort in parts.items())
+
+
+def linked(name: str, href: str | None):
+    """`name` as a link to `href` (a page of the same run), or the name escaped when there is none.
+
+    >>> linked("Đức Xuân", "duc-xuan-2025.html"), linked("A & B", None)
+    (Markup('<a href="duc-xuan-2025.html">Đức Xuân</a>'), Markup('A &amp; B'))
+    """
+    if not href:
+        return escape(name)
+    return Markup('<a href="{}">{}</a>').format(href, name)
 
 
 def sensitivity_text(row, lang: str = "vi") -> str:
