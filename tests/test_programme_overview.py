@@ -288,7 +288,9 @@ def test_the_overview_runs_on_the_city_panel_with_default_parameters(tmp_path, p
     assert "kiểm định hoán vị: p = 61/168" in text
     # The real register, one row per source: a 2021 pilot of Hà Nội, and a ward whose year is not stated.
     assert overview.text("s6") in text
-    assert "Phường Điện Biên Thành phố Hà Nội 2021" in text and "Phường Trường Thi Tỉnh Nghệ An không nêu" in text
+    # Its row: ward, district, province in the source and since 1 July 2025, year, status in Vietnamese.
+    assert "Phường Điện Biên Quận Ba Đình Thành phố Hà Nội Thành phố Hà Nội 2021 xây dựng điểm" in text
+    assert "Phường Trường Thi Thành phố Vinh Tỉnh Nghệ An Tỉnh Nghệ An không nêu đã xây dựng" in text
 
 
 def _national_subset(folder: Path, provinces: list[str]) -> Path:
@@ -321,3 +323,39 @@ def test_the_overview_runs_on_a_subset_of_the_national_panel(tmp_path, page_text
     simulated = int((programme_csv["role"] == "synthetic roll-out").sum())
     assert (f"Of the 9 programme wards in these data, {9 - simulated} have a public source (section 6); "
             f"the other {simulated} are simulated") in text
+
+
+def test_the_register_reads_in_the_pages_language_sorted_with_districts_links_and_todays_province():
+    from types import SimpleNamespace
+
+    from wardstudy.data.register import read_register
+
+    def table(lang):
+        return overview.register_table(SimpleNamespace(lang=lang, register=read_register())).reset_index()
+
+    vi, en = table("vi"), table("en")
+    statuses = set(vi["Tình trạng"])
+    assert statuses <= {"đăng ký xây dựng", "được chọn xây dựng", "xây dựng điểm", "đã xây dựng", "được công nhận"}
+    assert not statuses & {"pilot", "built", "chosen", "recognised"}
+    # by year (not stated last), then province
+    years = [y for y in vi["Năm"]]
+    stated = [int(y) for y in years if y != "không nêu"]
+    assert stated == sorted(stated) and years[-1] == "không nêu" and years.index("không nêu") == len(stated)
+    first_2021 = vi[vi["Năm"] == "2021"]["Tỉnh, thành phố (theo nguồn)"].tolist()
+    assert first_2021[0] == "Thành phố Cần Thơ"                          # C before Đ, H...
+    # Phường 1 of Vũng Tàu city, Bà Rịa – Vũng Tàu (merged into Hồ Chí Minh City on 1 July 2025)
+    row = vi[vi["Phường"] == "Phường 1"].iloc[0]
+    assert (row["Quận, huyện, thị xã"], row["Tỉnh, thành phố (theo nguồn)"], row["Tỉnh, thành phố từ 01/07/2025"]) == (
+        "Thành phố Vũng Tàu", "Tỉnh Bà Rịa – Vũng Tàu", "Thành phố Hồ Chí Minh")
+    row = en[en["Ward"] == "Ward 1"].iloc[0]
+    assert (row["District"], row["Province (in the source)"], row["Province from 1 July 2025"]) == (
+        "Vũng Tàu city", "Bà Rịa – Vũng Tàu", "Hồ Chí Minh City")
+    assert set(vi[vi["Phường"] == "Phường Đức Xuân"]["Tỉnh, thành phố từ 01/07/2025"]) == {"Tỉnh Thái Nguyên"}
+    # links, not bare URLs
+    link = vi["Nguồn"].iloc[0]
+    assert str(link).startswith('<a href="https://') and not str(link).endswith('.html">')
+    assert "<a href=" in overview.register(SimpleNamespace(lang="vi", register=read_register())).data
+    # the English figure: the source's words in quotes, the gloss with English numbers
+    files = [f for f in en["Published figure"] if "1.700" in f]
+    assert files == ["about 1,700 administrative procedure files in 2023, 100% done; 60% ahead of time "
+                     "(“gần 1.700 hồ sơ TTHC năm 2023, đạt 100%; 60% trước hạn”)"]

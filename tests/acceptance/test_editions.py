@@ -13,6 +13,8 @@ NUMBER = {"vi": re.compile(r"[−+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?|[−+-]?\d+(?:
 
 # A figure with a Vietnamese thousands dot ("gần 1.700 hồ sơ"), which English reads as 1.7.
 VERBATIM = re.compile(r"\d\.\d{3}\b")
+# A source's own words quoted in an English cell, beside the English gloss: “gần 1.700 hồ sơ”.
+QUOTE = re.compile(r"“[^”]*”")
 
 
 def numbers(cell: str, lang: str) -> list[float]:
@@ -43,10 +45,10 @@ def test_each_page_of_both_editions_has_the_same_tables_with_the_same_figures(vi
                         continue
                     if c_vi == c_en and VERBATIM.search(c_vi):   # a source's words quoted as published
                         continue
-                    assert numbers(c_vi, "vi") == numbers(c_en, "en"), (name, number, c_vi, c_en)
+                    # the English gloss carries the figures; the quoted source beside it is the Vietnamese text
+                    assert numbers(c_vi, "vi") == numbers(QUOTE.sub("", c_en), "en"), (name, number, c_vi, c_en)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22, English: the register quotes 'gần 1.700 hồ sơ' unmarked in English")
 def test_no_english_table_quotes_a_vietnamese_figure_an_english_reader_misreads(vi_run, en_run, read):
     for name in [f"{w}.html" for w in ENGLISH_WARDS] + ["programme.html"]:
         vi, en = read(vi_run.out / name), read(en_run.out / name)
@@ -54,3 +56,4 @@ def test_no_english_table_quotes_a_vietnamese_figure_an_english_reader_misreads(
             for r_vi, r_en in zip(t_vi[1:], t_en[1:]):
                 for c_vi, c_en in zip(r_vi[1:], r_en[1:]):
                     assert not (c_vi == c_en and VERBATIM.search(c_en)), (name, c_en)
+                    assert not VERBATIM.search(QUOTE.sub("", c_en)), (name, c_en)   # outside the source's quote

@@ -18,6 +18,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from wardstudy.indicators.registry import REGISTRY
 from wardstudy.report import pages
+from wardstudy.report import register as _register
 from wardstudy.report.calibration import data_calibrated, is_calibrated_row, published_fraction
 from wardstudy.data.national_panel import SYNTHETIC_ROLE
 from wardstudy.report.format import (MISSING, fmt_change, fmt_date, fmt_interval, fmt_number, fmt_p,
@@ -74,9 +75,12 @@ _VI = {
     "s5": "5. Số liệu đã công bố và số liệu tính lại",
     "s6": "6. Các phường có nguồn công khai (danh sách thật)",
     "h_ward": "Phường", "h_status": "Tình trạng", "h_figure": "Số liệu công bố", "h_date": "Ngày đăng",
-    "h_link": "Nguồn", "year_not_stated": "không nêu",
+    "h_link": "Nguồn", "year_not_stated": "không nêu", "h_district": "Quận, huyện, thị xã",
+    "h_province_today": "Tỉnh, thành phố từ 01/07/2025", "h_province_source": "Tỉnh, thành phố (theo nguồn)",
     "register_intro": ("Danh sách các phường xây dựng mô hình có nguồn công khai (trang báo, cổng thông tin), mỗi dòng "
-                       "một nguồn; phường không nêu năm không được xếp vào năm nào."),
+                       "một nguồn, xếp theo năm rồi theo tỉnh, thành phố; phường không nêu năm không được xếp vào năm nào. Tên "
+                       "tỉnh, thành phố ghi như trong nguồn, bên cạnh là tỉnh, thành phố mà đơn vị thuộc về từ 01/07/2025 "
+                       "(sau khi sắp xếp đơn vị hành chính)."),
     "rollout_sourced": ("Trong {total} phường xây dựng mô hình của dữ liệu này, {sourced} phường có nguồn công khai "
                         "(mục 6); {synthetic} phường còn lại là giả lập (mô phỏng) theo quy mô đã công bố."),
     # 1
@@ -196,9 +200,12 @@ _EN = {
     "s5": "5. Published figures and recomputed figures",
     "s6": "6. Programme wards with a public source (the real register)",
     "h_ward": "Ward", "h_status": "Status", "h_figure": "Published figure", "h_date": "Published",
-    "h_link": "Source", "year_not_stated": "not stated",
+    "h_link": "Source", "year_not_stated": "not stated", "h_district": "District",
+    "h_province_today": "Province from 1 July 2025", "h_province_source": "Province (in the source)",
     "register_intro": ("Programme wards named by a public source (a newspaper or official portal), one row per "
-                       "source; a ward whose year is not stated is placed in no cohort."),
+                       "source, by year then province; a ward whose year is not stated is placed in no cohort. The province is "
+                       "given as in the source, beside the province it belongs to since 1 July 2025 (after the "
+                       "reorganisation)."),
     "rollout_sourced": ("Of the {total} programme wards in these data, {sourced} have a public source (section 6); "
                         "the other {synthetic} are simulated, at the published scale."),
     "h_province": "Province", "h_phuong": "Wards", "h_cohort": "Entered {cohort}", "h_total": "Total",
@@ -805,24 +812,32 @@ def published(report):
 
 
 def register_table(report) -> pd.DataFrame:
-    """The real programme register (`data/reference/programme_register.csv`), one row per source."""
+    """The real programme register (`data/reference/programme_register.csv`), one row per source,
+    by year (not stated last) then province: the ward, its district, the province in the source
+    and the one it is part of since 1 July 2025, the year, the status in the page's language,
+    the figure (in English glossed beside the source's words), the date and the source as a link."""
     lang = report.lang
-    reg = report.register
+    reg = _register.sort_rows(report.register)
     years = [text("year_not_stated", lang) if pd.isna(y) else str(int(y)) for y in reg["cohort_year"]]
+    en = lang == "en"
     return pd.DataFrame({
-        text("h_ward", lang): reg["ward_name"].astype(str),
-        text("h_province", lang): reg["province"].astype(str),
+        text("h_ward", lang): [_register.ward_en(w) if en else w for w in reg["ward_name"].astype(str)],
+        text("h_district", lang): [_register.district_text(d, lang) for d in reg["district"]],
+        text("h_province_source", lang): [_register.area_en(p) if en else p for p in reg["province"].astype(str)],
+        text("h_province_today", lang): [_register.province_today(p, lang) for p in reg["province"]],
         text("h_year", lang): years,
-        text("h_status", lang): reg["status"].astype(str),
-        text("h_figure", lang): reg["figure"].fillna(MISSING).astype(str),
-        text("h_date", lang): [MISSING if pd.isna(d) else fmt_date(d) for d in reg["published_date"]],
-        text("h_link", lang): reg["url"].astype(str),
+        text("h_status", lang): [_register.status_text(s, lang) for s in reg["status"]],
+        text("h_figure", lang): [_register.figure_cell(f, lang) for f in reg["figure"]],
+        text("h_date", lang): _register.dates(reg["published_date"], lang),
+        text("h_link", lang): [str(_register.source_link(u)) for u in reg["url"]],   # HTML, escaped
     }).set_index(text("h_ward", lang))
 
 
 def register(report):
     """Section 6: the programme wards public sources name, with the source of each row."""
-    return _html(_p(text("register_intro", report.lang)), pages.table_html(register_table(report)).data)
+    lang = report.lang
+    table = pages.table_html(register_table(report), html_columns=(text("h_link", lang),))
+    return _html(_p(text("register_intro", lang)), table.data)
 
 
 def _example():

@@ -171,7 +171,7 @@ def _numeric_column(cells: list[str]) -> bool:
     return bool(shown) and all(_NUMERIC.match(c) and len(c) <= 40 for c in shown)
 
 
-def table_html(table, caption: str | None = None):
+def table_html(table, caption: str | None = None, html_columns: tuple[str, ...] = ()):
     """A report table (a DataFrame indexed by its first column) as HTML: one header row,
     the label column as row headers, numbers right-aligned (class ``ws-num``).
 
@@ -182,7 +182,9 @@ def table_html(table, caption: str | None = None):
     """
     frame = table.reset_index()
     columns = [str(c) for c in frame.columns]
-    cells = [[str(v) for v in row] for row in frame.itertuples(index=False)]
+    # html_columns: columns whose cells are HTML made safe by their maker (a source's link), kept as markup
+    keep = [c in html_columns for c in columns]
+    cells = [[Markup(v) if k else str(v) for v, k in zip(row, keep)] for row in frame.itertuples(index=False)]
     numeric = [i > 0 and _numeric_column([r[i] for r in cells]) for i in range(len(columns))]
     return html_block(_environment().get_template("table.html.j2").render(
         columns=columns, rows=cells, numeric=numeric, caption=caption).strip())
