@@ -462,3 +462,80 @@ def test_one_wards_corrected_workbook_merged_into_the_shipped_folder_changes_onl
     assert sorted(set(moved.get_level_values("ward"))) == ["duc-xuan"]
     assert set(moved.get_level_values("year")) == {2024}
     assert "tips_handled_share" in set(moved.get_level_values("indicator"))
+
+
+# --- Found by trying it as its users (a tester's session) -----------------------------------
+
+
+def test_folders_typed_at_the_prompt_are_where_the_person_is(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["template", "--out", "t.xlsx", "--from-data", "data/synthetic", "--lang", "en"])
+    assert result.exit_code == 1 and not (tmp_path / "t.xlsx").exists()  # not the project's data/synthetic
+    assert f"{tmp_path}/data/synthetic" in result.output
+    shutil.copytree(paths.synthetic_dir(), tmp_path / "mine")
+    assert runner.invoke(app, ["validate", "mine", "--lang", "en"]).exit_code == 0
+
+
+def test_a_deleted_crime_row_or_criterion_is_refused_and_a_deleted_month_is_named(tmp_path):
+    def delete(book):
+        crimes = book["crimes"]
+        row = next(r[0].row for r in crimes.iter_rows(min_row=3) if r[1].value == "2023-01" and r[2].value == "drugs")
+        crimes.delete_rows(row)
+        book["criteria_assessments"].delete_rows(24)  # C22 of 2023
+    result = run("import", edit(one_ward(tmp_path, "del.xlsx"), delete), "--out", tmp_path / "out")
+    assert result.exit_code == 1
+    assert "duc-xuan 2023-01 has no row for categories drugs (a deleted row?)" in result.output
+    assert "duc-xuan 2023 has no row for criteria C22 (a deleted row?)" in result.output
+    book, _, _ = make_template(tmp_path / "gap.xlsx", wards=["duc-xuan"], first="2023-01", last="2023-03")
+    fill(book)
+    edit(book, lambda b: b["tips"].delete_rows(4))  # February's tips row deleted
+    done = import_submissions([book], tmp_path / "out")
+    assert done.changes["tips"].absent == [("duc-xuan", "2023-02")]
+    assert "  tips: duc-xuan 2023-02" in done.text().split("No row at all")[1]
+
+
+def test_a_full_width_digit_is_refused_by_the_dry_run_as_by_the_real_run(tmp_path):
+    book = edit(one_ward(tmp_path, "wide.xlsx"), lambda b: b["tips"].cell(row=3, column=3, value="４"))
+    for extra in (["--dry-run"], []):
+        result = run("import", book, "--out", tmp_path / "out", *extra)
+        assert result.exit_code == 1 and '"４" is not a whole number' in result.output, result.output
+
+
+def test_a_rule_between_tables_is_found_by_the_dry_run_and_names_the_table_not_a_temporary_folder(tmp_path):
+    def scheme(book):
+        for row in book["criteria_assessments"].iter_rows(min_row=3):
+            row[2].value = "bca-2024-20"
+    book = edit(one_ward(tmp_path, "scheme.xlsx"), scheme)
+    result = run("import", book, "--out", tmp_path / "out", "--dry-run")
+    assert result.exit_code == 1 and not (tmp_path / "out").exists()
+    assert f"{tmp_path / 'out' / 'criteria_assessments.csv'}" in result.output and ".tmp" not in result.output
+    assert "(in the table as merged)" in result.output
+
+
+def test_a_note_column_is_listed_as_not_imported(tmp_path):
+    book = edit(one_ward(tmp_path, "note.xlsx"), lambda b: (b["tips"].cell(row=1, column=5, value="ghi chú"),
+                                                           b["tips"].cell(row=3, column=5, value="số liệu tạm")))
+    result = run("import", book, "--out", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    assert 'sheet "tips", column "ghi chú" (E) (not a column of table tips: not imported)' in result.output
+
+
+def test_a_scheme_given_on_one_row_is_not_told_to_write_zero(tmp_path):
+    book = edit(one_ward(tmp_path, "one.xlsx"), lambda b: b["criteria_assessments"].cell(row=3, column=3,
+                                                                                         value="qd5764-22"))
+    result = run("import", book, "--out", tmp_path / "out")
+    assert "write 0" not in result.output and result.exit_code == 0, result.output
+
+
+def test_the_shipped_data_folders_are_refused_as_out(tmp_path):
+    before = tree(paths.synthetic_dir())
+    result = run("import", one_ward(tmp_path, "x.xlsx"), "--out", paths.synthetic_dir())
+    assert result.exit_code == 1 and "is the project's shipped data" in result.output
+    assert tree(paths.synthetic_dir()) == before
+
+
+def test_the_successor_is_named_in_vietnamese_too(tmp_path):
+    book, _, _ = make_template(tmp_path / "late.xlsx", wards=["song-cau"], first="2025-06", last="2025-06")
+    edit(fill(book), lambda b: b["tips"].append(["song-cau", "2025-07", 3, 3]))
+    result = runner.invoke(app, ["import", str(book), "--out", str(tmp_path / "out")])
+    assert "số liệu sau đó thuộc đơn vị kế thừa bac-kan-2025 (Bắc Kạn)" in result.output, result.output

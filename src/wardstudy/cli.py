@@ -69,8 +69,8 @@ def build(
     data_dir: DataDirOption = None,
     force: Annotated[bool, typer.Option("--force", help="Rebuild even if the inputs are unchanged.")] = False,
     prune: Annotated[bool, typer.Option("--prune", help=(
-        "Build nothing: remove old builds from the cache, keeping the 3 most recently used of each data "
-        "folder (of --data-dir's only, when given), and those of data folders that no longer exist."))] = False,
+        "Build nothing: remove old builds from the cache. The 3 most recently used of each data folder are "
+        "kept (only --data-dir's is pruned when given); the builds of data folders that no longer exist go."))] = False,
 ) -> None:
     """Make the study build (every indicator, comparison, ranking and impact result), or
     reuse it when its inputs are unchanged; print where it is. Old builds of the data folder
@@ -128,6 +128,8 @@ def validate(
     from wardstudy.data.messages import problem_text, say
 
     with _language(lang):
+        # A folder typed at the prompt is where the person is, not below the project root.
+        data_dir = None if data_dir is None else data_dir.expanduser().resolve()
         _, problems = data.check(data_dir)
         if problems:
             for problem in problems:
@@ -165,8 +167,9 @@ def template(
 
     with _language(lang):
         try:
+            here = [None if p is None else p.expanduser().resolve() for p in (data_dir, from_data)]
             path, units, months = make_template(out, ward, province, first or PERIOD_START, last or PERIOD_END,
-                                                data_dir, from_data=from_data)
+                                                here[0], from_data=here[1])
         except data.DataError as err:
             _say_problems(err)
             raise typer.Exit(1) from None

@@ -77,6 +77,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
                           "(ví dụ data/real)",
                     "en": "is {what}: import does not write there; give --out a data folder of its own "
                           "(e.g. data/real)"},
+    "out_is_shipped": {"vi": "là số liệu đi kèm dự án (giả lập hoặc tham chiếu): không gộp số liệu thật vào đó; "
+                             "chép thư mục ra chỗ khác rồi nhập vào bản chép",
+                       "en": "is the project's shipped data (synthetic or reference): real records are not merged "
+                             "into it; copy the folder and import into the copy"},
     "what_cwd": {"vi": "thư mục đang làm việc (hoặc thư mục chứa nó)",
                  "en": "the working folder (or a folder above it)"},
     "what_home": {"vi": "thư mục cá nhân (home) hoặc thư mục gốc", "en": "a home folder or the root folder"},
@@ -121,6 +125,14 @@ CATALOGUE: dict[str, dict[str, str]] = {
                             "thư mục số liệu cần mọi bảng",
                       "en": "no filled row of table {table!r} in any source (a sheet or file named {table}); "
                             "every record table is needed"},
+    "group_lacks": {"vi": "{ward} {period} không có dòng cho {others} {missing} (dòng bị xóa?): thêm lại các dòng "
+                          "(ghi 0 nếu không có), hoặc để trống mọi dòng của kỳ nếu chưa báo cáo",
+                    "en": "{ward} {period} has no row for {others} {missing} (a deleted row?): add the rows back "
+                          "(0 if none), or leave all the period's rows blank if it was not reported"},
+    "in_merged_table": {"vi": "(trong bảng sau khi gộp)", "en": "(in the table as merged)"},
+    "absent_heading": {"vi": "Không có dòng nào (coi là chưa báo cáo), giữa tháng đầu và tháng cuối của đơn vị:",
+                       "en": "No row at all (taken as not reported), between the unit's first and last month given:"},
+    "why_unknown_column": {"vi": "cột không thuộc bảng {table}: không nhập", "en": "not a column of table {table}: not imported"},
     "header_title": {"vi": "tiêu đề", "en": "title"},
     # The summary.
     "summary_created": {"vi": "Đã ghi thư mục mới {out}", "en": "Wrote the new folder {out}"},
@@ -178,8 +190,30 @@ RULES_VI: list[tuple[str, str]] = [
     (r"is not a known unit; closest: (.*)", r"không phải đơn vị nào trong danh mục; gần nhất: \1"),
     (r"is not a known unit", "không phải đơn vị nào trong danh mục"),
     (r'is more than column "(\w+)" \(([^)]*)\) .*', r'lớn hơn cột "\1" (\2): số bộ phận không được lớn hơn số tổng'),
+    (r"is after unit (\S+) ceased to exist \(valid to (\S+) in (\S+?); later records belong to its successor "
+     r"(\S+ \(.*\))\)", r"sau ngày đơn vị \1 thôi tồn tại (đến \2 theo \3); số liệu sau đó thuộc đơn vị kế thừa \4"),
     (r"is after unit (\S+) ceased to exist \(valid to (\S+) in (\S+?)(; .*)?\)",
      r"sau ngày đơn vị \1 thôi tồn tại (đến \2 theo \3); số liệu từ 07/2025 thuộc đơn vị mới (xem bảng sắp xếp 2025)"),
+    (r'the header of sheet "(.*)" is in row (\d+), below (.*) \("(.*)"\): delete the rows above the header .*',
+     r'dòng tiêu đề cột của trang "\1" ở dòng \2, bên dưới \3 ("\4"): xóa các dòng phía trên (tên báo cáo) để '
+     r"dòng mã cột là dòng đầu tiên"),
+    (r"column (\S+) holds values \(from row (\d+)\) but has no header in (.*): write its column id, or delete "
+     r"the column", r"cột \1 có số liệu (từ dòng \2) nhưng không có tên cột ở \3: ghi mã cột, hoặc xóa cột"),
+    (r'columns (\S+) and (\S+) both have the header "(.*)" \((.*)\): keep one, or name each for its column',
+     r'hai cột \1 và \2 cùng tên "\3" (\4): giữ một cột, hoặc đặt đúng tên cho từng cột'),
+    (r'cell (\S+) of sheet "(.*)" holds a formula \((.*)\): type the value itself .*',
+     r'ô \1 của trang "\2" chứa công thức (\3): ghi giá trị (Excel: Copy, rồi Paste Special > Values)'),
+    (r'cells (\S+) of sheet "(.*)" are merged: .*',
+     r'các ô \1 của trang "\2" bị gộp (merge): bỏ gộp và ghi giá trị vào từng ô'),
+    (r"(.*) repeats row (\d+) \(one row per (.*)\)", r"\1 lặp lại dòng \2 (mỗi \3 chỉ một dòng)"),
+    (r"is not true/false .*", "không phải đúng/sai (ghi 1 hoặc 0)"),
+    (r"is not an allowed (\S+) \(allowed: (.*)\)", r"không phải giá trị cho phép của \1 (cho phép: \2)"),
+    (r"is outside the study period \((\S+) to (\S+)\)", r"nằm ngoài thời kỳ nghiên cứu (\1 đến \2)"),
+    (r"could be any of (.*) \(use the slug or the code\)", r"có thể là \1 (ghi mã slug hoặc mã TCTK)"),
+    (r"could be any of (.*) \(use the slug, or give the month\)", r"có thể là \1 (ghi mã slug, hoặc nêu tháng)"),
+    (r"is not a folder \(data folder does not exist\)", "không phải thư mục (thư mục số liệu không tồn tại)"),
+    (r"is encoded as (\S+) .*", r"được mã hóa \1, không phải UTF-8: lưu lại dạng 'CSV UTF-8 (Comma delimited)'"),
+    (r"is not UTF-8 text .*", "không phải văn bản UTF-8: lưu lại dạng 'CSV UTF-8' (hoặc iconv -f CP1258 -t UTF-8)"),
     (r"is before unit (\S+) existed \(valid from (\S+) in (\S+)\)", r"trước ngày đơn vị \1 được thành lập (từ \2 theo \3)"),
 ]
 

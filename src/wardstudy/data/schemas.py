@@ -53,8 +53,9 @@ MOJIBAKE = re.compile("Ã[\u0080-\u00bf]|Ä[\u0080-\u00bf]|á»|áº|Æ°|Æ¡|\
 # A whole number, also as a program writes it ("3.0", "3.00"); never "3.000" or "3,000": in
 # Vietnamese the dot groups thousands ("3.000" is three thousand), in English it is a decimal point,
 # so a dotted or spaced count is refused rather than read as one or the other.
-_WHOLE = r"[+-]?\d+(\.0{1,2})?"
-_NUMBER = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+# ASCII digits only: Python's \d also matches "４" (full width), which no number parser reads.
+_WHOLE = r"[+-]?[0-9]+(\.0{1,2})?"
+_NUMBER = r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?"
 _TRUE = {"true", "1", "yes", "1.0"}
 _FALSE = {"false", "0", "no", "0.0"}
 
@@ -91,10 +92,10 @@ class Table:
 FORMATS = {
     "count": (_WHOLE, "is not a whole number (counts are whole numbers such as 12, typed without a thousands "
                "separator: 3000, not 3.000 or 3,000)"),
-    "year": (r"\d{4}(\.0*)?", "is not a year (write it as YYYY, e.g. 2023)"),
+    "year": (r"[0-9]{4}(\.0*)?", "is not a year (write it as YYYY, e.g. 2023)"),
     "share": (_NUMBER, "is not a number (shares are fractions 0-1, e.g. 0.95 for 95%)"),
     "number": (_NUMBER, "is not a number"),
-    "month": (r"\d{4}-(0[1-9]|1[0-2])", "is not a month (write it as YYYY-MM, e.g. 2023-01)"),
+    "month": (r"[0-9]{4}-(0[1-9]|1[0-2])", "is not a month (write it as YYYY-MM, e.g. 2023-01)"),
     "code": (r"\d{5}", "is not a 5-digit GSO code (keep the leading zero: 01840)"),
     "slug": (r"[a-z0-9]+(-[a-z0-9]+)*", "is not a slug (lower-case ASCII words joined by hyphens)"),
     "date": (r"\d{4}-\d{2}-\d{2}", "is not a date (write it as YYYY-MM-DD)"),

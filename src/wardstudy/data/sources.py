@@ -85,6 +85,16 @@ def _label_row(part_table: str, frame: pd.DataFrame) -> bool:
         any(first.get(c) == text for c, text in labels.items())
 
 
+def _unknown_columns(shown: str, table: str, frame: pd.DataFrame) -> list[Seen]:
+    """A column the table does not have (a note typed beside the figures): listed, not imported."""
+    from wardstudy.data.schemas import TABLES
+
+    letters = frame.attrs.get("letters", {})
+    return [Seen(f'{shown}, column "{c}"' + (f" ({letters[c]})" if c in letters else ""), "ignored",
+                 say("why_unknown_column", table=table))
+            for c in frame.columns if c is not None and c not in TABLES[table].columns]
+
+
 def _stray(shown: str, header, what: str, target: str) -> Problem:
     columns = ", ".join(dict.fromkeys(record_columns_in(header)))
     return Problem(shown, None, None, NO_VALUE, say("stray_records", columns=columns, what=say(what),
@@ -119,6 +129,7 @@ def _workbook(path: Path, seen: list[Seen]) -> tuple[list[Part], list[Problem]]:
                 frame = frame.iloc[1:]  # row 2 of a template: the Vietnamese labels, not a record
             why = "" if title == table else say("why_table_sheet_name", table=table)
             seen.append(Seen(here, "read", why))
+            seen += _unknown_columns(here, table, frame)
             parts.append(Part(table, here, frame, frame.attrs.get("letters", {})))
         elif title in TEMPLATE_SHEETS:
             seen.append(Seen(here, "ignored", say("why_template_sheet")))
@@ -144,6 +155,7 @@ def _table_file(path: Path, table: str, seen: list[Seen]) -> tuple[list[Part], l
         seen.append(Seen(shown, "refused"))
         return [], err.details
     seen.append(Seen(shown, "read"))
+    seen += _unknown_columns(shown, table, frame)
     return [Part(table, shown, frame)], []
 
 
@@ -196,7 +208,7 @@ def _folder(folder: Path, seen: list[Seen]) -> tuple[list[Part], list[Problem]]:
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).parts
         if any(p.startswith(".") for p in relative):
-            if path.is_file() and not any(p.startswith(".") for p in relative[:-1]):
+            if not any(p.startswith(".") for p in relative[:-1]):  # the hidden file or folder itself, once
                 seen.append(Seen(display_path(path), "ignored", say("why_hidden")))
             continue
         if not path.is_file():

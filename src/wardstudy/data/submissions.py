@@ -66,6 +66,7 @@ class TableChange:
     unchanged: int = 0
     replaced: int = 0
     blank: list[tuple[str, str]] = field(default_factory=list)   # (ward, month or year) left out
+    absent: list[tuple[str, str]] = field(default_factory=list)  # (ward, month) inside the span given, no row
     values: list[tuple[str, str, object, object]] = field(default_factory=list)  # (record, column, old, new)
 
 
@@ -110,6 +111,11 @@ class Imported:
             lines.append(say("blank_heading"))
             for name, blank in blanks:
                 lines.append(f"  {name}: {periods_by_ward(blank)}")
+        absents = [(name, change.absent) for name, change in self.changes.items() if change.absent]
+        if absents:
+            lines.append(say("absent_heading"))
+            for name, absent in absents:
+                lines.append(f"  {name}: {periods_by_ward(absent)}")
         replaced = [(name, v) for name, change in self.changes.items() for v in change.values]
         if replaced:
             lines.append(say("replaced_heading"))
@@ -165,7 +171,7 @@ def _drop_blank_rows(part: Part) -> tuple[Part, list[Problem]]:
     blank = raw[values].isna().all(axis=1)
     period = "month" if "month" in table.key else "year"
     problems = []
-    for column in [c for c in values if not table.columns[c].required]:
+    for column in [c for c in values if not table.columns[c].required and table.columns[c].kind == "count"]:
         # An optional column a source gives is given for every row it reports: a blank cell
         # among its filled ones is no more "not reported" than a blank count is.
         for row in raw.index[(raw[column].isna() & ~blank).to_numpy()]:
@@ -279,7 +285,8 @@ def import_submissions(sources, out: Path | str, data_dir: Path | str | None = N
     if problems:
         raise DataError(problems)
     existing = out.is_dir() and any(out.iterdir())
-    data_dir = None if data_dir is None else resolve_data_dir(data_dir)  # as every --data-dir: from the root
+    # Typed by the person at the prompt: relative to where they are, as `out` and the sources.
+    data_dir = None if data_dir is None else Path(data_dir).expanduser().resolve()
     if data_dir is None and existing and any((out / f"units{s}").exists() for s in SUFFIXES):
         reference_dir = out  # a data folder with its own units: its records are checked against them
     else:
@@ -304,6 +311,7 @@ def import_submissions(sources, out: Path | str, data_dir: Path | str | None = N
     criteria = list(dict.fromkeys(reference["criteria"]["criterion_id"]))
     filled = [(p, f) for p, f in typed if f is not None]
     merged, problems = merge_parts(filled, units, criteria, with_origin=True)
+    problems += _incomplete_groups(merged, [p for p, _ in filled], reference["criteria"])
     if problems:
         raise DataError(problems)
     base, problems = _existing_records(out, context, units, shown["units"]) if existing else ({}, [])
@@ -313,6 +321,8 @@ def import_submissions(sources, out: Path | str, data_dir: Path | str | None = N
     tables, changes, problems = _combine(base, merged, [p for p, _ in filled], replace, units, criteria)
     for part, _ in typed:
         changes.setdefault(part.table, TableChange()).blank += part.blank
+    for name, months in _months_without_rows(merged).items():
+        changes.setdefault(name, TableChange()).absent += months
     missing = [name for name in RECORD_TABLES if name not in tables or tables[name].empty]
     problems += [Problem(", ".join(display_path(Path(s)) for s in sources), None, None, NO_VALUE,
                          say("table_missing", table=name)) for name in missing]
@@ -323,8 +333,14 @@ def import_submissions(sources, out: Path | str, data_dir: Path | str | None = N
     changes = {name: changes.get(name, TableChange()) for name in RECORD_TABLES}
     result = Imported(out, {n: len(f) for n, f in tables.items()}, changes, seen, created=not existing,
                       dry_run=dry_run)
-    if not dry_run:
-        result.written, result.backup = _write(tables, out, copies)
+    # The folder as it would be is checked in a dry run too, so a dry run never passes what a
+    # real one refuses.
+    staging, changed = _stage(tables, out, copies, beside_out=not dry_run)
+    try:
+        if not dry_run:
+            result.written, result.backup = _commit(staging, out, changed)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return result
 
 
@@ -340,6 +356,10 @@ def _unsafe_out(out: Path, sources) -> list[Problem]:
     homes = {Path.home().resolve(), Path("/home"), Path("/root"), Path(out.anchor)}
     if out in homes:
         return [Problem(shown, None, None, NO_VALUE, say("out_is_home", what=say("what_home")))]
+    from wardstudy import paths
+
+    if out in {paths.synthetic_dir().resolve(), paths.reference_dir().resolve()}:
+        return [Problem(shown, None, None, NO_VALUE, say("out_is_shipped"))]
     problems = []
     for source in sources:
         path = Path(source).expanduser().resolve()
@@ -451,22 +471,22 @@ def _reference_copies(out: Path, data_dir: Path) -> tuple[dict[str, Path], list[
     return copies, problems
 
 
-def _write(tables: dict[str, pd.DataFrame], out: Path, copies: dict[str, Path]) -> tuple[list[str], Path | None]:
-    """Write the tables that change into `out`, after checking the whole folder as `validate` would.
+def _stage(tables: dict[str, pd.DataFrame], out: Path, copies: dict[str, Path], beside_out: bool
+           ) -> tuple[Path, list[str]]:
+    """The folder `out` would become, assembled in a staging folder and checked as `validate` would.
 
-    The folder is first assembled in a staging folder beside `out` (its reference tables,
-    the new record tables) and checked; then each changed table replaces its file by a
-    rename, after a copy of the old file is kept in ``out/.wardstudy-backup/<time>/``.
-    Returns the names written and the backup folder (None when nothing was overwritten).
+    The staging folder holds the record tables, the reference tables to copy and those `out`
+    already has; it is made beside `out` (`beside_out`, so the tables move in by a rename) or,
+    for a dry run, in the system's temporary folder. Returns it and the names that change.
+    Raises `DataError` naming the merged table and its row when the folder would not pass.
     """
     texts = {f"{name}.csv": _csv_text(frame, name) for name, frame in tables.items()}
     changed = [n for n, text in texts.items()
                if not (out / n).exists() or (out / n).read_text(encoding="utf-8") != text]
     changed += list(copies)
-    if not changed:
-        return [], None
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
+    if beside_out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent if beside_out else None))
     try:
         for name, text in texts.items():
             (staging / name).write_text(text, encoding="utf-8")
@@ -478,23 +498,88 @@ def _write(tables: dict[str, pd.DataFrame], out: Path, copies: dict[str, Path]) 
                     if (out / f"{name}{suffix}").exists() and not (staging / f"{name}{suffix}").exists():
                         shutil.copy2(out / f"{name}{suffix}", staging / f"{name}{suffix}")
         _, problems = check(staging)
-        if problems:  # a safety net: every part was checked, so this means a bug, not bad input
-            raise DataError([Problem(p.file.replace(str(staging), str(out)), p.row, p.column, p.value, p.rule)
-                             for p in problems])
-        backup = None
-        overwritten = [n for n in changed if (out / n).exists()]
-        if overwritten:
-            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-            backup = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=_mkdir(out / BACKUP_FOLDER)))
-            for name in overwritten:
-                shutil.copy2(out / name, backup / name)
-        out.mkdir(parents=True, exist_ok=True)
-        for name in changed:
-            os.chmod(staging / name, 0o644)
-            os.replace(staging / name, out / name)
-        return changed, backup
-    finally:
+        if problems:
+            # A rule between tables (an assessment's scheme and the register, ...): name the
+            # table of `out` it would be, not the staging folder.
+            where = {str(staging): str(out), display_path(staging): display_path(out)}
+            raise DataError([Problem(_renamed(p.file, where), p.row, p.column, p.value,
+                                     f"{p.rule} {say('in_merged_table')}") for p in problems])
+    except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return staging, changed
+
+
+def _renamed(file: str, where: dict[str, str]) -> str:
+    for old, new in where.items():
+        file = file.replace(old, new)
+    return file
+
+
+def _commit(staging: Path, out: Path, changed: list[str]) -> tuple[list[str], Path | None]:
+    """Move the changed tables of `staging` into `out`, after a copy of each old one is kept in
+    ``out/.wardstudy-backup/<time>/``. Returns the names written and the backup folder (None
+    when nothing was overwritten)."""
+    if not changed:
+        return [], None
+    backup = None
+    overwritten = [n for n in changed if (out / n).exists()]
+    if overwritten:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = Path(tempfile.mkdtemp(prefix=f"{stamp}-", dir=_mkdir(out / BACKUP_FOLDER)))
+        for name in overwritten:
+            shutil.copy2(out / name, backup / name)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in changed:
+        os.chmod(staging / name, 0o644)
+        os.replace(staging / name, out / name)
+    return changed, backup
+
+
+def _incomplete_groups(merged: dict[str, pd.DataFrame], parts: list[Part], register: pd.DataFrame) -> list[Problem]:
+    """A ward's month of crimes without every category, or a ward's year of assessments without
+    every criterion of its scheme: a row was deleted, and a deleted row is not a zero."""
+    from wardstudy.data.schemes import with_scheme
+
+    problems = []
+    expected = {"crimes": lambda group: set(CRIME_CATEGORIES)}
+    if {"criterion_id"} <= set(register.columns):
+        by_scheme = with_scheme(register).groupby("scheme")["criterion_id"].apply(set).to_dict()
+        expected["criteria_assessments"] = lambda group: by_scheme.get(group["scheme"].iloc[0], set())
+    for name, wanted in expected.items():
+        frame = merged.get(name)
+        if frame is None or frame.empty:
+            continue
+        column, others = GROUPED[name]
+        if name == "criteria_assessments":
+            frame = with_scheme(frame)
+        keys = ["ward", "month"] if name == "crimes" else ["ward", "year", "scheme"]
+        for key, group in frame.groupby(keys, sort=False):
+            lacking = sorted(wanted(group) - set(group[column]))
+            if not lacking:
+                continue
+            first = group.iloc[0]
+            part = parts[int(first["_source"])]
+            problems.append(Problem(part.shown, int(first["_row"]), column, NO_VALUE, say(
+                "group_lacks", ward=key[0], period=key[1], others=say(others), missing=", ".join(map(str, lacking)))))
+    return problems
+
+
+def _months_without_rows(merged: dict[str, pd.DataFrame]) -> dict[str, list[tuple[str, str]]]:
+    """Per monthly table, the (ward, month) between a ward's first and last month given that
+    have no row at all: named in the summary, as the rows left blank are."""
+    found = {}
+    for name, frame in merged.items():
+        if frame.empty or "month" not in frame.columns:
+            continue
+        absent = []
+        for ward, months in frame.groupby("ward", sort=False)["month"]:
+            given = set(months)
+            span = pd.period_range(min(given), max(given), freq="M").strftime("%Y-%m")
+            absent += [(ward, m) for m in span if m not in given]
+        if absent:
+            found[name] = absent
+    return found
 
 
 def _mkdir(path: Path) -> Path:
