@@ -243,9 +243,11 @@ def run(
         "--timeout", min=1, help="Seconds any one notebook cell may run before its kernel is stopped "
                                  "and the ward fails.")] = 600.0,
     lang: Annotated[str, typer.Option("--lang", help="Language of the pages: vi or en.")] = "vi",
+    pdf: Annotated[bool, typer.Option(
+        "--pdf", help="Also print every page to <out>/<page>.pdf on A4 with Chromium (make browser).")] = False,
 ) -> None:
     """Run the ward report for every params file, or for a selection of wards and years:
-    <out>/<page>.html, index.html, indicators.csv.
+    <out>/<page>.html, index.html, indicators.csv (and with --pdf a PDF of every page).
 
     Exits 1 if any ward failed (the others are still written) or the data cannot be loaded
     (then nothing is written).
@@ -276,6 +278,15 @@ def run(
         typer.echo(str(err), err=True)
         raise typer.Exit(1) from None
     typer.echo(summary.text())
+    if pdf:
+        from wardstudy.pipeline.pdf import PdfProblem, write_pdfs
+
+        try:
+            written = write_pdfs(sorted(summary.out_dir.glob("*.html")))
+        except PdfProblem as err:
+            typer.echo(str(err), err=True)
+            raise typer.Exit(1) from None
+        typer.echo(f"{len(written)} PDF(s) on A4 in {summary.out_dir}")
     raise typer.Exit(summary.exit_code)
 
 

@@ -40,9 +40,12 @@ def _names() -> list[str]:
         with open(paths.reference_dir() / name, encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 names.update(row[c] for c in columns if row.get(c))
+    prefixes = ("Phường ", "Tỉnh ", "Thành phố ", "Quận ", "Thị xã ", "Huyện ", "Xã ")
     for name in list(names):
-        for prefix in ("Phường ", "Tỉnh ", "Thành phố ", "Quận ", "Thị xã ", "Huyện ", "Xã "):
+        for prefix in prefixes:
             names.add(prefix + name)
+            if name.startswith(prefix):   # the English edition names "Tỉnh Bà Rịa – Vũng Tàu" "Bà Rịa – Vũng Tàu"
+                names.add(name[len(prefix):])
     return sorted(names)
 
 

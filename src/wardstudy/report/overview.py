@@ -383,6 +383,7 @@ def header(report):
         text("line_cohort", lang),
     ]
     html = Markup(pages.banner_html(report.is_synthetic, lang, calibrated))
+    html += Markup(pages.print_footer_html(getattr(report, "build", None), report.is_synthetic, lang))
     html += Markup("<h1>{}</h1><p><strong>{}</strong></p>").format(text("title", lang),
                                                                   text("subtitle", lang, year=report.year))
     html += Markup("<ul>") + Markup("").join(Markup("<li>{}</li>").format(line) for line in lines)

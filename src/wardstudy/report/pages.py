@@ -78,6 +78,24 @@ def banner_html(is_synthetic: bool, lang: str = "vi", calibrated: bool = False) 
         is_synthetic=is_synthetic, title=text("banner_title", lang), body=body).strip()
 
 
+def print_footer_html(build, is_synthetic: bool, lang: str = "vi") -> str:
+    """The line a printed page carries at its foot (hidden on screen): the simulated-data warning
+    and the build the figures come from (`build.manifest["inputs"]`, 12 characters, as on the
+    index). `pipeline.pdf` reads its ``data-build`` for the PDF's own footer.
+
+    >>> from types import SimpleNamespace
+    >>> print(print_footer_html(SimpleNamespace(manifest={"inputs": "0123456789abcdef"}), True, "en"))
+    <div class="ws-print-footer" data-build="0123456789ab">⚠ SIMULATED DATA, NOT REAL RECORDS · Build 0123456789ab</div>
+    """
+    manifest = getattr(build, "manifest", None) or {}
+    build_id = str(manifest.get("inputs", ""))[:12]
+    parts = ([text("banner_title", lang)] if is_synthetic else []) + (
+        [text("print_build", lang, build_id=build_id)] if build_id else [])
+    if not parts:
+        return ""
+    return str(Markup('<div class="ws-print-footer" data-build="{}">{}</div>').format(build_id, " · ".join(parts)))
+
+
 def _line(key: str, lang: str, **values) -> Markup:
     """A catalogue entry that may hold markup (<strong>, <code>), its values escaped."""
     return Markup(text(key, lang)).format(**values)
@@ -137,7 +155,9 @@ def header_html(ward, lang: str | None = None, links: dict[str, str] | None = No
                            code=unit.get("successor_code") or MISSING))
     unit_type = unit["type"] if lang == "vi" else {"phường": "ward", "xã": "commune"}.get(unit["type"], unit["type"])
     return _environment().get_template("ward_header.html.j2").render(
-        banner=Markup(banner_html(ward.is_synthetic, lang, calibrated)), title=text("title", lang),
+        banner=Markup(banner_html(ward.is_synthetic, lang, calibrated)
+                      + print_footer_html(getattr(ward, "build", None), ward.is_synthetic, lang)),
+        title=text("title", lang),
         unit_year=text("unit_year", lang, type=unit_type.capitalize() if lang == "vi" else unit_type,
                        name=unit["name"], year=p.year),
         lines=lines).strip()

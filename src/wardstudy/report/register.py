@@ -145,7 +145,7 @@ def source_link(url) -> Markup | str:
 _GLOSS_EN = {
     "tiêu chí trụ sở chưa hoàn thành": "headquarters criterion not yet completed",
     "tiêu chí số 6 trụ sở chưa đạt": "criterion 6, headquarters, not met",
-    "sau 1 năm": "after one year",
+    "sau 1 năm": "after 1 year",
 }
 _CRITERIA = re.compile(r"^(\d+)/(\d+) tiêu chí(?: \((.*)\))?$")
 _FILES = re.compile(r"^gần ([\d.]+) hồ sơ TTHC năm (\d{4})(?:, đạt (\d+)%; (\d+)% trước hạn)?$")
