@@ -3,8 +3,6 @@ cell, in Vietnamese (1.234,5) and in English (1,234.5)."""
 
 import re
 
-import pytest
-
 from acceptance.conftest import ENGLISH_WARDS
 
 NUMBER = {"vi": re.compile(r"[−+-]?\d{1,3}(?:\.\d{3})+(?:,\d+)?|[−+-]?\d+(?:,\d+)?"),

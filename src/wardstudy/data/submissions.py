@@ -41,7 +41,7 @@ import pandas as pd
 
 from wardstudy.data.messages import say
 from wardstudy.data.read import (RECORD_TABLES, REFERENCE_TABLES, SUFFIXES, DataError, check, check_reference,
-                                 check_table, display_path, resolve_data_dir)
+                                 check_table, display_path)
 from wardstudy.data.schemas import CRIME_CATEGORIES, NO_VALUE, TABLES, Problem, _show
 from wardstudy.data.sources import Part, Seen, read_sources
 
