@@ -17,16 +17,18 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name wardstudy --display-name "wardstudy (.venv)" >/dev/null
 	touch $(STAMP)
 
-## make browser: Debian's Chromium for the browser tests (tests/test_browser.py), installed only when
-# missing; playwright (requirements.lock) drives it, since no browser can be downloaded here.
+## make browser: Debian's Chromium for the browser tests (tests/test_browser.py) and poppler-utils
+# (pdftotext, for tests/test_pdf.py), installed only when missing; playwright (requirements.lock)
+# drives Chromium, since no browser can be downloaded here.
 CHROMIUM := /usr/bin/chromium
 SUDO     := $(if $(filter 0,$(shell id -u)),,sudo)
 
 browser:
-	@test -x $(CHROMIUM) || { echo "installing Debian's chromium (for the browser tests)"; \
+	@test -x $(CHROMIUM) -a -x /usr/bin/pdftotext || { echo "installing Debian's chromium and poppler-utils" \
+		"(for the browser tests and reading the PDFs they print)"; \
 		$(SUDO) apt-get update -qq >/dev/null && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
-			chromium fonts-dejavu-core >/dev/null; }
+			chromium fonts-dejavu-core poppler-utils >/dev/null; }
 
 ## make reports: every ward's report from the shipped data, into reports/
 # (each ward's page, index.html and indicators.csv; unchanged wards are skipped, FORCE=1 reruns all)
