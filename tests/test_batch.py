@@ -209,10 +209,10 @@ def test_duc_xuan_page_says_for_each_design_its_result_and_what_it_could_have_de
     assert "giả định bắt đầu từ tháng 1/2023" in impact
 
 
-def test_workers_are_replaced_by_rounds_and_more_wards_than_workers_never_hang(monkeypatch):
+def test_each_worker_is_replaced_after_its_share_and_more_wards_than_workers_never_hang(monkeypatch):
     # ProcessPoolExecutor(max_tasks_per_child=2) with 2 workers hangs on 12 tasks on Python 3.11
-    # (CPython gh-115634). Each job here is os.getpid, called in a worker: the results say which
-    # process served it.
+    # (CPython gh-115634); the batch's own pool (wardstudy.workers) replaces each worker itself.
+    # Each job here is os.getpid, called in a worker: the results say which process served it.
     import operator
     import os
     import threading
@@ -225,9 +225,9 @@ def test_workers_are_replaced_by_rounds_and_more_wards_than_workers_never_hang(m
     runner.join(timeout=120)
     assert not runner.is_alive(), "the pool hung"
     assert len(served) == 12
-    # Rounds of 2 workers x 2 wards: 3 rounds, fresh processes each, none serving more than a round.
-    assert len(set(served)) >= 3
-    assert max(served.count(pid) for pid in set(served)) <= 4
+    # 2 wards per worker: at least 6 fresh processes, none serving more than 2.
+    assert len(set(served)) >= 6
+    assert max(served.count(pid) for pid in set(served)) <= 2
 
 
 def _counting_builds(monkeypatch, fail_with=None):

@@ -16,10 +16,12 @@
 
 A ward whose notebook fails keeps it as ``<slug>.failed.ipynb`` (with the traceback in the
 failing cell) and has no ``<slug>.html``: a stale page from an earlier run is removed, so
-nothing that looks finished is left. Workers are replaced after rounds of
-`MAX_WARDS_PER_WORKER` wards each (`_run_in_rounds`) because papermill's in-process API was
-measured leaking ~14 file descriptors per notebook. Like Quarto's freeze, a ward whose notebook, params file and build inputs (data
-and package source) are unchanged since its last successful run is skipped
+nothing that looks finished is left. Each worker process is replaced after
+`MAX_WARDS_PER_WORKER` wards (`_run_in_rounds`) because papermill's in-process API was
+measured leaking ~14 file descriptors per notebook; a worker that dies costs only the ward
+it was running (run again once), and none outlives the run. Like Quarto's freeze, a ward
+whose page inputs (`fingerprint`: notebook, parameters, the build's key, the package source
+and the libraries' versions) are unchanged since its last successful run is skipped
 (``force=True`` reruns it).
 """
 
@@ -30,10 +32,8 @@ import json
 import os
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +41,7 @@ import pandas as pd
 from wardstudy import data, paths
 from wardstudy.files import atomic_write_bytes, atomic_write_text, sha256_files
 from wardstudy.pipeline import params
-from wardstudy.pipeline.build import Build, ensure_build
+from wardstudy.pipeline.build import COMPUTING_LIBRARIES, Build, ensure_build, library_versions, source_hash
 from wardstudy.pipeline.selection import Selection, expand
 
 __all__ = ["KERNEL_NAME", "MAX_WARDS_PER_WORKER", "WardJob", "WardResult", "RunSummary",
@@ -49,9 +49,11 @@ __all__ = ["KERNEL_NAME", "MAX_WARDS_PER_WORKER", "WardJob", "WardResult", "RunS
 
 KERNEL_NAME = "wardstudy"
 # Bound on wards per worker process before it is replaced (file-descriptor leak, see above):
-# 16 x ~14 descriptors stays far below the usual limit of 1,024. Not fewer: each round ends
-# with a worker idle while the last ward of the other finishes, and starts new interpreters.
+# 16 x ~14 descriptors stays far below the usual limit of 1,024. Not fewer: each replacement
+# starts a new interpreter.
 MAX_WARDS_PER_WORKER = 16
+# Attempts of a ward whose worker process dies while running it (not of a ward that fails).
+WORKER_ATTEMPTS = 2
 TEMPLATE_NAME = "wardstudy_html"
 FREEZE_DIR = ".freeze"
 # A cell of the ward notebook takes seconds; ten minutes means the kernel hangs.
@@ -172,13 +174,22 @@ def discover(params_dir: Path | None = None, wards: list[str] | None = None) -> 
 
 # ---------------------------------------------------------------- freeze
 
+# The libraries that make a page: the build's (its numbers) and those that draw, run and
+# export the notebook, with what they require (`build.library_versions`).
+PAGE_LIBRARIES = COMPUTING_LIBRARIES + ("matplotlib", "seaborn", "nbconvert", "nbformat", "nbclient", "papermill",
+                                        "ipykernel", "jinja2")
+
+
 def fingerprint(notebook: Path, parameters: dict, build: Build) -> str:
-    """SHA-256 over the notebook, the report's parameters and the build's inputs (data
-    tables, reference tables, package source). A change in any of them means the ward's
-    report must be rebuilt; a comment edited in a params file does not."""
+    """SHA-256 over the notebook, the report's parameters, the build's key (`build.input_hash`:
+    data, computing source and libraries), the whole package source (``report`` and its
+    wording, the templates...) and the versions of `PAGE_LIBRARIES`. A change in any of them
+    means the ward's report must be rebuilt; a comment edited in a params file does not."""
     digest = hashlib.sha256(sha256_files([Path(notebook)]).encode())
     digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
     digest.update(build.manifest["inputs"].encode())
+    digest.update(source_hash().encode())
+    digest.update(json.dumps(library_versions(PAGE_LIBRARIES)).encode())
     return digest.hexdigest()
 
 
@@ -327,28 +338,23 @@ def store_outputs(job: WardJob, result: WardResult) -> WardResult:
 
 def _run_in_rounds(todo: list, workers: int, task=None):
     """Run `task` (default `run_ward`) on each job in worker processes, yielding (job, result)
-    as each ends.
+    as each ends (`workers.run_tasks`).
 
-    Workers are replaced by rounds: one executor serves at most workers x
-    `MAX_WARDS_PER_WORKER` wards and is shut down before the next round starts, so no worker
-    outlives a round (papermill's file-descriptor leak stays bounded).
-    ``ProcessPoolExecutor(max_tasks_per_child=...)`` would do this per worker, but on Python
-    3.11 to 3.13 it hangs once every worker has been replaced (CPython gh-115634) or breaks
-    the pool; a fresh executor per round cannot. A worker that dies fails its ward only.
+    Each worker process serves at most `MAX_WARDS_PER_WORKER` wards, then a fresh one takes
+    over (papermill's file-descriptor leak stays bounded). A worker that dies (the
+    out-of-memory killer, a crash in compiled code) costs only the ward it was running,
+    which goes back to the queue while the other workers go on; a ward whose worker dies
+    `WORKER_ATTEMPTS` times fails, the signal or exit code in its message. Workers die with
+    the run (``kill -9`` of it leaves none), and a ward's kernel ends within a second of its
+    worker (ipykernel polls its parent).
     """
+    from wardstudy.workers import run_tasks
+
     task = run_ward if task is None else task
-    size = workers * MAX_WARDS_PER_WORKER
-    for start in range(0, len(todo), size):
-        # spawn: a clean interpreter per worker, never a fork of this process's state.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
-            futures = {pool.submit(task, job): job for job in todo[start:start + size]}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    result = future.result()
-                except Exception as err:  # the worker process itself died
-                    result = WardResult(job.slug, ok=False, message=f"worker failed: {err!r}")
-                yield job, result
+    for index, ok, value in run_tasks(todo, task, workers, per_worker=MAX_WARDS_PER_WORKER,
+                                      attempts=WORKER_ATTEMPTS):
+        job = todo[index]
+        yield job, value if ok else WardResult(job.slug, ok=False, message=f"worker failed: {value}")
 
 
 def _run_on_cluster(todo: list, address: str, task=None):

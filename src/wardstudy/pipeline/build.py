@@ -5,11 +5,19 @@ contract, every same-period comparison, every ward's values against each baselin
 ranked among its peers, the criteria not met and the published figures beside the
 recomputed ones; and, once a report needs them (`add_impact`), the impact results of
 every programme ward with what each design could have detected. It writes them as
-parquet files, with a manifest of the hashes of its inputs (the data tables, the
-reference tables and the package source), into ``.wardstudy-build/<key>/`` at the
-project root (`paths.build_cache_dir`), one folder per data folder.
+parquet files, with a manifest of its key and the libraries' versions, into
+``.wardstudy-build/<data folder>/<key>/`` at the project root (`paths.build_cache_dir`).
 
-`ensure_build` reuses a build whose inputs are unchanged and makes one otherwise; a
+The key (`input_hash`) means "the same numbers": the data tables and reference tables, the
+source of the layers that compute (`COMPUTE_SOURCE`: ``data``, ``indicators``, ``evaluate``
+and this module) and the installed versions of the libraries that compute
+(`COMPUTING_LIBRARIES` and what they require, `library_versions`). A wording or template
+edit leaves it unchanged (the pages' own fingerprint, `batch.fingerprint`, sees it);
+upgrading scipy changes it.
+
+`ensure_build` reuses a build whose key is unchanged and makes one otherwise, under a lock
+(one process builds a data folder at a time; the others wait and reuse its build), then
+keeps the `KEEP_BUILDS` most recently used builds of that data folder (`prune_builds`). A
 ward's notebook, the index and the export all read the same build, so they show the same
 numbers, and a ward's notebook reads only its own rows (`Build.read` with a filter), so
 its cost does not grow with the number of units. A build is written into a temporary
@@ -18,11 +26,19 @@ folder and renamed into place: a half-made build is never read.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
+import platform
+import re
 import shutil
+import sys
 import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -33,31 +49,126 @@ from wardstudy.data.crosswalk import FROM_PREDECESSORS, full_year_units, with_su
 from wardstudy.data.schemes import DEFAULT_SCHEME, scheme_sizes
 from wardstudy.files import atomic_write_text, sha256_files
 
-__all__ = ["BUILD_FORMAT", "Build", "build_folder", "input_hash", "ensure_build", "make_build", "add_impact"]
+__all__ = ["BUILD_FORMAT", "COMPUTE_SOURCE", "COMPUTING_LIBRARIES", "KEEP_BUILDS", "Build", "builds_home",
+           "build_folder", "input_hash", "source_hash", "library_versions", "ensure_build", "make_build",
+           "add_impact", "prune_builds"]
 
 BUILD_FORMAT = 2  # bump when the tables of a build change shape
 RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
                  "criteria_assessments"]
 REFERENCE = ["units", "programme", "criteria", "published"]
 
+# The package's folder: every source path below is relative to it.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# What the build computes with: every module it imports (tests/test_engine_cache.py checks it
+# against the import graph), but for `workers` (how processes are run, not what they compute).
+COMPUTE_SOURCE = ("data", "indicators", "evaluate", "pipeline/build.py", "paths.py", "files.py")
+# The libraries the build computes with (those imported by COMPUTE_SOURCE, and pyarrow, which
+# writes and reads its tables); what they require counts too (`library_versions`).
+COMPUTING_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "pandera", "openpyxl", "pyarrow")
+# Builds kept per data folder, the most recently used first.
+KEEP_BUILDS = 3
+LOCK_NAME = ".lock"
 
-def build_folder(data_dir: Path | str | None) -> Path:
-    """Where the build of a data folder lives: one folder per (resolved) data folder."""
-    import hashlib
 
-    key = hashlib.sha256(str(resolve_data_dir(data_dir)).encode("utf-8")).hexdigest()[:16]
-    return paths.build_cache_dir() / key
+def _data_key(data_dir: Path | str | None) -> str:
+    return hashlib.sha256(str(resolve_data_dir(data_dir)).encode("utf-8")).hexdigest()[:16]
+
+
+def builds_home(data_dir: Path | str | None) -> Path:
+    """The folder of a data folder's builds (and of its lock): one per resolved data folder."""
+    return paths.build_cache_dir() / _data_key(data_dir)
+
+
+def build_folder(data_dir: Path | str | None, inputs: str | None = None) -> Path:
+    """Where the build of a data folder with key `inputs` (default: its current key) lives."""
+    inputs = input_hash(data_dir) if inputs is None else inputs
+    return builds_home(data_dir) / hashlib.sha256(inputs.encode("utf-8")).hexdigest()[:16]
 
 
 def input_hash(data_dir: Path | str | None) -> str:
-    """SHA-256 over everything a build is made from: the tables of the data folder and of
-    ``data/reference`` (CSV and xlsx), the package source and the build format."""
+    """The build's key: SHA-256 over the tables of the data folder and of ``data/reference``
+    (CSV and xlsx), then short hashes of the computing source (`COMPUTE_SOURCE`) and of the
+    computing libraries' versions (`library_versions`), then the build format.
+
+    The data's hash comes first (the index shows its first characters). A change in a report
+    template, a wording, the notebook or a plotting library leaves the key unchanged.
+    """
     folder = resolve_data_dir(data_dir)
     tables = [f for d in (folder, paths.reference_dir()) if d.is_dir() for f in d.iterdir()
               if f.suffix in {".csv", ".xlsx"}]
-    package = Path(__file__).resolve().parents[1]
-    source = [f for f in package.rglob("*") if f.is_file() and f.suffix in {".py", ".j2", ".json"}]
-    return sha256_files(tables) + sha256_files(source, root=package)[:16] + f"-{BUILD_FORMAT}"
+    return (sha256_files(tables) + source_hash(COMPUTE_SOURCE)[:16]
+            + _versions_hash(COMPUTING_LIBRARIES)[:16] + f"-{BUILD_FORMAT}")
+
+
+def source_files(parts: tuple[str, ...] = ("",)) -> list[Path]:
+    """The package's source files under each of `parts` (a folder or a file, relative to the
+    package; ``""``: the whole package), bytecode caches left out."""
+    files = set()
+    for part in parts:
+        path = PACKAGE_DIR / part
+        found = [path] if path.is_file() else path.rglob("*")
+        files.update(f for f in found if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc")
+    return sorted(files)
+
+
+_hashed: dict = {}
+
+
+def source_hash(parts: tuple[str, ...] = ("",)) -> str:
+    """SHA-256 over the names (relative to the package) and bytes of `source_files(parts)`.
+
+    Remembered while no file's size or modification time changes, so a run's thousand
+    fingerprints hash the source once.
+    """
+    files = source_files(parts)
+    stamp = (str(PACKAGE_DIR),) + tuple((str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    if stamp not in _hashed:
+        if len(_hashed) > 16:  # edited files leave stale entries
+            _hashed.clear()
+        _hashed[stamp] = sha256_files(files, root=PACKAGE_DIR)
+    return _hashed[stamp]
+
+
+def _installed(name: str) -> tuple[str, list[str]]:
+    """The installed version of distribution `name` and its requirements (metadata of the
+    environment this process runs in)."""
+    try:
+        dist = metadata.distribution(name)
+    except metadata.PackageNotFoundError:
+        return "not installed", []
+    return dist.version, list(dist.requires or [])
+
+
+@functools.lru_cache(maxsize=None)
+def library_versions(roots: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, version) of Python and of each library of `roots` and of every distribution
+    they require (extras left out), sorted by name.
+
+    Read once per process: the libraries a process has imported are the ones that compute
+    in it, whatever is installed later.
+    """
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    versions = {"python": platform.python_version()}
+    todo = list(roots)
+    while todo:
+        name = re.sub(r"[-_.]+", "-", todo.pop()).lower()
+        if name in versions:
+            continue
+        versions[name], requires = _installed(name)
+        for text in requires:
+            try:
+                requirement = Requirement(text)
+            except InvalidRequirement:  # metadata this version of packaging cannot read: its version counts
+                continue
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return tuple(sorted(versions.items()))
+
+
+def _versions_hash(roots: tuple[str, ...]) -> str:
+    return hashlib.sha256(json.dumps(library_versions(tuple(roots))).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -202,6 +313,7 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
     manifest = {
         "format": BUILD_FORMAT,
         "inputs": inputs,
+        "libraries": dict(library_versions(COMPUTING_LIBRARIES)),
         "data_dir": str(study.data_dir),
         "is_synthetic": study.is_synthetic,
         "years": study.years(),
@@ -249,8 +361,12 @@ def add_impact(build: Build, jobs: int | None = None) -> Build:
         from concurrent.futures import ProcessPoolExecutor
         from multiprocessing import get_context
 
-        # spawn, as the batch does: a clean interpreter, never a fork of this process's state.
-        with ProcessPoolExecutor(max_workers=min(len(tasks), jobs), mp_context=get_context("spawn")) as pool:
+        from wardstudy.workers import die_with_parent
+
+        # spawn, as the batch does: a clean interpreter, never a fork of this process's state;
+        # each process dies with this one (kill -9 of a run during its build leaves none).
+        with ProcessPoolExecutor(max_workers=min(len(tasks), jobs), mp_context=get_context("spawn"),
+                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             # The programme's pooled results (one long task: every year's permutations and
             # simulations) go first, so the wards' tasks fill the other workers meanwhile.
             pooled = pool.submit(_programme_tables, *pooled_inputs)
@@ -318,39 +434,92 @@ def _impact_part(task: tuple[dict, list]) -> tuple[pd.DataFrame, pd.DataFrame]:
     return impact_results(SimpleNamespace(**tables), ward_years)
 
 
-def _fresh(folder: Path, inputs: str) -> Build | None:
+def _fresh(folder: Path, inputs: str, impact: bool = False) -> Build | None:
+    """The finished build in `folder` when its key is `inputs` (and it has the impact
+    results, when asked), else None."""
     try:
         build = Build.open(folder)
-    except (FileNotFoundError, json.JSONDecodeError, KeyError):
+    except (FileNotFoundError, NotADirectoryError, json.JSONDecodeError, KeyError):
         return None
-    return build if build.manifest.get("inputs") == inputs else None
+    if build.manifest.get("inputs") != inputs or (impact and not build.manifest.get("impact")):
+        return None
+    return build
+
+
+def _used(folder: Path) -> None:
+    """Mark a build as just used (its folder's time), so pruning keeps it."""
+    try:
+        os.utime(folder)
+    except OSError:  # a read-only cache: nothing to prune there either
+        pass
+
+
+@contextmanager
+def _locked(home: Path, wait: bool = True):
+    """Hold the lock of a data folder's builds (``fcntl.flock`` on ``<home>/.lock``): yields
+    True, or False at once when `wait` is False and another process holds it.
+
+    Another process waiting for it says so on stderr. The lock ends with its process (even
+    killed), so a killed build never blocks the next. Where ``fcntl`` is missing (Windows)
+    nothing is locked.
+    """
+    home.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
+    with open(home / LOCK_NAME, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                yield False
+                return
+            print(f"wardstudy: another process is making the build in {home}; waiting for it", file=sys.stderr)
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def ensure_build(data_dir: Path | str | None = None, study: StudyData | None = None,
                  force: bool = False, impact: bool = False, jobs: int | None = None) -> Build:
-    """The up-to-date build of `data_dir`: reused when its inputs are unchanged, else made.
+    """The up-to-date build of `data_dir`: reused when its key is unchanged, else made.
 
     impact: also the impact results (what a ward's report needs; `add_impact`), made once
-    and then reused like the rest (over `jobs` processes, default the number of cores). Raises `data.DataError` (every problem at once) when the
+    and then reused like the rest (over `jobs` processes, default the number of cores).
+    Making or completing a build holds the data folder's lock, so two processes never build
+    it at once (the second reuses the first's build), and is followed by pruning its older
+    builds (`KEEP_BUILDS` kept). Raises `data.DataError` (every problem at once) when the
     data cannot be loaded. `study`: the data already loaded and checked.
     """
-    folder = build_folder(data_dir)
+    home = builds_home(data_dir)
     inputs = input_hash(data_dir)
-    build = None if force else _fresh(folder, inputs)
-    if build is None:
-        build = _make(data_dir, study, folder, inputs)
-    if impact and not build.manifest.get("impact"):
-        build = add_impact(build, jobs)
+    folder = build_folder(data_dir, inputs)
+    if not force and (build := _fresh(folder, inputs, impact)) is not None:
+        _used(folder)
+        return build
+    with _locked(home):
+        # Checked again: another process may have made it while this one waited.
+        build = None if force else _fresh(folder, inputs)
+        if build is None:
+            build = _make(data_dir, study, folder, inputs)
+        if impact and not build.manifest.get("impact"):
+            build = add_impact(build, jobs)
+        _used(folder)
+        _prune(home, KEEP_BUILDS)
     return build
 
 
 def _make(data_dir, study: StudyData | None, folder: Path, inputs: str) -> Build:
     study = load(data_dir) if study is None else study
     folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder.parent))
     try:
         make_build(study, staging, inputs)
-        old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+        old = folder.with_name(f".old-{folder.name}-{os.getpid()}")
         if folder.exists():
             os.replace(folder, old)
         try:
@@ -364,3 +533,75 @@ def _make(data_dir, study: StudyData | None, folder: Path, inputs: str) -> Build
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return Build.open(folder)
+
+
+def _prune(home: Path, keep: int) -> list[Path]:
+    """Remove all but the `keep` most recently used builds in `home`, and what killed
+    processes or the earlier one-build-per-folder layout left there. The caller holds the lock
+    of `home`, so no build is being made there."""
+    builds, removed, old_layout = [], [], []
+    for entry in home.iterdir():
+        if entry.name == LOCK_NAME:
+            continue
+        if entry.is_dir() and not entry.name.startswith(".") and (entry / "manifest.json").is_file():
+            builds.append(entry)
+        elif entry.is_dir():  # a half-made or half-removed build
+            removed.append(entry)
+        else:  # a table or the manifest of a build of the earlier layout, made in `home` itself
+            old_layout.append(entry)
+    builds.sort(key=lambda b: b.stat().st_mtime_ns, reverse=True)
+    removed += builds[keep:]
+    for entry in removed:
+        shutil.rmtree(entry, ignore_errors=True)
+    for entry in old_layout:
+        entry.unlink(missing_ok=True)
+    return removed + ([home] if old_layout else [])
+
+
+def _data_dir_of(home: Path) -> Path | None:
+    """The data folder a folder of builds belongs to, as its newest manifest says."""
+    manifests = sorted(home.glob("*/manifest.json"), key=lambda m: m.stat().st_mtime_ns, reverse=True)
+    for manifest in manifests + [home / "manifest.json"]:  # (the old layout: a build in the folder itself)
+        try:
+            return Path(json.loads(manifest.read_text(encoding="utf-8"))["data_dir"])
+        except (OSError, ValueError, KeyError):
+            continue
+    return None
+
+
+def prune_builds(data_dir: Path | str | None = None, keep: int = KEEP_BUILDS, every: bool = False) -> list[Path]:
+    """Remove old builds; return what was removed.
+
+    Keeps the `keep` most recently used builds of `data_dir` (of every data folder in the
+    cache when `every`; then the builds of a data folder that no longer exists go too, and
+    what the earlier layout of the cache left at its top). A data folder being built by
+    another process is left alone.
+    """
+    if not every:
+        home = builds_home(data_dir)
+        if not home.is_dir():
+            return []
+        with _locked(home, wait=False) as mine:
+            return _prune(home, keep) if mine else []
+    cache = paths.build_cache_dir()
+    removed = []
+    for entry in sorted(cache.iterdir()) if cache.is_dir() else []:
+        if entry.name.startswith("."):
+            # A half-made build of the earlier layout (".<folder>.<random>", ".<folder>.old-<pid>"),
+            # left by a killed process: an hour old, it is no one's.
+            if entry.is_dir() and time.time() - entry.stat().st_mtime > 3600:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed.append(entry)
+            continue
+        if not entry.is_dir():
+            continue
+        with _locked(entry, wait=False) as mine:
+            if not mine:
+                continue
+            data = _data_dir_of(entry)
+            if data is None or not data.is_dir():
+                removed.append(entry)
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                removed += _prune(entry, keep)
+    return removed

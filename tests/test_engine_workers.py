@@ -1,0 +1,205 @@
+"""The batch's worker processes: a dead worker costs only its own ward, and a run killed with
+``kill -9`` leaves no process behind (workers, the resource tracker, kernels)."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+import types
+
+import psutil
+import pytest
+
+from wardstudy import workers
+from wardstudy.pipeline import batch
+
+# Tasks for the workers, in a module they can import (spawned workers import what they run;
+# a test module is not importable there). A job says what its task does.
+TASKS = '''
+import os
+import signal
+from pathlib import Path
+
+
+def task(job):
+    if job.kill == "always" or (job.kill == "once" and not Path(job.marker).exists()):
+        if job.marker:
+            Path(job.marker).touch()
+        os.kill(os.getpid(), signal.SIGKILL)
+    if job.kill == "segfault":
+        import ctypes
+        ctypes.string_at(0)
+    if job.kill == "raise":
+        raise ValueError("no records for " + job.slug)
+    return job.slug, os.getpid()
+'''
+
+
+@pytest.fixture
+def tasks(tmp_path, monkeypatch):
+    (tmp_path / "engine_tasks.py").write_text(TASKS, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import engine_tasks
+
+    yield engine_tasks
+    sys.modules.pop("engine_tasks", None)
+
+
+def job(slug, kill="", marker=""):
+    return types.SimpleNamespace(slug=slug, kill=kill, marker=str(marker))
+
+
+def run_bounded(jobs, workers, task, seconds=120):
+    """batch._run_in_rounds over `jobs`, in a thread that must end within `seconds`."""
+    results = {}
+    runner = threading.Thread(target=lambda: results.update(
+        (j.slug, r) for j, r in batch._run_in_rounds(jobs, workers, task=task)))
+    runner.start()
+    runner.join(timeout=seconds)
+    assert not runner.is_alive(), "the pool hung"
+    return results
+
+
+def test_a_ward_that_kills_its_worker_fails_alone_and_says_how(tasks):
+    jobs = [job("a"), job("killer", "always"), job("b"), job("c"), job("d")]
+    results = run_bounded(jobs, 2, tasks.task)
+    assert sorted(results) == ["a", "b", "c", "d", "killer"]
+    for slug in "abcd":
+        assert results[slug][0] == slug          # a value: the task returned
+    failed = results["killer"]
+    assert isinstance(failed, batch.WardResult) and not failed.ok
+    assert failed.message.startswith("worker failed: its process died 2 times while running it"), failed.message
+    assert "killed by signal 9 (SIGKILL" in failed.message, failed.message
+
+
+def test_a_ward_whose_worker_dies_once_is_run_again_and_succeeds(tasks, tmp_path):
+    marker = tmp_path / "killed-once"
+    results = run_bounded([job("a"), job("unlucky", "once", marker), job("b")], 2, tasks.task)
+    assert marker.exists()                       # its first worker did die
+    assert results["unlucky"][0] == "unlucky"
+    assert results["a"][0] == "a" and results["b"][0] == "b"
+
+
+def test_a_crash_in_compiled_code_is_named_and_an_exception_is_the_wards_own(tasks):
+    results = run_bounded([job("crash", "segfault"), job("raises", "raise"), job("fine")], 2, tasks.task)
+    assert "killed by signal 11 (SIGSEGV" in results["crash"].message, results["crash"].message
+    assert results["raises"].message == "worker failed: ValueError: no records for raises"
+    assert results["fine"][0] == "fine"
+
+
+def test_a_worker_serves_at_most_its_share_of_wards(tasks, monkeypatch):
+    monkeypatch.setattr(batch, "MAX_WARDS_PER_WORKER", 3)
+    results = run_bounded([job(f"w{i}") for i in range(10)], 2, tasks.task)
+    pids = [pid for _, pid in results.values()]
+    assert max(pids.count(pid) for pid in set(pids)) <= 3
+    assert len(set(pids)) >= 4
+
+
+def test_die_with_parent_is_arranged_on_linux_only():
+    # In this process too (its parent is pytest's runner or a shell): only the request is checked.
+    child = subprocess.run([sys.executable, "-c", "import os; from wardstudy.workers import die_with_parent; "
+                            "print(die_with_parent(os.getppid()))"], capture_output=True, text=True, timeout=60)
+    assert child.stdout.strip() == str(sys.platform.startswith("linux")), child.stderr
+
+
+# ---------------------------------------------------------------- kill -9 of the run
+
+RUNNER = '''
+import os
+import sys
+import time
+from pathlib import Path
+
+from wardstudy.pipeline import batch
+
+
+def task(path):
+    Path(path).write_text(str(os.getpid()))
+    time.sleep(600)
+
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    for _ in batch._run_in_rounds([str(folder / f"w{i}.started") for i in range(2)], 2, task=task):
+        pass
+'''
+
+KERNEL_RUNNER = '''
+import sys
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+from wardstudy.pipeline import batch
+
+if __name__ == "__main__":
+    folder = Path(sys.argv[1])
+    cell = f"open({str(folder / 'kernel.started')!r}, 'w').close()\\nimport time\\ntime.sleep(600)"
+    nb = new_notebook(cells=[new_code_cell("ward = 'x'", metadata={"tags": ["parameters"]}), new_code_cell(cell)])
+    nb.metadata["kernelspec"] = {"name": "wardstudy", "display_name": "wardstudy", "language": "python"}
+    nbformat.write(nb, folder / "sleeps.ipynb")
+    job = batch.WardJob(slug="x", parameters={"ward": "x"}, out_dir=folder, notebook=folder / "sleeps.ipynb",
+                        title="x", fingerprint="0", timeout=None)
+    for _ in batch._run_in_rounds([job], 1):
+        pass
+'''
+
+
+def kill_the_run_and_wait(tmp_path, script, started, expect):
+    """Start `script` (a run-like process), wait until `started` files exist, kill -9 it; return
+    its descendants (described) that are still running 10 s later."""
+    (tmp_path / "runner.py").write_text(textwrap.dedent(script), encoding="utf-8")
+    run = subprocess.Popen([sys.executable, str(tmp_path / "runner.py"), str(tmp_path)],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while not all((tmp_path / name).exists() for name in started):
+            assert run.poll() is None, run.stderr.read().decode()[-2000:]
+            assert time.monotonic() < deadline, "the runner's tasks never started"
+            time.sleep(0.1)
+        family = psutil.Process(run.pid).children(recursive=True)
+        shown = [" ".join(p.cmdline()) for p in family]
+        for needle in expect:
+            assert any(needle in line for line in shown), (needle, shown)
+        os.kill(run.pid, signal.SIGKILL)
+        run.wait(timeout=30)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    deadline = time.monotonic() + 10
+
+    def alive():
+        return [p for p in family if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    left = alive()
+    for p in left:  # never leave them behind, even when the test fails
+        p.kill()
+    return [" ".join(p.cmdline()) for p in left]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux only")
+def test_kill_9_of_the_run_ends_its_workers_and_the_resource_tracker(tmp_path):
+    # Before: 65 s after the run was killed, both workers (blocked on the pool's queue) and the
+    # resource tracker (reading a pipe the workers still held open) were alive, adopted by init.
+    left = kill_the_run_and_wait(tmp_path, RUNNER, ["w0.started", "w1.started"],
+                                 expect=["spawn_main", "resource_tracker"])
+    assert left == []
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux only")
+def test_kill_9_of_the_run_ends_the_kernel_its_worker_started(tmp_path):
+    left = kill_the_run_and_wait(tmp_path, KERNEL_RUNNER, ["kernel.started"],
+                                 expect=["spawn_main", "ipykernel_launcher"])
+    assert left == []
+
+
+def test_death_cause_names_signals_and_exit_codes():
+    assert workers.death_cause(-signal.SIGSEGV).startswith("killed by signal 11 (SIGSEGV")
+    assert workers.death_cause(1) == "exited with code 1"
