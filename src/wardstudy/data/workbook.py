@@ -125,7 +125,8 @@ GENERAL_VI = [
     "Không sao chép trang (như \"tips (2)\") hay đổi tên trang: trang có số liệu mà không mang tên bảng "
     "sẽ bị từ chối khi nhập.",
     "Không gộp ô (merge) và không dùng công thức: chỉ ghi giá trị.",
-    "Có thể thêm dòng cho đơn vị hoặc tháng khác; mỗi đơn vị và tháng chỉ một dòng.",
+    "Có thể thêm dòng cho đơn vị hoặc tháng khác; mỗi đơn vị và tháng chỉ một dòng. Không xóa dòng đã có "
+    "sẵn: tháng chưa báo cáo thì để trống cả dòng (dòng bị xóa sẽ bị từ chối hoặc được liệt kê khi nhập).",
     "Lưu tệp dạng Excel (.xlsx) và gửi lại; kiểm tra trước bằng lệnh: wardstudy import TỆP.xlsx --out "
     "THƯ_MỤC --dry-run (không ghi gì, chỉ liệt kê những gì sẽ thay đổi).",
 ]
