@@ -99,6 +99,16 @@ def write_pdfs(pages: list[Path], chromium: Path | None = None) -> list[Path]:
     if not chromium.exists():
         raise PdfProblem(f"Chromium not found at {chromium}: `make browser` installs Debian's chromium, or set "
                          f"WARDSTUDY_CHROMIUM to a Chromium binary")
+    # playwright's sync API refuses to start in a thread where an asyncio loop runs (a Jupyter
+    # kernel, or another sync playwright session, as the browser tests' one): print from a
+    # thread of its own, which has no loop.
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(_print_pages, pages, chromium).result()
+
+
+def _print_pages(pages: list[Path], chromium: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
     written = []

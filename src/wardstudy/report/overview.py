@@ -396,13 +396,16 @@ def summary(report):
     detect, published figures (5-6 lines)."""
     lang, year = report.lang, report.year
     cohorts = report.cohorts
-    now = cohorts[cohorts["year"] == year]
+    # After the reorganisation the model wards live on inside new units: the roll-out is the one
+    # of the last evaluated year (the next line says what happened), never "no ward".
+    rollout_year = _evaluated(report) if getattr(report, "reorganised", False) else year
+    now = cohorts[cohorts["year"] == rollout_year]
     lines = []
     if now["n_wards"].sum():
-        treated = report.programme[report.programme["cohort_year"] <= year]
+        treated = report.programme[report.programme["cohort_year"] <= rollout_year]
         by_cohort = "; ".join(text("sum_cohort", lang, cohort=int(c), n=int(n))
                               for c, n in zip(now["cohort"], now["n_wards"]))
-        lines.append(text("sum_rollout", lang, year=year, n=_count("n_wards", now["n_wards"].sum(), lang),
+        lines.append(text("sum_rollout", lang, year=rollout_year, n=_count("n_wards", now["n_wards"].sum(), lang),
                           k=_count("n_provinces", treated["province"].nunique(), lang), by_cohort=by_cohort))
         crit = report.criteria_by_cohort
         crit = crit[(crit["year"] == year) & (crit["cohort"] > 0) & (crit["cohort"] <= year)]
