@@ -258,6 +258,9 @@ def run(
     if lang not in ("vi", "en"):
         typer.echo(f'--lang "{lang}" must be vi or en', err=True)
         raise typer.Exit(2)
+    if scheduler is not None and (missing := _missing_cluster_extra()):
+        typer.echo(missing, err=True)
+        raise typer.Exit(2)
     try:
         chosen = None
         if selection_file is not None:
@@ -288,6 +291,17 @@ def run(
             raise typer.Exit(1) from None
         typer.echo(f"{len(written)} PDF(s) on A4 in {summary.out_dir}")
     raise typer.Exit(summary.exit_code)
+
+
+def _missing_cluster_extra() -> str | None:
+    """The one-line error for --scheduler when Dask's ``distributed`` (the ``cluster`` extra) is
+    not installed, else None. Checked before the build, so nothing is computed first."""
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        return ("--scheduler needs Dask's distributed package, an optional extra: "
+                "pip install 'wardstudy[cluster]' (or without --scheduler, the wards run on this machine)")
+    return None
 
 
 if __name__ == "__main__":
