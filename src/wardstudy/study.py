@@ -13,8 +13,9 @@ traps of the raw build taken out:
 * ``monthly(table)``: a monthly record table with a real ``date`` (first day of the month);
 * ``comparisons()``, ``ranks()``: the same-period comparisons and the ranks among peers;
 * ``impact(ward, year)``, ``pooled(year)``: results that show themselves as tables
-  (`evaluate.results`), computed once in the build (or, with your own comparison units,
-  on the spot);
+  (`evaluate.results`), computed when first asked for and cached in the build (one ward-year
+  needs only its district's records; `pipeline.build.impact_tables`), or, with your own
+  comparison units, on the spot;
 * ``tables()`` / ``describe(table)``: the data dictionary of the build's tables (`TABLES`).
 
 A ward is named by slug, GSO code or name in any spelling (``"Đức Xuân"``, ``"phuong duc
@@ -41,7 +42,8 @@ from wardstudy.evaluate.pooled import PooledEffect
 from wardstudy.evaluate.results import ImpactResult
 from wardstudy.indicators.exact import poisson_count_interval
 from wardstudy.indicators.peers import RESIDENTS_ID
-from wardstudy.pipeline.build import Build, ensure_build
+from wardstudy.pipeline.build import (IMPACT_TABLES, PROGRAMME_TABLES, Build, ensure_build, impact_tables,
+                                     impact_ward_years)
 
 __all__ = ["Study", "open_study", "TABLES", "MONTHLY_TABLES", "PER_1000_ID"]
 
@@ -170,8 +172,28 @@ TABLES: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
 
 
 def open_study(data_dir: Path | str | None = None) -> "Study":
-    """The study of `data_dir` (default: the shipped synthetic panel), its build made or reused.
+    """The study of a data folder, its build made or reused (`pipeline.build.ensure_build`).
 
+    The build holds every indicator, comparison and rank; the impact results are computed
+    when first asked for (`Study.impact`, `Study.pooled`), one ward-year at a time.
+
+    Parameters
+    ----------
+    data_dir : path or str, optional
+        A folder of record tables (default: the shipped synthetic panel, ``data/synthetic``).
+
+    Returns
+    -------
+    Study
+        The build's tables as tidy DataFrames, with a data dictionary.
+
+    Raises
+    ------
+    wardstudy.data.DataError
+        The data cannot be loaded (every problem at once).
+
+    Examples
+    --------
     >>> study = open_study()                              # doctest: +SKIP
     >>> study.indicators(year=2023, wards="Đức Xuân")     # doctest: +SKIP
     """
@@ -179,7 +201,24 @@ def open_study(data_dir: Path | str | None = None) -> "Study":
 
 
 class Study:
-    """The tables of one data folder's build, tidy, with a data dictionary (module docstring)."""
+    """The tables of one data folder's build, tidy, with a data dictionary (module docstring).
+
+    Made by `open_study`. A ward is named by slug, GSO code or name in any spelling; an
+    unknown table, ward or column is a ValueError naming the closest valid ones.
+
+    Parameters
+    ----------
+    build : wardstudy.pipeline.build.Build
+        A finished build (`pipeline.build.ensure_build`).
+    data_dir : path or str, optional
+        The data folder it was made from, as given.
+
+    Examples
+    --------
+    >>> study = open_study()      # doctest: +SKIP
+    >>> study.years               # doctest: +SKIP
+    [2021, 2022, 2023, 2024, 2025]
+    """
 
     def __init__(self, build: Build, data_dir: Path | str | None = None):
         self.build = build
@@ -206,7 +245,19 @@ class Study:
                 f"{'synthetic' if self.is_synthetic else 'records'}, impact results {impact})")
 
     def tables(self) -> pd.DataFrame:
-        """The build's tables: table, rows, meaning (`TABLES`)."""
+        """The build's tables as stored, with their number of rows and what they hold.
+
+        An impact table appears once computed (whole, or in part for the ward-years asked).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns table, rows, meaning (from `TABLES`).
+
+        Examples
+        --------
+        >>> study.tables()      # doctest: +SKIP
+        """
         import pyarrow.parquet as pq
 
         names = sorted(p.stem for p in self.build.path.glob("*.parquet"))
@@ -214,23 +265,87 @@ class Study:
                               TABLES.get(n, ("", {}))[0]) for n in names], columns=["table", "rows", "meaning"])
 
     def describe(self, table: str) -> pd.DataFrame:
-        """The data dictionary of one table: column, dtype, meaning, unit."""
+        """The data dictionary of one table of the build.
+
+        Parameters
+        ----------
+        table : str
+            A table name (`tables`, or `TABLES` for the impact tables).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per column: column, dtype, meaning, unit.
+
+        Raises
+        ------
+        ValueError
+            An unknown table, naming the closest.
+
+        Examples
+        --------
+        >>> study.describe("comparisons")      # doctest: +SKIP
+        """
         import pyarrow.parquet as pq
 
         path = self._table_path(table)
-        schema = pq.read_schema(path)
+        if not path.is_file() and table in PROGRAMME_TABLES:
+            self.build.read(table)  # computed and stored
+        if path.is_file():
+            schema = pq.read_schema(path)
+            columns = list(zip(schema.names, map(str, schema.types)))
+        else:  # an impact table not computed whole: the columns of one ward-year's rows
+            first = impact_tables(self.build, self._first_ward_year())[IMPACT_TABLES.index(table)]
+            columns = [(c, str(t)) for c, t in first.dtypes.items()]
         own = TABLES.get(table, ("", {}))[1]
-        rows = [(c, str(t), *own.get(c, _SHARED.get(c, ("", "")))) for c, t in zip(schema.names, schema.types)]
+        rows = [(c, t, *own.get(c, _SHARED.get(c, ("", "")))) for c, t in columns]
         return pd.DataFrame(rows, columns=["column", "dtype", "meaning", "unit"])
 
     def read(self, table: str, **equal) -> pd.DataFrame:
-        """One table of the build as stored (`Build.read`), rows filtered by column values."""
+        """One table of the build as stored (`Build.read`), only the rows whose columns equal
+        the given values (a list: any of them).
+
+        An impact table the build has not computed whole is computed for the ward-years the
+        filter names (every one without a ward or year filter) and cached.
+
+        Parameters
+        ----------
+        table : str
+            A table name (`tables`).
+        **equal
+            column=value filters; a unit column (ward, slug, unit) takes any spelling.
+
+        Returns
+        -------
+        pandas.DataFrame
+            The rows as stored.
+
+        Raises
+        ------
+        ValueError
+            An unknown table, column or ward, naming the closest.
+
+        Examples
+        --------
+        >>> study.read("values", ward="Đức Xuân", year=2023, baseline_year=2022)  # doctest: +SKIP
+        """
         self._table_path(table)
         return self.build.read(table, **equal)
 
     # ------------------------------------------------------------------ tidy tables
     def units(self) -> pd.DataFrame:
-        """The units table: one row per unit (code, name, slug, type, district, province, validity...)."""
+        """The units of the study.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per unit: code, name, slug, type, district, province, valid_from,
+            valid_to, peer_group...
+
+        Examples
+        --------
+        >>> study.units()[["code", "name", "slug", "type"]]   # doctest: +SKIP
+        """
         return self.build.read("units")
 
     def indicators(self, year=None, wards=None, indicator=None) -> pd.DataFrame:
@@ -244,7 +359,30 @@ class Study:
         at year end (Project 06, the denominator of ``chip_id_coverage``, as the ranks use);
         interval: the exact (Garwood) Poisson interval of the cases x 1000 / residents.
         E.g. 12 cases among 6,000 residents: 2.0 per 1,000, 95% interval 1.03 to 3.49.
-        year, wards, indicator: one value or a list each.
+
+        Parameters
+        ----------
+        year : int or list of int, optional
+            Only these years (default: every year).
+        wards : str or list of str, optional
+            Only these units, in any spelling (default: every unit).
+        indicator : str or list of str, optional
+            Only these indicator ids (default: every one, and `PER_1000_ID`).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ward, year and indicator (the columns above), sorted.
+
+        Raises
+        ------
+        ValueError
+            An unknown ward or indicator, naming the closest.
+
+        Examples
+        --------
+        >>> study.indicators(year=2024, wards=["Đức Xuân", "Sông Cầu"],
+        ...                  indicator="social_order_crimes_per_1000")     # doctest: +SKIP
         """
         slugs = self._wards(wards, year)
         filters = {k: v for k, v in (("year", year), ("ward", slugs)) if v is not None}
@@ -265,8 +403,33 @@ class Study:
         return rows.sort_values(["ward", "year", "indicator"], kind="stable").reset_index(drop=True)
 
     def monthly(self, table: str, wards=None) -> pd.DataFrame:
-        """A monthly record table (`MONTHLY_TABLES`) with ``date``: the first day of the month
-        (a datetime, for plots and resampling), beside ``month`` (text YYYY-MM) and ``year``."""
+        """A monthly record table with ``date``: the first day of the month (a datetime, for
+        plots and resampling), beside ``month`` (text YYYY-MM) and ``year``.
+
+        Parameters
+        ----------
+        table : str
+            One of `MONTHLY_TABLES` (crimes, tips, procedures, project06, fire_safety,
+            community_models).
+        wards : str or list of str, optional
+            Only these units, in any spelling (default: every unit).
+
+        Returns
+        -------
+        pandas.DataFrame
+            The table's rows as the build holds them (a new unit's earlier months summed
+            from its former units, flagged ``from_predecessors``), with date and year.
+
+        Raises
+        ------
+        ValueError
+            An unknown table or ward, naming the closest.
+
+        Examples
+        --------
+        >>> tips = study.monthly("tips")                                     # doctest: +SKIP
+        >>> tips.assign(share=tips["handled"] / tips["received"])            # doctest: +SKIP
+        """
         if table not in MONTHLY_TABLES:
             raise ValueError(f"{table!r} is not a monthly table{_closest(table, list(MONTHLY_TABLES))}")
         rows = self.build.read(table, **({"ward": self._wards(wards)} if wards is not None else {}))
@@ -277,14 +440,57 @@ class Study:
 
     def comparisons(self, year=None, wards=None, category=None, baseline_year=None) -> pd.DataFrame:
         """Same-period comparisons (table ``comparisons``): cases in the year's months against the
-        same months of the baseline year, with the exact rate ratio, its interval and p."""
+        same months of the baseline year, with the exact rate ratio, its interval and p.
+
+        Parameters
+        ----------
+        year : int, optional
+            The report year (default: every year).
+        wards : str or list of str, optional
+            Only these units, in any spelling.
+        category : str, optional
+            ``social_order`` or ``high_tech`` (default: both).
+        baseline_year : int, optional
+            The year compared with (default: every baseline the build holds).
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ward, year, baseline year and category: after, before, months
+            compared, rate_ratio, ci_low, ci_high, p_value.
+
+        Examples
+        --------
+        >>> study.comparisons(2024, "Đức Xuân", category="social_order", baseline_year=2023)  # doctest: +SKIP
+        """
         filters = {"year": year, "ward": self._wards(wards, year), "category": category,
                    "baseline_year": baseline_year}
         return self.build.read("comparisons", **{k: v for k, v in filters.items() if v is not None})
 
     def ranks(self, year=None, wards=None, baseline_year=None, indicator=None) -> pd.DataFrame:
         """Each unit's values among its peers (table ``values``): ranked_value (crimes per 1,000
-        residents for crime indicators), rank (1 best), n_peers, tied, the peers' spread."""
+        residents for crime indicators), rank (1 best), n_peers, tied, the peers' spread.
+
+        Parameters
+        ----------
+        year : int, optional
+            The report year (default: every year).
+        wards : str or list of str, optional
+            Only these units, in any spelling.
+        baseline_year : int, optional
+            The year the change indicators compare with.
+        indicator : str or list of str, optional
+            Only these indicator ids.
+
+        Returns
+        -------
+        pandas.DataFrame
+            One row per ward, year, baseline year and indicator.
+
+        Examples
+        --------
+        >>> study.ranks(2024, indicator="social_order_crimes", baseline_year=2023)  # doctest: +SKIP
+        """
         filters = {"year": year, "ward": self._wards(wards, year), "baseline_year": baseline_year,
                    "indicator": indicator}
         return self.build.read("values", **{k: v for k, v in filters.items() if v is not None})
@@ -294,24 +500,72 @@ class Study:
         """The impact of the programme on one ward's social-order crime rate in `year`: each
         method's estimate, interval, p, smallest attainable p and detectable effect, as one table.
 
-        By default the build's results (the ward's district as comparison group, computed once
-        for every programme ward). controls: your own comparison units (any spelling), or
-        same_type: only units of the ward's type; then the design is run here (seconds).
+        By default the build's results (the ward's district as comparison group), computed
+        for this ward-year when first asked for (its district's records only, seconds) and
+        cached in the build (`pipeline.build.impact_tables`).
+
+        Parameters
+        ----------
+        ward : str
+            A programme ward, in any spelling.
+        year : int
+            The report year (from the ward's cohort on).
+        controls : str or list of str, optional
+            Your own comparison units (any spelling); the design is then run here, not cached.
+        same_type : bool, default False
+            Only units of the ward's type (phường with phường) as comparison units.
+
+        Returns
+        -------
+        wardstudy.evaluate.results.ImpactResult
+            Shows itself as a table; ``to_frame()`` gives one row per method (estimate,
+            ci_low, ci_high, p_value, min_p_value, n_assignments, family, note and the
+            detectable effect).
+
+        Raises
+        ------
+        ValueError
+            An unknown ward, or a control that is in the programme by `year`.
+
+        Examples
+        --------
+        >>> study.impact("Đức Xuân", 2023).to_frame()                                 # doctest: +SKIP
+        >>> study.impact("duc-xuan", 2023, controls=["Huyền Tụng", "Nông Thượng"])    # doctest: +SKIP
         """
         slug = self._ward(ward, year)
         if controls is None and not same_type:
-            build = self._impact_build()
-            designs = build.read("impact_designs", ward=slug, year=int(year))
+            designs, estimates = impact_tables(self.build, [(slug, int(year))])
             if len(designs):
-                return ImpactResult.from_tables(designs, build.read("impact_estimates", ward=slug, year=int(year)),
-                                                slug, int(year))
+                return ImpactResult.from_tables(designs, estimates, slug, int(year))
         return self._impact_here(slug, int(year), controls, same_type)
 
     def pooled(self, year: int | None = None) -> PooledEffect:
-        """The programme's effect pooled over its wards up to `year` (default: the latest year
-        with an estimate), from the build (`evaluate.pooled.pooled_results`)."""
-        build = self._impact_build()
-        tables = {n: build.read(n) for n in ("programme_effects", "programme_levels", "programme_units")}
+        """The programme's effect pooled over its wards up to `year` (`evaluate.pooled.pooled_results`).
+
+        The pooled results are computed once, when first asked for (every programme ward and
+        its district: minutes on the national panel), and stored in the build.
+
+        Parameters
+        ----------
+        year : int, optional
+            The report year (default: the latest year with an estimate).
+
+        Returns
+        -------
+        wardstudy.evaluate.pooled.PooledEffect
+            Shows itself as a table; ``to_frame()`` gives the ATT (cases per 1,000 residents
+            a year) and the rate ratio with their intervals, p and smallest attainable p.
+
+        Raises
+        ------
+        ValueError
+            No pooled effect for `year`, naming the years that have one.
+
+        Examples
+        --------
+        >>> study.pooled(2024).to_frame()          # doctest: +SKIP
+        """
+        tables = {n: self.build.read(n) for n in PROGRAMME_TABLES}  # computed when first read
         effects = tables["programme_effects"]
         estimated = sorted(int(y) for y in effects.loc[effects["att"].notna(), "year"])
         if year is None and estimated:
@@ -322,11 +576,6 @@ class Study:
         return found
 
     # ------------------------------------------------------------------ helpers
-    def _impact_build(self) -> Build:
-        if not self.build.manifest.get("impact"):
-            self.build = ensure_build(self._data_dir, impact=True)
-        return self.build
-
     def _impact_here(self, ward: str, year: int, controls, same_type: bool) -> ImpactResult:
         from wardstudy.evaluate.design import (ImpactDesign, detectable_effects, donor_pool, impact_design,
                                                impact_estimates, recorded_units)
@@ -349,14 +598,16 @@ class Study:
                             list(design.excluded))
 
     def _table_path(self, table: str) -> Path:
+        """The table's file; an impact table the build has not computed whole is no error
+        (`Build.read` computes the rows asked for): its file, which may not exist."""
         path = self.build.path / f"{table}.parquet"
-        if not path.is_file():
-            names = sorted(p.stem for p in self.build.path.glob("*.parquet"))
-            if table in TABLES:
-                raise ValueError(f"table {table!r} is made with the impact results: call study.impact() or "
-                                 f"study.pooled() first")
+        if not path.is_file() and table not in IMPACT_TABLES + PROGRAMME_TABLES:
+            names = sorted({p.stem for p in self.build.path.glob("*.parquet")} | set(IMPACT_TABLES + PROGRAMME_TABLES))
             raise ValueError(f"no table {table!r}{_closest(table, names)}")
         return path
+
+    def _first_ward_year(self) -> list[tuple[str, int]]:
+        return impact_ward_years(self.build)[:1]
 
     def _ward(self, ward, year=None) -> str:
         try:

@@ -3,10 +3,21 @@
 A build loads and checks the data once, then computes every indicator of the export
 contract, every same-period comparison, every ward's values against each baseline year
 ranked among its peers, the criteria not met and the published figures beside the
-recomputed ones; and, once a report needs them (`add_impact`), the impact results of
-every programme ward with what each design could have detected. It writes them as
-parquet files, with a manifest of its key and the libraries' versions, into
-``.wardstudy-build/<data folder>/<key>/`` at the project root (`paths.build_cache_dir`).
+recomputed ones. It writes them as parquet files, with a manifest of its key and the
+libraries' versions, into ``.wardstudy-build/<data folder>/<key>/`` at the project root
+(`paths.build_cache_dir`).
+
+The impact results (a programme ward's design, estimates and detectable effects: seconds
+per ward and year) are computed when first needed, per ward-year, and cached in the
+build's ``impact/`` folder (`impact_tables`): one province of the national panel needs
+only its own wards and their donors, not the whole country's 376 ward-years. Each cached
+ward-year is written through a temporary file and renamed, so processes computing at the
+same time never read half a file (at worst two compute the same ward-year). The programme's
+pooled results are computed when first read (`programme_tables`). `add_impact` (a full
+build, `ensure_build(impact=True)`) computes what the cache lacks over every core and writes
+the whole tables; `Build.read` of an impact table a build does not hold yet computes the
+rows its filter asks for. Every step that takes more than a few seconds says so on
+stderr, only where stderr is the process's own (`_say`: never into a notebook's output).
 
 The key (`input_hash`) means "the same numbers": the data tables and reference tables, the
 source of the layers that compute (`COMPUTE_SOURCE`: ``data``, ``indicators``, ``evaluate``
@@ -38,6 +49,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from importlib import metadata
 from pathlib import Path
 
@@ -47,11 +59,12 @@ from wardstudy import paths
 from wardstudy.data import StudyData, load, resolve_data_dir
 from wardstudy.data.crosswalk import FROM_PREDECESSORS, full_year_units, with_successor_series
 from wardstudy.data.schemes import DEFAULT_SCHEME, scheme_sizes
-from wardstudy.files import atomic_write_text, sha256_files
+from wardstudy.files import atomic_write_bytes, atomic_write_text, sha256_files
 
-__all__ = ["BUILD_FORMAT", "COMPUTE_SOURCE", "COMPUTING_LIBRARIES", "KEEP_BUILDS", "Build", "builds_home",
-           "build_folder", "input_hash", "source_hash", "library_versions", "ensure_build", "make_build",
-           "add_impact", "prune_builds"]
+__all__ = ["BUILD_FORMAT", "COMPUTE_SOURCE", "COMPUTING_LIBRARIES", "KEEP_BUILDS", "IMPACT_TABLES",
+           "PROGRAMME_TABLES", "Build", "builds_home", "build_folder", "input_hash", "source_hash",
+           "library_versions", "ensure_build", "make_build", "add_impact", "impact_ward_years", "impact_tables",
+           "programme_tables", "prune_builds"]
 
 BUILD_FORMAT = 2  # bump when the tables of a build change shape
 RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
@@ -69,6 +82,22 @@ COMPUTING_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "pandera", "op
 # Builds kept per data folder, the most recently used first.
 KEEP_BUILDS = 3
 LOCK_NAME = ".lock"
+# The impact results, per ward-year (computed when first needed, `impact_tables`), and the
+# programme's pooled results (`programme_tables`).
+IMPACT_TABLES = ("impact_designs", "impact_estimates")
+PROGRAMME_TABLES = ("programme_effects", "programme_levels", "programme_units")
+IMPACT_CACHE = "impact"  # <build>/impact/<ward>.<year>.{designs,estimates}.parquet
+
+
+def _say(text: str) -> None:
+    """A progress message on stderr, only where stderr is the process's own (a terminal, a
+    log): never in a notebook kernel, whose stderr is the notebook's output and so a page's."""
+    if _talks():
+        print(f"wardstudy: {text}", file=sys.stderr, flush=True)
+
+
+def _talks() -> bool:
+    return sys.stderr is not None and sys.stderr is sys.__stderr__
 
 
 def _data_key(data_dir: Path | str | None) -> str:
@@ -205,6 +234,10 @@ class Build:
         a ValueError naming the closest valid ones.
         """
         path = self.path / f"{table}.parquet"
+        if not path.is_file() and table in PROGRAMME_TABLES:
+            programme_tables(self)  # computed when first read, then read as any table
+        elif not path.is_file() and table in IMPACT_TABLES:
+            return self._read_impact(table, equal)
         if not path.is_file():
             raise ValueError(f"build {self.path.name}: no table {table!r}"
                              f"{_closest(table, sorted(p.stem for p in self.path.glob('*.parquet')))}")
@@ -220,6 +253,26 @@ class Build:
         filters = [(column, "in", list(value)) if isinstance(value, (list, tuple, set)) else (column, "==", value)
                    for column, value in equal.items()]
         return pd.read_parquet(path, filters=filters or None)
+
+    def _read_impact(self, table: str, equal: dict) -> pd.DataFrame:
+        """An impact table this build does not hold whole: the ward-years its filter names
+        (every evaluable one without a ward or year filter), computed if not cached
+        (`impact_tables`), then filtered by the other columns."""
+        if "ward" in equal:
+            equal = {**equal, "ward": self._units_as_slugs(equal["ward"], equal.get("year"))}
+        wanted = {name: (set(v) if isinstance(v, (list, tuple, set)) else {v})
+                  for name, v in equal.items() if name in ("ward", "year")}
+        ward_years = [(w, y) for w, y in impact_ward_years(self)
+                      if w in wanted.get("ward", {w}) and y in wanted.get("year", {y})]
+        frame = impact_tables(self, ward_years)[IMPACT_TABLES.index(table)]
+        for column, value in equal.items():
+            if column not in frame.columns:
+                raise ValueError(f"build table {table!r} has no column {column!r}{_closest(column, list(frame.columns))}")
+            if column in _UNIT_COLUMNS and column != "ward":
+                value = self._units_as_slugs(value, equal.get("year"))
+            keep = frame[column].isin(list(value)) if isinstance(value, (list, tuple, set)) else frame[column] == value
+            frame = frame[keep]
+        return frame.reset_index(drop=True)
 
     def _units_as_slugs(self, value, year=None):
         """`value` as a slug (ValueError with the closest for an unknown unit), or a list of
@@ -329,60 +382,233 @@ def make_build(study: StudyData, folder: Path, inputs: str) -> Build:
 
 
 def add_impact(build: Build, jobs: int | None = None) -> Build:
-    """Add the impact results of every programme ward (designs, estimates, detectable effects).
+    """Add the whole impact tables: every programme ward's designs, estimates and detectable
+    effects (`impact_tables`), and the programme's pooled results (`programme_tables`).
 
     The slow part of a build (seeded simulations for the detectable effects, some seconds
-    per ward and year), so it is made only when a report needs it
-    (`ensure_build(impact=True)`), from the checked tables the build already holds, and
-    spread over `jobs` processes (default: the number of cores), the programme's pooled
-    results among them. Each ward's design needs only the units of its donor pool, so each
-    process gets those rows: the results are the same as in one process, whatever `jobs` is.
+    per ward and year), made when a whole run needs it (`ensure_build(impact=True)`): the
+    ward-years the cache lacks are computed over `jobs` processes (default: the number of
+    cores), the pooled results among them, then every ward-year's rows are written as the
+    tables ``impact_designs`` and ``impact_estimates``. A ward-year computed earlier for one
+    province is reused, and the results are the same whatever `jobs` is.
     """
-    from wardstudy.evaluate.design import evaluable_ward_years
-
-    # The records as given: a new unit's months carried back from its predecessors would count
-    # those months twice in a design or a pooled panel.
-    study = StudyData(data_dir=build.data_dir, **{name: _as_given(build.read(name))
-                                                  for name in REFERENCE + RECORD_TABLES})
-    # Only whole years of a programme ward are evaluated (not the old wards' half of 2025).
-    whole = set(full_year_units(study.units, study.crimes).itertuples(index=False, name=None))
-    ward_years = [wy for wy in evaluable_ward_years(study.programme, study.years()) if wy in whole]
-    # The pooled effect of each year in which every programme ward still is a whole-year unit.
-    recorded = set(study.crimes["ward"])
-    years = [y for y in study.years()
-             if all((w, y) in whole for w in study.programme["ward"] if w in recorded)]
-    pooled_inputs = (study.crimes, study.project06, study.programme, study.units, years)
-    jobs = jobs or os.cpu_count() or 1
-    tasks = _impact_tasks(study, ward_years, jobs)
-    if len(tasks) <= 1:
-        parts = [_impact_part(task) for task in tasks] or [_impact_part((vars(study), []))]
-        programme = _programme_tables(*pooled_inputs)
-    else:
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        from wardstudy.workers import die_with_parent
-
-        # spawn, as the batch does: a clean interpreter, never a fork of this process's state;
-        # each process dies with this one (kill -9 of a run during its build leaves none).
-        with ProcessPoolExecutor(max_workers=min(len(tasks), jobs), mp_context=get_context("spawn"),
-                                 initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
-            # The programme's pooled results (one long task: every year's permutations and
-            # simulations) go first, so the wards' tasks fill the other workers meanwhile.
-            pooled = pool.submit(_programme_tables, *pooled_inputs)
-            parts = list(pool.map(_impact_part, tasks))
-            programme = pooled.result()
-    designs = pd.concat([d for d, _ in parts], ignore_index=True)
-    estimates = pd.concat([e for _, e in parts], ignore_index=True)
-    impact = {"impact_designs": designs, "impact_estimates": estimates, **programme}
-    for name, frame in impact.items():
-        staging = build.path / f".{name}.parquet.tmp"
-        frame.reset_index(drop=True).to_parquet(staging, index=False)
-        os.replace(staging, build.path / f"{name}.parquet")
+    ward_years = impact_ward_years(build)
+    pooled = None if _has_programme_tables(build) else _pooled_inputs(build)
+    designs, estimates, programme = _gather(build, ward_years, jobs, pooled)
+    if programme is not None:
+        _store_programme(build, programme)
+    for name, frame in {"impact_designs": designs, "impact_estimates": estimates}.items():
+        atomic_write_bytes(build.path / f"{name}.parquet", frame.reset_index(drop=True).to_parquet(index=False))
     manifest = {**build.manifest, "impact": True,
-                "tables": sorted({*build.manifest["tables"], *impact})}
+                "tables": sorted({*build.manifest["tables"], *IMPACT_TABLES, *PROGRAMME_TABLES})}
     atomic_write_text(build.path / "manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
     return Build(build.path, manifest)
+
+
+_EVALUABLE: dict = {}  # (build folder, key) -> its evaluable ward-years
+
+
+def impact_ward_years(build: Build) -> list[tuple[str, int]]:
+    """Every (ward, year) a build has impact results for: each programme ward from its
+    cohort on (`evaluate.design.evaluable_ward_years`), in whole years of the unit only (not
+    the old wards' half of 2025), read from the programme wards' own records."""
+    from wardstudy.evaluate.design import evaluable_ward_years
+
+    key = (str(build.path), build.manifest.get("inputs"))
+    if key not in _EVALUABLE:
+        programme = build.read("programme")
+        # The records as given: a new unit's months carried back from its predecessors would
+        # count those months twice in a design or a pooled panel.
+        crimes = _as_given(build.read("crimes", ward=programme["ward"].tolist()))
+        whole = set(full_year_units(build.read("units"), crimes).itertuples(index=False, name=None))
+        _EVALUABLE[key] = [wy for wy in evaluable_ward_years(programme, build.years) if wy in whole]
+    return list(_EVALUABLE[key])
+
+
+def impact_tables(build: Build, ward_years=None, jobs: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(designs, estimates) of the given ward-years (default: every one of
+    `impact_ward_years`), as `evaluate.design.impact_results` gives them: read from the
+    build's cache, those not in it computed first (over `jobs` processes, default the
+    number of cores, when there are several) and cached.
+
+    A ward-year needs only the records of its ward's donor pool (its district), so one
+    province costs its own wards, not the country. A (ward, year) that is not evaluable (not
+    a programme ward, before its cohort, not a whole year) has no rows, as in the full tables.
+    """
+    evaluable = impact_ward_years(build)
+    if ward_years is None:
+        ward_years = evaluable
+    else:
+        known = set(evaluable)
+        ward_years = [wy for wy in dict.fromkeys((str(w), int(y)) for w, y in ward_years) if wy in known]
+    if build.manifest.get("impact") and all((build.path / f"{t}.parquet").is_file() for t in IMPACT_TABLES):
+        wanted = pd.DataFrame(ward_years, columns=["ward", "year"])
+        wards = sorted(set(wanted["ward"]))
+        return tuple(pd.read_parquet(build.path / f"{t}.parquet", filters=[("ward", "in", wards)] if wards else None)
+                     .merge(wanted, on=["ward", "year"]) for t in IMPACT_TABLES)
+    designs, estimates, _ = _gather(build, ward_years, jobs)
+    return designs, estimates
+
+
+def _gather(build: Build, ward_years: list[tuple[str, int]], jobs: int | None = None, pooled=None):
+    """(designs, estimates, programme tables or None) of `ward_years`: the cached ones read,
+    the others computed and cached (with the pooled results from `pooled` inputs, if given,
+    in the same pool of processes)."""
+    found = {wy: _cached(build, *wy) for wy in ward_years}
+    missing = [wy for wy, rows in found.items() if rows is None]
+    programme = None
+    if missing or pooled is not None:
+        if missing:
+            _say(f"computing the impact results of {len(missing)} ward-year(s) ({len(found) - len(missing)} "
+                 f"already cached) in {build.path}")
+        if pooled is not None:
+            _say(f"computing the programme's pooled results ({len(pooled[2])} programme wards, years "
+                 f"{', '.join(map(str, pooled[4])) or 'none'})")
+        computed, programme = _compute(build, missing, jobs, pooled)
+        found.update(computed)
+    parts = [found[wy] for wy in ward_years]
+    return (_concat([d for d, _ in parts], _design_columns()), _concat([e for _, e in parts], _estimate_columns()),
+            programme)
+
+
+def _design_columns() -> list[str]:
+    return ["ward", "year", "cohort", "unit", "role", "note"]
+
+
+def _estimate_columns() -> list[str]:
+    from wardstudy.evaluate.design import DETECTABLE_COLUMNS, ESTIMATE_COLUMNS
+
+    return ["ward", "year", *ESTIMATE_COLUMNS, *DETECTABLE_COLUMNS[1:], "primary", "estimand"]
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    rows = [f for f in frames if len(f)]
+    if not rows:
+        return frames[0].iloc[:0].reset_index(drop=True) if frames else pd.DataFrame(columns=columns)
+    return pd.concat(rows, ignore_index=True)
+
+
+def _cache_files(build: Build, ward: str, year: int) -> tuple[Path, Path]:
+    """The cached designs and estimates of one ward-year (estimates written last)."""
+    name = ward if re.fullmatch(r"[A-Za-z0-9_-]+", ward) else hashlib.sha256(ward.encode("utf-8")).hexdigest()[:16]
+    folder = build.path / IMPACT_CACHE
+    return folder / f"{name}.{int(year)}.designs.parquet", folder / f"{name}.{int(year)}.estimates.parquet"
+
+
+def _cached(build: Build, ward: str, year: int) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    designs, estimates = _cache_files(build, ward, year)
+    if not estimates.is_file():
+        return None
+    try:
+        return pd.read_parquet(designs), pd.read_parquet(estimates)
+    except (OSError, ValueError):  # a cache file of another pyarrow, or damaged: computed again
+        return None
+
+
+def _store(build: Build, ward: str, year: int, designs: pd.DataFrame, estimates: pd.DataFrame) -> None:
+    """Cache one ward-year: each file written to a temporary name and renamed, the estimates
+    (which mark the ward-year as cached) last."""
+    paths_ = _cache_files(build, ward, year)
+    try:
+        for path, frame in zip(paths_, (designs, estimates)):
+            atomic_write_bytes(path, frame.reset_index(drop=True).to_parquet(index=False))
+    except OSError:  # a read-only build, or one replaced meanwhile: the results are still returned
+        pass
+
+
+def _compute(build: Build, ward_years: list[tuple[str, int]], jobs: int | None, pooled=None):
+    """Compute `ward_years` (and the pooled results from `pooled`, if given), caching each
+    task's ward-years as it ends, with a progress bar where stderr is the process's own."""
+    from tqdm import tqdm
+
+    jobs = jobs or os.cpu_count() or 1
+    tasks = _impact_tasks(_design_inputs(build, ward_years), ward_years, jobs)
+    found, programme = {}, None
+    bar = tqdm(total=len(ward_years), desc="impact results", unit="ward-year", disable=not _talks() or not ward_years,
+               file=sys.stderr)
+
+    def keep(task, part):
+        designs, estimates = part
+        for ward, year in task[1]:
+            rows = (designs[(designs["ward"] == ward) & (designs["year"] == year)].reset_index(drop=True),
+                    estimates[(estimates["ward"] == ward) & (estimates["year"] == year)].reset_index(drop=True))
+            _store(build, ward, year, *rows)
+            # As read back from the cache, so a ward-year's rows are the same (dtypes too)
+            # whether computed now or read later.
+            found[(ward, year)] = _cached(build, ward, year) or rows
+        bar.update(len(task[1]))
+
+    with bar:
+        if jobs == 1 or len(tasks) + (pooled is not None) <= 1:
+            for task in tasks:
+                keep(task, _impact_part(task))
+            programme = None if pooled is None else _programme_tables(*pooled)
+        else:
+            from concurrent.futures import ProcessPoolExecutor, as_completed
+            from multiprocessing import get_context
+
+            from wardstudy.workers import die_with_parent
+
+            # spawn, as the batch does: a clean interpreter, never a fork of this process's state;
+            # each process dies with this one (kill -9 of a run during its build leaves none).
+            with ProcessPoolExecutor(max_workers=min(len(tasks) + (pooled is not None), jobs),
+                                     mp_context=get_context("spawn"), initializer=die_with_parent,
+                                     initargs=(os.getpid(),)) as pool:
+                # The programme's pooled results (one long task: every year's permutations and
+                # simulations) go first, so the wards' tasks fill the other workers meanwhile.
+                programme_future = None if pooled is None else pool.submit(_programme_tables, *pooled)
+                futures = {pool.submit(_impact_part, task): task for task in tasks}
+                for future in as_completed(futures):
+                    keep(futures[future], future.result())
+                programme = None if programme_future is None else programme_future.result()
+    return found, programme
+
+
+def _design_inputs(build: Build, ward_years: list[tuple[str, int]]) -> SimpleNamespace:
+    """The tables the designs of `ward_years` read: units, the programme, and the records
+    (as given) of their wards' donor pools only."""
+    from wardstudy.evaluate.design import donor_pool
+
+    units, programme = build.read("units"), build.read("programme")
+    pool = sorted({u for ward in {w for w, _ in ward_years} for u in donor_pool(units, ward)["slug"]})
+    records = {name: _as_given(build.read(name, ward=pool)) if pool else build.read(name).iloc[:0]
+               for name in ("crimes", "project06")}
+    return SimpleNamespace(units=units, programme=programme, **records)
+
+
+def _pooled_inputs(build: Build):
+    """The arguments of `_programme_tables`: every unit's records (as given), the programme,
+    the units, and each year in which every recorded programme ward is a whole-year unit."""
+    units, programme = build.read("units"), build.read("programme")
+    crimes, project06 = _as_given(build.read("crimes")), _as_given(build.read("project06"))
+    whole = set(full_year_units(units, crimes).itertuples(index=False, name=None))
+    recorded = set(crimes["ward"])
+    years = [y for y in build.years if all((w, y) in whole for w in programme["ward"] if w in recorded)]
+    return crimes, project06, programme, units, years
+
+
+def _has_programme_tables(build: Build) -> bool:
+    return all((build.path / f"{t}.parquet").is_file() for t in PROGRAMME_TABLES)
+
+
+def _store_programme(build: Build, tables: dict[str, pd.DataFrame]) -> None:
+    for name in PROGRAMME_TABLES:
+        atomic_write_bytes(build.path / f"{name}.parquet", tables[name].reset_index(drop=True).to_parquet(index=False))
+
+
+def programme_tables(build: Build) -> dict[str, pd.DataFrame]:
+    """The programme's pooled results (`evaluate.pooled.pooled_results`: tables
+    ``programme_effects``, ``programme_levels``, ``programme_units``), computed and stored in
+    the build when first asked for (every programme ward's records: the whole country on the
+    national panel), then read."""
+    if not _has_programme_tables(build):
+        pooled = _pooled_inputs(build)
+        _say(f"computing the programme's pooled results ({len(pooled[2])} programme wards, years "
+             f"{', '.join(map(str, pooled[4])) or 'none'})")
+        start = time.perf_counter()
+        _store_programme(build, _programme_tables(*pooled))
+        _say(f"pooled results computed in {time.perf_counter() - start:.0f} s")
+    return {name: pd.read_parquet(build.path / f"{name}.parquet") for name in PROGRAMME_TABLES}
 
 
 def _as_given(frame: pd.DataFrame) -> pd.DataFrame:
@@ -403,8 +629,9 @@ def _programme_tables(crimes, project06, programme, units, years: list[int]) -> 
 _TASKS_PER_JOB = 4
 
 
-def _impact_tasks(study: StudyData, ward_years: list[tuple[str, int]], jobs: int) -> list[tuple[dict, list]]:
-    """Split the ward-years into tasks, each with the rows of its wards' donor pools only."""
+def _impact_tasks(study, ward_years: list[tuple[str, int]], jobs: int) -> list[tuple[dict, list]]:
+    """Split the ward-years into tasks, each with the rows of its wards' donor pools only
+    (`study`: units, programme, crimes and project06, as `StudyData` has them)."""
     from wardstudy.evaluate.design import donor_pool
 
     if not ward_years:
@@ -418,16 +645,15 @@ def _impact_tasks(study: StudyData, ward_years: list[tuple[str, int]], jobs: int
         tables = {
             "units": study.units[study.units["slug"].isin(pool)],
             "programme": study.programme,
-            "crimes": pd.concat([crimes.get_group(u) for u in pool if u in crimes.groups]),
-            "project06": pd.concat([project06.get_group(u) for u in pool if u in project06.groups]),
+            "crimes": pd.concat([study.crimes.iloc[:0]] + [crimes.get_group(u) for u in pool if u in crimes.groups]),
+            "project06": pd.concat([study.project06.iloc[:0]]
+                                   + [project06.get_group(u) for u in pool if u in project06.groups]),
         }
         tasks.append((tables, chunk))
     return tasks
 
 
 def _impact_part(task: tuple[dict, list]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from types import SimpleNamespace
-
     from wardstudy.evaluate.design import impact_results
 
     tables, ward_years = task
@@ -476,7 +702,7 @@ def _locked(home: Path, wait: bool = True):
             if not wait:
                 yield False
                 return
-            print(f"wardstudy: another process is making the build in {home}; waiting for it", file=sys.stderr)
+            _say(f"another process is making the build in {home}; waiting for it")
             fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield True
@@ -485,35 +711,43 @@ def _locked(home: Path, wait: bool = True):
 
 
 def ensure_build(data_dir: Path | str | None = None, study: StudyData | None = None,
-                 force: bool = False, impact: bool = False, jobs: int | None = None) -> Build:
+                 force: bool = False, impact=False, jobs: int | None = None) -> Build:
     """The up-to-date build of `data_dir`: reused when its key is unchanged, else made.
 
-    impact: also the impact results (what a ward's report needs; `add_impact`), made once
-    and then reused like the rest (over `jobs` processes, default the number of cores).
-    Making or completing a build holds the data folder's lock, so two processes never build
-    it at once (the second reuses the first's build), and is followed by pruning its older
-    builds (`KEEP_BUILDS` kept). Raises `data.DataError` (every problem at once) when the
-    data cannot be loaded. `study`: the data already loaded and checked.
+    impact: True for every impact result of the build (the whole tables, `add_impact`), or
+    a list of (ward, year) for those ward-years only (`impact_tables`: one province costs
+    its own wards and their donors); either way made once and cached, over `jobs` processes
+    (default the number of cores). False: none now; `Build.read` computes those it is asked
+    for. Making or completing a build holds the data folder's lock, so two processes never
+    build it at once (the second reuses the first's build), and is followed by pruning its
+    older builds (`KEEP_BUILDS` kept). Raises `data.DataError` (every problem at once) when
+    the data cannot be loaded. `study`: the data already loaded and checked.
     """
     home = builds_home(data_dir)
     inputs = input_hash(data_dir)
     folder = build_folder(data_dir, inputs)
-    if not force and (build := _fresh(folder, inputs, impact)) is not None:
+    whole = impact is True
+    if not force and (build := _fresh(folder, inputs, whole)) is not None:
         _used(folder)
-        return build
-    with _locked(home):
-        # Checked again: another process may have made it while this one waited.
-        build = None if force else _fresh(folder, inputs)
-        if build is None:
-            build = _make(data_dir, study, folder, inputs)
-        if impact and not build.manifest.get("impact"):
-            build = add_impact(build, jobs)
-        _used(folder)
-        _prune(home, KEEP_BUILDS)
+    else:
+        with _locked(home):
+            # Checked again: another process may have made it while this one waited.
+            build = None if force else _fresh(folder, inputs)
+            if build is None:
+                build = _make(data_dir, study, folder, inputs)
+            if whole and not build.manifest.get("impact"):
+                build = add_impact(build, jobs)
+            _used(folder)
+            _prune(home, KEEP_BUILDS)
+    if impact and not whole:  # ward-years computed once each, outside the lock (each file atomic)
+        impact_tables(build, list(impact), jobs)
     return build
 
 
 def _make(data_dir, study: StudyData | None, folder: Path, inputs: str) -> Build:
+    start = time.perf_counter()
+    _say(f"making the study build of {resolve_data_dir(data_dir)}: the data checked, then every indicator, "
+         f"comparison and rank (about a minute on the national panel)")
     study = load(data_dir) if study is None else study
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=folder.parent))
@@ -532,6 +766,7 @@ def _make(data_dir, study: StudyData | None, folder: Path, inputs: str) -> Build
             shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _say(f"study build made in {time.perf_counter() - start:.0f} s: {folder}")
     return Build.open(folder)
 
 

@@ -4,7 +4,9 @@
 folder (`build.ensure_build`), and reads the ward's own rows: its indicators, its
 same-period comparisons, its values among its peers, its criteria, its impact results and
 its monthly records. Nothing here loads every ward's data or recomputes what the build
-has, so a ward's notebook costs the same with 8 units or with 10,000.
+has, so a ward's notebook costs the same with 8 units or with 10,000; its impact results,
+when the build has not computed them yet, are computed for this ward-year only (its
+district's records) and cached in the build (`build.impact_tables`).
 
 The few figures a page shows that the build does not store are derived here from the
 ward's own rows, so the report layer stays display only: the impact effects in cases a
@@ -21,7 +23,7 @@ from wardstudy import paths
 from wardstudy.data.crosswalk import FROM_PREDECESSORS, load_crosswalk
 from wardstudy.evaluate.design import has_pre_period
 from wardstudy.indicators.peers import RESIDENTS_ID
-from wardstudy.pipeline.build import Build, ensure_build
+from wardstudy.pipeline.build import Build, ensure_build, impact_tables
 from wardstudy.pipeline.params import ReportParams, check_keys, validate
 
 __all__ = ["WardReport", "open_ward", "read_ward"]
@@ -207,11 +209,17 @@ def open_ward(ward, year, baseline_year=None, data_dir=None, source: str = "para
     check_keys({"ward": ward, "year": year, "baseline_year": baseline_year,
                 "data_dir": None if data_dir is None else str(data_dir), "lang": lang}, source)
     p = validate(ward, year, baseline_year, data_dir, source, lang=lang)
-    return read_ward(ensure_build(data_dir, impact=True), p)
+    # The impact results of this ward-year only (`read_ward`), not the whole country's.
+    return read_ward(ensure_build(data_dir), p)
 
 
 def read_ward(build: Build, p: ReportParams) -> WardReport:
-    """The slice of `build` for checked parameters `p`."""
+    """The slice of `build` for checked parameters `p`.
+
+    The ward-year's impact results come from the build's whole tables when it has them, else
+    from its cache, computed there first when missing (`build.impact_tables`: the ward's
+    donor pool only, seconds).
+    """
     unit = {k: (None if pd.api.types.is_scalar(v) and pd.isna(v) else v)
             for k, v in build.read("units", slug=p.ward).iloc[0].to_dict().items()}
     programme = build.read("programme", ward=p.ward)
@@ -220,7 +228,7 @@ def read_ward(build: Build, p: ReportParams) -> WardReport:
     peers = build.read("values", peer_group=group, year=p.year, baseline_year=p.baseline_year)
     values = peers[peers["ward"] == p.ward].reset_index(drop=True)
     peer_units = build.read("units", peer_group=group)
-    design = build.read("impact_designs", ward=p.ward, year=p.year)
+    design, estimates = impact_tables(build, [(p.ward, p.year)])
     return WardReport(
         params=p,
         build=build,
@@ -234,7 +242,7 @@ def read_ward(build: Build, p: ReportParams) -> WardReport:
         peer_names=dict(zip(peer_units["slug"], peer_units["name"])),
         reconciled=build.read("reconciled", ward=p.ward, year=p.year),
         impact_design=design,
-        impact_estimates=build.read("impact_estimates", ward=p.ward, year=p.year),
+        impact_estimates=estimates,
         sensitivity=build.read("sensitivity", ward=p.ward, year=p.year),
         records={name: build.read(name, ward=p.ward) for name in
                  ("crimes", "tips", "procedures", "project06", "fire_safety", "community_models")},
