@@ -30,7 +30,7 @@ def test_site_builds_strict_and_names_open_study(tmp_path):
     assert "open_study" in api and "Study" in api
     dictionary = (tmp_path / "site" / "data-dictionary" / "index.html").read_text(encoding="utf-8")
     assert "eligible_residents" in dictionary and "<!-- data-dictionary -->" not in dictionary
-    for tutorial in ("01_your_own_data", "02_one_ward_by_hand", "03_pooled_effect"):
+    for tutorial in ("01_your_own_data", "02_one_ward_by_hand", "03_pooled_effect", "04_one_province"):
         assert (tmp_path / "site" / "tutorials" / tutorial / "index.html").is_file()
 
 
