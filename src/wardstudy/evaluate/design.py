@@ -117,6 +117,28 @@ def impact_design(programme: pd.DataFrame, units: pd.DataFrame, ward: str, year:
     `unrecorded`, so a folder holding only one ward's data gives a design that says why it
     cannot be evaluated instead of a test with nothing to compare. None: every unit counts.
 
+    Parameters
+    ----------
+    programme : pandas.DataFrame
+        Programme wards and their cohort_year.
+    units : pandas.DataFrame
+        The candidate units (column slug): the ward's `donor_pool`.
+    ward : str
+        The programme ward's slug.
+    year : int
+        The report year.
+    recorded : set of str, optional
+        The units with records up to `year` (`recorded_units`); None: every unit counts.
+
+    Returns
+    -------
+    ImpactDesign
+        The ward, its cohort, the year, the controls (not in the programme by `year`), the
+        programme wards left out (`excluded`) and those without records (`unrecorded`);
+        ``reason`` says why a design cannot be evaluated ("" when it can).
+
+    Examples
+    --------
     >>> programme = pd.DataFrame({"ward": ["a", "b"], "cohort_year": [2023, 2024]})
     >>> units = pd.DataFrame({"slug": ["a", "b", "c", "d"]})
     >>> d = impact_design(programme, units, "a", 2023)
@@ -503,6 +525,40 @@ def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_
     the ward's verdict, declared before the data are seen; the others are supporting) and
     `estimand` (`ESTIMANDS`: "att_report_year" for the DiD, "average_since_entry" for the
     synthetic control and the time series).
+
+    Parameters
+    ----------
+    study : wardstudy.data.StudyData
+        The checked data (`data.load`), or any object with its tables units, programme,
+        crimes and project06 (as given: no months carried back to new units) and years().
+    ward_years : list of (str, int), optional
+        The (ward slug, year)s to evaluate (default: every evaluable one,
+        `evaluable_ward_years`).
+    same_type : bool, default False
+        Only units of the ward's type as comparison units.
+    detectable : bool, default True
+        Also each method's minimum detectable effect (the slow part: seeded simulations).
+    primary_method : str, default PRIMARY_METHOD
+        The method whose test is the ward's verdict (one of `METHODS`).
+
+    Returns
+    -------
+    designs : pandas.DataFrame
+        Columns ward, year, cohort, unit, role, note.
+    estimates : pandas.DataFrame
+        Columns ward, year, `ESTIMATE_COLUMNS`, the detectable effect's columns, primary,
+        estimand: one row per method of each evaluable design.
+
+    Raises
+    ------
+    ValueError
+        An unknown `primary_method`.
+
+    Examples
+    --------
+    >>> from wardstudy import data
+    >>> designs, estimates = impact_results(data.load(), [("duc-xuan", 2023)])   # doctest: +SKIP
+    >>> estimates[["method", "estimate", "ci_low", "ci_high", "p_value", "min_p_value"]]  # doctest: +SKIP
     """
     if primary_method not in METHODS:
         raise ValueError(f"primary_method must be one of {', '.join(METHODS)}, got {primary_method!r}")

@@ -168,8 +168,39 @@ def pooled_panel(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.Da
 
 def pooled_effect(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.DataFrame, units: pd.DataFrame,
                   year: int, n_permutations: int = 2000, seed: int = 0) -> PooledEffect | None:
-    """The programme's effect pooled over its wards up to `year`; None without a treated ward
-    or with fewer than two controls."""
+    """The programme's effect pooled over its wards up to `year` (see the module docstring).
+
+    Parameters
+    ----------
+    crimes, project06 : pandas.DataFrame
+        The monthly record tables as given (`data.load`; no months carried back to new units).
+    programme : pandas.DataFrame
+        Programme wards and their cohort_year.
+    units : pandas.DataFrame
+        The units table (slug, district_code, type...): each programme ward's district gives
+        its controls.
+    year : int
+        The report year: the wards treated by then, against the units not yet treated.
+    n_permutations : int, default 2000
+        Cohort reassignments drawn for the randomisation p (every one when fewer exist).
+    seed : int, default 0
+        Seed of the reassignments.
+
+    Returns
+    -------
+    PooledEffect or None
+        The ATT (cases per 1,000 residents a year) with its analytic 95% interval, the rate
+        ratio, p, the smallest attainable p and the effects by cohort and by years since entry;
+        ``to_frame()`` gives them as a table. None without a treated ward or with fewer than
+        two controls.
+
+    Examples
+    --------
+    >>> from wardstudy import data
+    >>> study = data.load()                                                        # doctest: +SKIP
+    >>> effect = pooled_effect(study.crimes, study.project06, study.programme, study.units, 2024)  # doctest: +SKIP
+    >>> effect.to_frame()                                                          # doctest: +SKIP
+    """
     yearly, treated, controls = pooled_panel(crimes, project06, programme, units, year)
     if not treated or len(controls) < 2:
         return None
@@ -338,6 +369,38 @@ def pooled_results(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.
       entry), each with its analytic 95% interval (`LEVEL_COLUMNS`).
     * ``programme_units``: who is in the pooled panel of each year (`UNIT_COLUMNS`): role
       "treated" (cohort = entry year) or "control" (not yet treated, cohort 0).
+
+    Parameters
+    ----------
+    crimes, project06 : pandas.DataFrame
+        The monthly record tables as given (`data.load`; no months carried back to new units).
+    programme : pandas.DataFrame
+        Programme wards and their cohort_year.
+    units : pandas.DataFrame
+        The units table (each programme ward's district gives its controls).
+    years : list of int
+        The report years.
+    n_permutations : int, default 2000
+        Cohort reassignments drawn for each year's randomisation p.
+    n_simulations : int, optional
+        Simulated worlds per candidate effect for the minimum detectable effect.
+    seed : int, default 0
+        Seed of the reassignments and the simulations.
+    detectable : bool, default True
+        Also the minimum detectable effect of each year (the slow part).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        ``programme_effects``, ``programme_levels`` and ``programme_units`` (above).
+
+    Examples
+    --------
+    >>> from wardstudy import data
+    >>> study = data.load()                                                        # doctest: +SKIP
+    >>> tables = pooled_results(study.crimes, study.project06, study.programme, study.units,
+    ...                         [2023, 2024], detectable=False)                    # doctest: +SKIP
+    >>> tables["programme_effects"][["year", "att", "rate_ratio", "p_value"]]     # doctest: +SKIP
     """
     effects, levels, members = [], [], []
     for year in years:
