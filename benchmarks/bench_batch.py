@@ -1,6 +1,6 @@
 """The batch against the plain loop a user would write, on the same reports, in one run.
 
-    .venv/bin/python benchmarks/bench_batch.py [--jobs 2] [--national-sample 6] [--skip-plain]
+    .venv/bin/python benchmarks/bench_batch.py [--jobs 2] [--national-sample 6] [--skip-plain] [--breakdown 4]
     .venv/bin/python benchmarks/bench_batch.py --national-full [--jobs 2]     # about 26 min on 2 cores
 
 1. The reports: every unit of the shipped panel for 2023 and 2024 (16 reports; the selection
@@ -25,6 +25,11 @@
    impact parts), every programme ward's page and the index, timed with the memory of every
    worker and kernel, and the build's share (until its manifest says the impact part is written).
 
+0. First (``--breakdown N``, default 4; ``--breakdown-only`` stops there): where a page's time
+   goes, N pages run one after another in this process with kernels started plainly (as the
+   plain loop's) and forked from a template (as ``wardstudy run``'s, `pipeline.kernels`):
+   kernel start, imports, cells, figures (part of the cells) and the HTML export.
+
 Prints the times, the ratio plain / batch, the rerun share and the memory. Nothing is
 asserted and the exit status does not depend on the timings: timings belong here, not in tests.
 """
@@ -32,6 +37,7 @@ asserted and the exit status does not depend on the timings: timings belong here
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import subprocess
 import sys
@@ -70,13 +76,25 @@ def _status_kib(pid: int, field: str) -> int | None:
     return None
 
 
-def _kind(pid: int) -> str | None:
+def _cmdline(pid: int) -> str:
     try:
-        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
     except OSError:
+        return ""
+
+
+def _kind(pid: int) -> str | None:
+    cmdline = _cmdline(pid)
+    if not cmdline:
         return None
     if "ipykernel" in cmdline:
         return "kernel"
+    if "wardstudy.pipeline.kernels" in cmdline:  # a worker's kernel template, or a kernel forked from it
+        try:
+            parent = int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            return None
+        return "kernel" if "wardstudy.pipeline.kernels" in _cmdline(parent) else "template"
     if "multiprocessing" in cmdline and "spawn" in cmdline:
         return "worker"
     return None
@@ -103,7 +121,7 @@ def timed_with_memory(command: list[str], env: dict | None = None) -> tuple[floa
         raise SystemExit(f"{' '.join(command)} failed:\n{log.read()[-2000:]}")
     if proc.returncode == 1:  # some reports failed, or the run stopped: say so, never time it silently
         print(f"WARNING: exit status 1, the run's last words:\n{log.read()[-1500:]}")
-    by_kind: dict[str, list[int]] = {"worker": [], "kernel": []}
+    by_kind: dict[str, list[int]] = {"worker": [], "kernel": [], "template": []}
     for kind, kib in peaks.values():
         by_kind[kind].append(round(kib / 1024))
     return seconds, by_kind
@@ -120,6 +138,95 @@ def plain_loop(reports: list[tuple[str, int]], out: Path) -> float:
         subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)],
                        check=True, capture_output=True)
     return time.perf_counter() - start
+
+
+# Run in the kernel before the notebook's cells: the modules its cells import (timed as
+# "imports"), and a clock on every figure drawn (built by `plots.ward_figures`, rendered by
+# ``savefig``), read back after the last cell.
+_PROBE_IMPORTS = """
+import time as _t
+_s = _t.perf_counter()
+import IPython.display, wardstudy.pipeline, wardstudy.indicators.registry
+import wardstudy.report.pages, wardstudy.report.plots, wardstudy.report.ward_page
+_bench = {"imports": _t.perf_counter() - _s, "figures": 0.0}
+from matplotlib.figure import Figure as _F
+from wardstudy.report import plots as _plots
+
+def _clocked(f):
+    def inner(*a, **k):
+        s = _t.perf_counter()
+        try:
+            return f(*a, **k)
+        finally:
+            _bench["figures"] += _t.perf_counter() - s
+    return inner
+
+_F.savefig = _clocked(_F.savefig)
+_plots.ward_figures = _clocked(_plots.ward_figures)
+"""
+
+
+def page_breakdown(reports: list[tuple[str, int]], fork: bool) -> dict[str, float]:
+    """Where a page's time goes, in seconds per page (mean over `reports`), run one after
+    another in this process as a worker runs them: kernel start (until it answers), imports
+    (the modules the notebook's cells import), cells (the rest of the notebook), figures
+    (drawing and rendering the page's figures, part of the cells' time) and the HTML export.
+    fork: kernels forked from a template (`pipeline.kernels`), else started plainly."""
+    import nbformat
+    from nbclient import NotebookClient
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    from wardstudy.pipeline import batch, kernels
+
+    notebook = load_notebook_node(str(paths.notebooks_dir() / "ward_report.ipynb"))
+    total = dict.fromkeys(["kernel start", "imports", "cells", "figures", "export"], 0.0)
+    if fork:
+        kernels.warm(batch.KERNEL_NAME, wait=True)  # the template's own start is paid once per worker
+    for ward, year in reports:
+        nb = parameterize_notebook(copy.deepcopy(notebook), {"ward": ward, "year": year})
+        client = NotebookClient(nb, kernel_name=batch.KERNEL_NAME, timeout=600,
+                                resources={"metadata": {"path": str(paths.notebooks_dir())}},
+                                **({"kernel_manager_class": kernels.ForkingKernelManager} if fork else {}))
+        start = time.perf_counter()
+        client.km = client.create_kernel_manager()
+        client.start_new_kernel(cwd=str(paths.notebooks_dir()))
+        client.start_new_kernel_client()
+        total["kernel start"] += time.perf_counter() - start
+        try:
+            # The probe and the read-out run as cells of their own, then leave the notebook.
+            nb.cells.insert(0, nbformat.v4.new_code_cell(_PROBE_IMPORTS))
+            client.execute_cell(nb.cells[0], 0)
+            del nb.cells[0]
+            start = time.perf_counter()
+            for index, cell in enumerate(nb.cells):
+                client.execute_cell(cell, index)
+            total["cells"] += time.perf_counter() - start
+            nb.cells.append(nbformat.v4.new_code_cell("print(_bench['imports'], _bench['figures'])"))
+            readout = client.execute_cell(nb.cells[-1], len(nb.cells) - 1)
+            del nb.cells[-1]
+            imports, figures = map(float, readout.outputs[0]["text"].split())
+            total["imports"] += imports
+            total["figures"] += figures
+        finally:
+            client._cleanup_kernel()
+        with tempfile.TemporaryDirectory() as tmp:
+            executed = Path(tmp) / "page.ipynb"
+            nbformat.write(nb, executed)
+            start = time.perf_counter()
+            batch.export_html(executed, Path(tmp) / "page.html", "title")
+            total["export"] += time.perf_counter() - start
+    return {k: v / len(reports) for k, v in total.items()}
+
+
+def print_breakdown(reports: list[tuple[str, int]]) -> None:
+    """The page breakdown with kernels started plainly and forked from the template."""
+    rows = {"plain kernels": page_breakdown(reports, fork=False), "forked kernels": page_breakdown(reports, fork=True)}
+    print(f"where a page's time goes (s per page, mean of {len(reports)} pages run one after another; "
+          f"figures are part of cells):")
+    for label, parts in rows.items():
+        print(f"  {label:15s} " + "  ".join(f"{k} {v:.2f}" for k, v in parts.items())
+              + f"  = {sum(v for k, v in parts.items() if k != 'figures'):.2f}")
 
 
 def city_reports() -> list[tuple[str, int]]:
@@ -186,6 +293,9 @@ def main() -> None:
     parser.add_argument("--national-sample", type=int, default=0)
     parser.add_argument("--skip-plain", action="store_true")
     parser.add_argument("--national-full", action="store_true")
+    parser.add_argument("--breakdown", type=int, default=4, metavar="N",
+                        help="pages timed part by part, each way (0: none)")
+    parser.add_argument("--breakdown-only", action="store_true")
     args = parser.parse_args()
     if args.national_full:
         with tempfile.TemporaryDirectory() as tmp:
@@ -193,6 +303,10 @@ def main() -> None:
         return
 
     reports = city_reports()
+    if args.breakdown:
+        print_breakdown(reports[:args.breakdown])
+    if args.breakdown_only:
+        return
     print(f"{len(reports)} reports (every unit of the shipped panel, 2023 and 2024), {args.jobs} jobs, "
           f"{os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as tmp:
@@ -211,11 +325,12 @@ def main() -> None:
         full, memory = timed_with_memory(run + same + ["--force"])
         print(f"wardstudy run, the same {len(reports)} reports: {full:.1f} s, {full / len(reports):.1f} s per report")
         if plain is not None:
-            print(f"ratio plain / wardstudy run: {plain / full:.2f}x (target >= 3, aim 6)")
+            print(f"ratio plain / wardstudy run: {plain / full:.2f}x (target >= 5, aim 8)")
         whole, _ = timed_with_memory(run + ["--force"])
         print(f"wardstudy run, the whole selection (with the programme overview): {whole:.1f} s")
         print(f"peak memory per worker (MiB, in start order): {memory['worker']}; "
-              f"per kernel: max {max(memory['kernel'] or [0])}")
+              f"per kernel: max {max(memory['kernel'] or [0])}; per kernel template: {memory['template']} "
+              f"(a forked kernel shares the template's pages until it writes them)")
         rerun, _ = timed_with_memory(run)
         print(f"no-change rerun: {rerun:.1f} s = {rerun / whole:.0%} of the full run (target <= 5%)")
         if args.national_sample:

@@ -194,9 +194,13 @@ def test_kill_9_of_the_run_ends_its_workers_and_the_resource_tracker(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="parent-death signal: Linux only")
-def test_kill_9_of_the_run_ends_the_kernel_its_worker_started(tmp_path):
-    left = kill_the_run_and_wait(tmp_path, KERNEL_RUNNER, ["kernel.started"],
-                                 expect=["spawn_main", "ipykernel_launcher"])
+@pytest.mark.parametrize("fork", ["1", "0"])
+def test_kill_9_of_the_run_ends_the_kernel_its_worker_started(tmp_path, monkeypatch, fork):
+    # Forked (`pipeline.kernels`): the worker's template and the kernel forked from it (both
+    # "-m wardstudy.pipeline.kernels"); plain: the kernel "-m ipykernel_launcher".
+    monkeypatch.setenv("WARDSTUDY_FORK_KERNELS", fork)
+    kernel = "wardstudy.pipeline.kernels" if fork == "1" else "ipykernel_launcher"
+    left = kill_the_run_and_wait(tmp_path, KERNEL_RUNNER, ["kernel.started"], expect=["spawn_main", kernel])
     assert left == []
 
 

@@ -8,9 +8,13 @@
    file is read and checked against it (`params.validate`). A data error stops the run;
    a bad params file only fails its ward.
 2. *execute* (worker processes): papermill runs ``notebooks/ward_report.ipynb`` with the
-   file's values on the ``wardstudy`` kernel into ``<out>/<slug>.ipynb``.
+   file's values on the ``wardstudy`` kernel into ``<out>/<slug>.ipynb``. Each ward gets a
+   kernel process of its own, forked from a template the worker started once, which has
+   imported the libraries and run no ward code (`kernels`; the plain start when forking is
+   not possible).
 3. *export*: nbconvert writes ``<out>/<slug>.html`` with the code hidden, through the
-   offline template in ``templates/wardstudy_html`` (no CDN scripts; figures are base64 PNG).
+   offline template in ``templates/wardstudy_html`` (no CDN scripts; figures are base64 PNG),
+   with one exporter per language reused by a worker for all its pages.
 4. ``<out>/index.html`` lists every ward with headline figures and ``<out>/indicators.csv``
    is the indicator export contract, both read from the same build as the pages.
 
@@ -27,6 +31,7 @@ and the libraries' versions) are unchanged since its last successful run is skip
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -84,7 +89,9 @@ class WardJob:
 
     timeout: seconds any one cell may run before its kernel is killed and the ward fails
     (None: no limit). capture_stderr: send the kernel's start-up chatter to a temporary
-    file (process-wide, so only where one ward runs per process).
+    file (process-wide, so only where one ward runs per process). fork_kernels: fork the
+    kernel from the process's template (`kernels`; only where one ward runs per process:
+    the template dies with the thread that started it).
     """
 
     slug: str
@@ -95,6 +102,7 @@ class WardJob:
     fingerprint: str
     timeout: float | None = DEFAULT_TIMEOUT
     capture_stderr: bool = True
+    fork_kernels: bool = True
 
 
 @dataclass
@@ -212,7 +220,6 @@ def export_html(notebook_path: Path, html_path: Path, title: str, lang: str = "v
     Written atomically, so an interrupted export never leaves a half page.
     """
     import nbformat
-    from nbconvert import HTMLExporter
 
     nb = nbformat.read(notebook_path, as_version=4)
     # papermill gives the cell it injects a random id; a fixed one keeps a rerun's page (and
@@ -222,7 +229,18 @@ def export_html(notebook_path: Path, html_path: Path, title: str, lang: str = "v
             cell.id = "injected-parameters"
     atomic_write_text(notebook_path, nbformat.writes(nb) + "\n")
     nb.metadata["title"] = title
-    exporter = HTMLExporter(
+    body, _ = _exporter(lang).from_notebook_node(nb)
+    return atomic_write_text(html_path, body)
+
+
+@functools.lru_cache(maxsize=None)
+def _exporter(lang: str):
+    """One HTML exporter per language and process, reused for every page it exports: its
+    template is found, parsed and compiled once (nbconvert keeps no page state between
+    ``from_notebook_node`` calls; each call gets its own resources)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
         template_name=TEMPLATE_NAME,
         extra_template_basedirs=[str(Path(__file__).resolve().parent / "templates")],
         exclude_input=True,
@@ -230,8 +248,6 @@ def export_html(notebook_path: Path, html_path: Path, title: str, lang: str = "v
         exclude_output_prompt=True,
         language_code=lang,
     )
-    body, _ = exporter.from_notebook_node(nb)
-    return atomic_write_text(html_path, body)
 
 
 # A kernel started while another one is starting can lose the race for its ports
@@ -240,7 +256,7 @@ def export_html(notebook_path: Path, html_path: Path, title: str, lang: str = "v
 KERNEL_START_ATTEMPTS = 3
 
 
-def _execute(notebook: Path, out_nb: Path, parameters: dict, timeout: float | None) -> None:
+def _execute(notebook: Path, out_nb: Path, parameters: dict, timeout: float | None, fork: bool = True) -> None:
     """Run the notebook with papermill; retry only a kernel that died while starting.
 
     `timeout` bounds each cell: nbclient then stops the kernel and raises, so a hung kernel
@@ -248,11 +264,16 @@ def _execute(notebook: Path, out_nb: Path, parameters: dict, timeout: float | No
     """
     import papermill
 
+    from wardstudy.pipeline.kernels import ForkingKernelManager
+
     for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
         try:
+            # The kernel is forked from this worker's template when it can be (`kernels`): a
+            # process of its own that starts with the libraries imported.
             papermill.execute_notebook(str(notebook), str(out_nb), parameters=parameters,
                                        kernel_name=KERNEL_NAME, progress_bar=False, log_output=False,
-                                       cwd=str(paths.notebooks_dir()), execution_timeout=timeout)
+                                       cwd=str(paths.notebooks_dir()), execution_timeout=timeout,
+                                       **({"kernel_manager_class": ForkingKernelManager} if fork else {}))
             return
         except RuntimeError as err:
             if "Kernel died before replying to kernel_info" not in str(err) or attempt == KERNEL_START_ATTEMPTS:
@@ -287,14 +308,18 @@ def run_ward(job: WardJob) -> WardResult:
     """
     from papermill.exceptions import PapermillExecutionError
 
+    from wardstudy.pipeline.kernels import warm
+
     start = time.perf_counter()
+    if job.fork_kernels:
+        warm(KERNEL_NAME)  # this process's kernel template, started from the thread that waits for it
     result = WardResult(job.slug, ok=False, ward=job.parameters.get("ward"), year=job.parameters.get("year"))
     with tempfile.TemporaryDirectory(prefix="wardstudy-") as work, tempfile.TemporaryFile() as kernel_log:
         out_nb = Path(work) / f"{job.slug}.ipynb"
         html = Path(work) / f"{job.slug}.html"
         try:
             with _kernel_stderr_to(kernel_log, job.capture_stderr):
-                _execute(job.notebook, out_nb, job.parameters, job.timeout)
+                _execute(job.notebook, out_nb, job.parameters, job.timeout, job.fork_kernels)
                 export_html(out_nb, html, job.title, job.parameters.get("lang", "vi"))
             result.ok = True
             result.outputs = {out_nb.name: out_nb.read_bytes(), html.name: html.read_bytes()}
@@ -365,8 +390,8 @@ def _run_on_cluster(todo: list, address: str, task=None):
     Dask, and a ward that still fails is a failed result, never a failed run. Each worker
     needs the package, the ``wardstudy`` kernel and the data folder at the same path; the
     files come back to this process (`WardResult.outputs`), so no shared output folder is
-    needed. Kernel stderr is not captured there: a Dask worker runs tasks in threads and
-    file descriptor 2 is shared by them.
+    needed. Kernel stderr is not captured there, nor are kernels forked: a Dask worker runs
+    tasks in threads, which share file descriptor 2, and a template dies with its thread.
     """
     from dataclasses import replace
 
@@ -374,7 +399,7 @@ def _run_on_cluster(todo: list, address: str, task=None):
 
     task = run_ward if task is None else task
     with Client(address) as client:
-        futures = {client.submit(task, replace(job, capture_stderr=False), key=f"ward-{job.slug}-{job.fingerprint[:8]}",
+        futures = {client.submit(task, replace(job, capture_stderr=False, fork_kernels=False), key=f"ward-{job.slug}-{job.fingerprint[:8]}",
                                  pure=False): job for job in todo}
         for future in completed_on_cluster(futures):
             job = futures[future]
