@@ -46,3 +46,20 @@ def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path):
         files.atomic_write_bytes(target, 12345)  # not bytes: fails mid-write, after the temporary file exists
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["indicators.csv"]
+
+
+def test_what_a_kernel_writes_to_stderr_never_reaches_the_page(tmp_path):
+    # A build's waiting message, printed on stderr inside the kernel, once stood in a page's header.
+    import nbformat
+
+    from wardstudy.pipeline.batch import export_html
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells.append(nbformat.v4.new_code_cell("", outputs=[
+        nbformat.v4.new_output("stream", name="stderr", text="wardstudy: another process is making the build\n"),
+        nbformat.v4.new_output("display_data", data={"text/html": "<p>Tóm tắt</p>"})]))
+    notebook = tmp_path / "page.ipynb"
+    nbformat.write(nb, notebook)
+    page = export_html(notebook, tmp_path / "page.html", "Trang thử").read_text(encoding="utf-8")
+    assert "Tóm tắt" in page
+    assert "another process" not in page
