@@ -204,7 +204,7 @@ def test_duc_xuan_page_says_for_each_design_its_result_and_what_it_could_have_de
     assert impact.count("phát hiện được mức giảm") + impact.count("xác suất phát hiện chưa tới 80%") == 3
     # 7 comparison units: the randomisation designs cannot go below 1/8 and would need 19 units.
     assert impact.count("cần ít nhất 19 đơn vị so sánh") == 2
-    assert "với thiết kế này p không thể nhỏ hơn 1/8 = 0,125" in impact
+    assert "với phương pháp này p không thể nhỏ hơn 1/8 = 0,125" in impact
     assert "ba phép kiểm định trên cùng một số liệu" in impact.lower()
     assert "giả định bắt đầu từ tháng 1/2023" in impact
 

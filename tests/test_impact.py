@@ -53,8 +53,8 @@ def test_conclusion_says_when_the_design_cannot_reach_significance(study):
     assert did["min_p_value"] == pytest.approx(1 / 6)  # 5 comparison units + the ward
     conclusion = wording.impact_conclusion(did)
     assert "không có ý nghĩa thống kê" in conclusion
-    assert "với thiết kế này p không thể nhỏ hơn 1/6 ≈ 0,167" in conclusion   # "=" only when exact (issue 22)
-    assert wording.impact_conclusion(did, "en").endswith("this design cannot give p below 1/6 ≈ 0.167")
+    assert "với phương pháp này p không thể nhỏ hơn 1/6 ≈ 0,167" in conclusion   # "=" only when exact (issue 22)
+    assert wording.impact_conclusion(did, "en").endswith("this method cannot give p below 1/6 ≈ 0.167")
 
 
 def test_published_minus_seven_is_significant_only_for_baselines_up_to_8(study):
@@ -114,7 +114,7 @@ def test_display_table_says_why_a_single_ward_has_no_interval(study):
     assert "không ước lượng được sai số" in shown.iloc[0]["KTC 95%"]
     # 7 comparison units + the ward: 8 assignments, the smallest p 1/8.
     assert shown.iloc[0]["Cách kiểm định"] == "kiểm định hoán vị (8 hoán vị)"
-    assert shown.iloc[0]["Kết quả"].endswith("với thiết kế này p không thể nhỏ hơn 1/8 = 0,125")
+    assert shown.iloc[0]["Kết quả"].endswith("với phương pháp này p không thể nhỏ hơn 1/8 = 0,125")
 
 
 def test_did_estimate_is_the_ward_att_of_the_report_year_worked_by_hand():

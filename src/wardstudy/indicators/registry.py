@@ -97,8 +97,10 @@ _SPECS = [
     Indicator("criteria_met_share", ("criteria_assessments", "criteria"), compute.criteria_met_share, "criteria",
               "tiêu chí", "criteria", "Số tiêu chí đạt", "Criteria met", headline=True, ranked=True,
               target=Target(1.0, ">=", "đạt {n}/{n} tiêu chí mỗi năm", "{n}/{n} criteria every year", "article",
-                            f"Định hướng của tỉnh ({ARTICLE}): hoàn thành 100,0% tiêu chí mỗi năm",
-                            f"Direction in the article ({ARTICLE}): all criteria met every year")),
+                            f"Chỉ đạo của Chủ tịch UBND tỉnh Bắc Kạn ({ARTICLE}) đối với phường được chọn "
+                            "xây dựng mô hình; với đơn vị khác là mức tham chiếu của dự án",
+                            f"Direction of the Chairman of Bắc Kạn's People's Committee ({ARTICLE}) for the "
+                            "ward chosen to build the model; for other units a reference level set by the project")),
     Indicator("social_order_crimes", ("crimes",), compute.social_order_crimes, "count", "vụ", "cases",
               "Tội phạm về trật tự xã hội (vụ)", "Social-order crimes (cases)", lower_is_better=True, ranked=True),
     Indicator("social_order_crime_change", ("crimes",), compute.social_order_crime_change, "change", "vụ", "cases",

@@ -167,6 +167,8 @@ class WardReport:
         per_1000 = est["estimate"] * self.residents() / 1000
         from_ratio = after - after / est["estimate"].where(est["estimate"] > 0)
         est["cases_per_year"] = per_1000.where(est["scale"] == "difference", from_ratio)
+        # The verdict is the method the report's parameters declared before the data were seen.
+        est["primary"] = est["method"] == self.params.primary_method
         return est
 
     @property
@@ -200,15 +202,18 @@ class WardReport:
 
 
 def open_ward(ward, year, baseline_year=None, data_dir=None, source: str = "parameters",
-              lang: str = "vi") -> WardReport:
+              lang: str = "vi", primary_method: str = "did") -> WardReport:
     """Check a report's parameters and read its ward's slice of the (made or reused) build.
 
     lang: the language of the page ("vi" or "en"); the slice is the same in both.
+    primary_method: the impact method whose test is the ward's verdict ("did", "synth" or
+    "its"), declared in the report's parameters before the data are seen.
     Raises `ParameterError` naming `source` for a wrong parameter or bad data.
     """
     check_keys({"ward": ward, "year": year, "baseline_year": baseline_year,
-                "data_dir": None if data_dir is None else str(data_dir), "lang": lang}, source)
-    p = validate(ward, year, baseline_year, data_dir, source, lang=lang)
+                "data_dir": None if data_dir is None else str(data_dir), "lang": lang,
+                "primary_method": primary_method}, source)
+    p = validate(ward, year, baseline_year, data_dir, source, lang=lang, primary_method=primary_method)
     # The impact results of this ward-year only (`read_ward`), not the whole country's.
     return read_ward(ensure_build(data_dir), p)
 

@@ -43,10 +43,9 @@ _VI = {
     "n_provinces_other": "{n} tỉnh, thành phố", "n_units_one": "{n} đơn vị", "n_units_other": "{n} đơn vị",
     "line_units": ("{n_units} cấp xã trong dữ liệu ({n_phuong}, {n_provinces}); {n_programme} có trong danh sách "
                    "xây dựng mô hình (năm xây dựng mô hình: {cohorts})."),
-    "line_source_synthetic": "Nguồn dữ liệu: dữ liệu giả lập (mô phỏng) của dự án, thư mục <code>{folder}</code>.",
-    "line_source_real": "Nguồn dữ liệu: bảng số liệu do người dùng cung cấp, thư mục <code>{folder}</code>.",
-    "line_source_synthetic_changed": ("Nguồn dữ liệu: dữ liệu đánh dấu là giả lập (mô phỏng), thư mục "
-                                      "<code>{folder}</code>; số liệu năm 2023 của phường Đức Xuân không khớp số đã "
+    "line_source_synthetic": "Nguồn dữ liệu: dữ liệu giả lập (mô phỏng) của dự án.",
+    "line_source_real": "Nguồn dữ liệu: bảng số liệu do người dùng cung cấp.",
+    "line_source_synthetic_changed": ("Nguồn dữ liệu: dữ liệu đánh dấu là giả lập (mô phỏng); số liệu năm 2023 của phường Đức Xuân không khớp số đã "
                                       "công bố, nên đây không phải bản dữ liệu giả lập của dự án như đã tạo ra."),
     "published_synthetic_changed": ("**Lưu ý:** dữ liệu ở đây được đánh dấu là giả lập (mô phỏng); một số khớp hay "
                                     "lệch với số công bố không nói gì về một phường thật."),
@@ -63,7 +62,7 @@ _VI = {
     "reorganised": ("Ngày {date}, các phường đã xây dựng mô hình ({wards}) được sắp xếp vào đơn vị hành chính mới "
                     "({units}). Tác động chung của mô hình được đánh giá đến hết năm {evaluated}: các số liệu so sánh "
                     "và tác động chung dưới đây là của năm {evaluated}."),
-    "sum_detectable": "**Khả năng phát hiện của thiết kế:** {text}.",
+    "sum_detectable": "**Khả năng phát hiện của phương pháp:** {text}.",
     "sum_published": "**Số liệu đã công bố:** {n_match}/{n} số liệu khớp với số tính lại{synthetic}.",
     "sum_published_synthetic": " (khớp do dữ liệu giả lập được hiệu chỉnh theo số công bố)",
     "sum_synthetic": "_Các số trên tính từ dữ liệu giả lập (mô phỏng), không phải số liệu thực tế._",
@@ -122,26 +121,30 @@ _VI = {
     "design": ("Gộp {n_treated} xây dựng mô hình đến hết năm {year} (năm xây dựng mô hình: {cohorts}) với "
                "{n_controls} cùng huyện, thành phố chưa xây dựng mô hình tính đến hết năm {year}. Thước đo: số "
                "vụ tội phạm về trật tự xã hội trên 1.000 dân mỗi năm. Phương pháp: khác biệt kép nhiều thời điểm "
-               "(Callaway – Sant'Anna), các đơn vị chưa xây dựng mô hình làm nhóm so sánh; kiểm định hoán vị năm xây "
-               "dựng mô hình giữa các đơn vị."),
+               "(Callaway – Sant'Anna); nhóm so sánh của mỗi năm là các đơn vị chưa xây dựng mô hình vào năm đó (kể cả "
+               "phường xây dựng mô hình những năm sau); kiểm định hoán vị hai phía, hoán đổi năm xây dựng mô hình "
+               "giữa các đơn vị."),
     "estimate": ("Ước lượng: chênh lệch {att} vụ/1.000 dân/năm (KTC 95%: {att_ci}); số vụ của các phường xây dựng mô "
-                 "hình bằng {rr} lần mức ước tính nếu không xây dựng mô hình (KTC 95%: {ci}); kiểm định hoán vị: {p}."),
+                 "hình bằng {rr} lần mức ước tính nếu không xây dựng mô hình (KTC 95%: {ci}); kiểm định hoán vị hai phía: "
+                 "{p}."),
     "verdict_significant": ("giảm {fall} so với mức ước tính nếu không xây dựng mô hình (KTC 95% của tỷ số: {ci}, không "
                             "chứa 1); khác biệt có ý nghĩa thống kê ({p}): khó có thể chỉ do ngẫu nhiên"),
     "verdict_significant_rise": ("tăng {rise} so với mức ước tính nếu không xây dựng mô hình (KTC 95% của tỷ số: {ci}, "
                                  "không chứa 1); khác biệt có ý nghĩa thống kê ({p})"),
-    "verdict_contains_1": ("khoảng tin cậy 95% của tỷ số ({ci}) chứa 1: **chưa thể kết luận** mô hình làm giảm hay tăng "
-                           "tội phạm"),
+    "verdict_contains_1": ("khoảng tin cậy 95% của tỷ số ({ci}) chứa 1 và kiểm định hoán vị cho {p}: **chưa thể kết "
+                           "luận** mô hình làm giảm hay tăng tội phạm"),
     "verdict_not_significant": ("khoảng tin cậy 95% ({ci}) không chứa 1, nhưng kiểm định hoán vị cho {p} ≥ 0,05: "
                                 "**chưa thể kết luận**; với ít đơn vị, kiểm định hoán vị là căn cứ chính (khoảng tin "
                                 "cậy tính theo công thức giả định nhiều đơn vị hơn hiện có)"),
-    "floor": "; với thiết kế này p không thể nhỏ hơn {smallest}",
+    "floor": "; với phương pháp này p không thể nhỏ hơn {smallest}",
     "verdict_none": "Năm {year} chưa có phường nào xây dựng mô hình: chưa có tác động để đánh giá.",
     "verdict_too_few": "Không đủ đơn vị so sánh ({n}) để đánh giá tác động chung năm {year}.",
     "conclusion": "**Kết luận:** {verdict}",
+    "method_note": "_Số liệu được tính bằng thư viện wardstudy từ thư mục `{folder}`._",
+    "one_ward": "— (một phường: xem báo cáo của phường)",
     "read_interval": ("**Cách đọc.** Tỷ số nhỏ hơn 1 là giảm. Khoảng tin cậy 95% là các giá trị phù hợp với số liệu: "
                       "khoảng chứa 1 (với tỷ số) hay chứa 0 (với chênh lệch) nghĩa là chưa thể kết luận."),
-    "detectable": "**Khả năng phát hiện của thiết kế:** {text} (mô phỏng {n} thế giới giả định).",
+    "detectable": "**Khả năng phát hiện của phương pháp:** {text} (mô phỏng {n} thế giới giả định).",
     "h_effect_group": "Nhóm", "h_att": "Chênh lệch (vụ/1.000 dân/năm)", "h_ci": "KTC 95%",
     "all_cohorts": "Tất cả các phường (gộp)",
     "t_event": "Chênh lệch theo số năm kể từ năm xây dựng mô hình",
@@ -171,9 +174,9 @@ _EN = {
     "n_provinces_other": "{n} provinces", "n_units_one": "{n} unit", "n_units_other": "{n} units",
     "line_units": ("{n_units} at commune level in the data ({n_phuong}, {n_provinces}); {n_programme} on the "
                    "programme list (entry years: {cohorts})."),
-    "line_source_synthetic": "Data: the project's simulated data, folder <code>{folder}</code>.",
-    "line_source_real": "Data: tables supplied by the user, folder <code>{folder}</code>.",
-    "line_source_synthetic_changed": ("Data: records marked as simulated, folder <code>{folder}</code>; Đức Xuân's "
+    "line_source_synthetic": "Data: the project's simulated data.",
+    "line_source_real": "Data: tables supplied by the user.",
+    "line_source_synthetic_changed": ("Data: records marked as simulated; Đức Xuân's "
                                       "2023 figures do not match the published ones, so this is not the project's "
                                       "simulated data as generated."),
     "published_synthetic_changed": ("**Note:** the data here are marked as simulated; whether a figure matches the "
@@ -189,7 +192,7 @@ _EN = {
     "reorganised": ("On {date}, the model wards ({wards}) were merged into new administrative units ({units}). The "
                     "programme's pooled effect is evaluated up to {evaluated}: the comparisons and the pooled effect "
                     "below are those of {evaluated}."),
-    "sum_detectable": "**What the design could detect:** {text}.",
+    "sum_detectable": "**What the method could detect:** {text}.",
     "sum_published": "**Published figures:** {n_match} of {n} match the recomputed ones{synthetic}.",
     "sum_published_synthetic": " (they match because the simulated data were calibrated to them)",
     "sum_synthetic": "_These figures come from simulated data, not real records._",
@@ -242,28 +245,31 @@ _EN = {
     "design": ("{n_treated} building the model by the end of {year} (entry years: {cohorts}) pooled against "
                "{n_controls} of their districts not building the model by the end of {year}. Measure: "
                "social-order crimes per 1,000 residents a year. Method: staggered difference-in-differences "
-               "(Callaway – Sant'Anna) with the units not yet building the model as comparison; a permutation test "
-               "that reassigns the entry years across units."),
+               "(Callaway – Sant'Anna); each year's comparison group is the units not yet building the model that year "
+               "(wards entering later included); a two-sided permutation test that reassigns the entry years "
+               "across units."),
     "estimate": ("Estimate: a difference of {att} cases per 1,000 residents a year (95% CI: {att_ci}); the programme "
                  "wards had {rr} times the cases they would have had without the programme (95% CI: {ci}); "
-                 "permutation test: {p}."),
+                 "two-sided permutation test: {p}."),
     "verdict_significant": ("{fall} fewer cases than without the programme (the ratio's 95% CI, {ci}, excludes 1); "
                             "statistically significant ({p}): unlikely to be chance alone"),
     "verdict_significant_rise": ("{rise} more cases than without the programme (the ratio's 95% CI, {ci}, excludes 1); "
                                  "statistically significant ({p})"),
-    "verdict_contains_1": ("the ratio's 95% confidence interval ({ci}) contains 1: **no conclusion** on whether the "
-                           "model lowered or raised crime"),
+    "verdict_contains_1": ("the ratio's 95% confidence interval ({ci}) contains 1 and the permutation test gives "
+                           "{p}: **no conclusion** on whether the model lowered or raised crime"),
     "verdict_not_significant": ("the 95% confidence interval ({ci}) excludes 1, but the permutation test gives {p} ≥ "
                                 "0.05: **no conclusion**; with few units the permutation test decides (the formula "
                                 "interval assumes more units than there are)"),
-    "floor": "; this design cannot give p below {smallest}",
+    "floor": "; this method cannot give p below {smallest}",
     "verdict_none": "No ward had entered the programme by {year}: there is no effect to evaluate yet.",
     "verdict_too_few": "Too few comparison units ({n}) to evaluate the pooled effect in {year}.",
     "conclusion": "**Conclusion:** {verdict}",
+    "method_note": "_Computed with the wardstudy library from the folder `{folder}`._",
+    "one_ward": "— (one ward: see the ward’s report)",
     "read_interval": ("**How to read this.** A ratio below 1 is a fall. The 95% confidence interval is the range of "
                       "values that fit the data: an interval containing 1 (for a ratio) or 0 (for a difference) means "
                       "no conclusion."),
-    "detectable": "**What the design could detect:** {text} ({n} simulated worlds).",
+    "detectable": "**What the method could detect:** {text} ({n} simulated worlds).",
     "h_effect_group": "Group", "h_att": "Difference (cases per 1,000 residents a year)", "h_ci": "95% CI",
     "all_cohorts": "All programme wards (pooled)",
     "t_event": "Difference by years since entry",
@@ -648,7 +654,7 @@ def _verdict(row: dict, lang: str, year: int) -> str:
     contains_1 = is_missing(row["ci_low"]) or row["ci_low"] <= 1 <= row["ci_high"]
     significant = not is_missing(row["p_value"]) and row["p_value"] < ALPHA
     if contains_1:
-        out = text("verdict_contains_1", lang, ci=ci)
+        out = text("verdict_contains_1", lang, ci=ci, p=p)
     elif not significant:
         out = text("verdict_not_significant", lang, ci=ci, p=p)
     elif row["rate_ratio"] < 1:
@@ -689,24 +695,35 @@ def effect_sentences(report) -> list[str]:
 def effect_table(report) -> pd.DataFrame:
     """The pooled ATT and each cohort's, with their 95% intervals (empty when none).
 
+    A cohort of one ward gets no interval here: its ward's own page tests it by permutation and
+    says why it has no standard error, and the overview says the same.
+
     >>> from types import SimpleNamespace
     >>> r = SimpleNamespace(lang="en", effect={"att": -1.5, "att_ci_low": -2.0, "att_ci_high": -1.0},
-    ...                     by_cohort=pd.DataFrame({"level": [2023], "att": [-1.5], "ci_low": [-2.0], "ci_high": [-1.0]}))
+    ...                     by_cohort=pd.DataFrame({"level": [2023], "att": [-1.5], "ci_low": [-2.0], "ci_high": [-1.0]}),
+    ...                     panel=pd.DataFrame({"ward": ["a", "b"], "cohort": [2023, 2023], "role": ["treated"] * 2}))
     >>> effect_table(r).values.tolist()
     [['−1.50', '−2.00 – −1.00'], ['−1.50', '−2.00 – −1.00']]
+    >>> r.panel = r.panel.iloc[:1]
+    >>> effect_table(r).values.tolist()[1]
+    ['−1.50', '— (one ward: see the ward’s report)']
     """
     lang, row = report.lang, report.effect
     if is_missing(row.get("att")):
         return pd.DataFrame()
+    treated = report.panel[report.panel["role"] == "treated"]
+    size = treated.groupby("cohort")["ward"].nunique()
     names = [text("all_cohorts", lang)] + [cohort_label(c, lang) for c in report.by_cohort["level"]]
     atts = [row["att"], *report.by_cohort["att"]]
     lows = [row["att_ci_low"], *report.by_cohort["ci_low"]]
     highs = [row["att_ci_high"], *report.by_cohort["ci_high"]]
+    alone = [False, *(int(size.get(c, 0)) == 1 for c in report.by_cohort["level"])]
     out = pd.DataFrame({
         text("h_effect_group", lang): names,
         text("h_att", lang): [fmt_number(a, 2, lang) for a in atts],
-        text("h_ci", lang): [MISSING if is_missing(lo) else f"{fmt_number(lo, 2, lang)} – {fmt_number(hi, 2, lang)}"
-                             for lo, hi in zip(lows, highs)],
+        text("h_ci", lang): [text("one_ward", lang) if one else MISSING if is_missing(lo)
+                             else f"{fmt_number(lo, 2, lang)} – {fmt_number(hi, 2, lang)}"
+                             for lo, hi, one in zip(lows, highs, alone)],
     })
     return out.set_index(text("h_effect_group", lang))
 
@@ -752,6 +769,7 @@ def effect(report):
     drawn = event_study_figure(report)
     if drawn is not None:
         html += _figure(report, drawn[0], "event_study", drawn[1], drawn[2])
+    html += str(_p(text("method_note", report.lang, folder=report.data_source)))  # file names here, not in the prose
     return pages.html_block(html)
 
 

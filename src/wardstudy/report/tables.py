@@ -285,9 +285,13 @@ def impact_table(estimates: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         return pd.DataFrame()
     rows = estimates.to_dict("records")
     out = pd.DataFrame({
-        _h("design", lang): [METHOD_NAMES[lang][r["method"]] for r in rows],
+        _h("design", lang): [text("primary_mark", lang, name=METHOD_NAMES[lang][r["method"]]) if r.get("primary") in (True,)
+                             else METHOD_NAMES[lang][r["method"]] for r in rows],
         _h("estimate", lang): [fmt_number(r["estimate"], 2, lang) for r in rows],
         _h("unit", lang): [ESTIMATE_UNITS[lang][r["scale"]] for r in rows],
+        # the DiD's ATT(g, Y) is the report year's; the other two average the years since entry
+        _h("estimand", lang): [text("estimand_report_year" if r["method"] == "did" else "estimand_since_entry", lang)
+                               for r in rows],
         _h("ci", lang): [text("st_no_se", lang) if is_missing(r["ci_low"])
                          else fmt_interval("ratio", r["ci_low"], r["ci_high"], lang) for r in rows],
         _h("inference", lang): [INFERENCE[lang][_inference_key(r)].format(n=fmt_number(r["n_assignments"], 0, lang))

@@ -80,13 +80,28 @@ def summary(ward):
         crime=wording.crime_verdict(ward.comparison("social_order"), lang),
         tips=_share(ward, "tips_handled_share"), online=_share(ward, "procedures_online_share"),
         on_time=_share(ward, "procedures_on_time_share"), impact=impact_rows, impact_reason=_impact_reason(ward),
-        targets_met=met, targets_total=total, targets_missing=missing, is_synthetic=ward.is_synthetic, lang=lang)
+        targets_met=met, targets_total=total, targets_missing=missing, is_synthetic=ward.is_synthetic, lang=lang,
+        primary=ward.params.primary_method, published=_published_line(ward))
     return html_block(pages.summary_html(lines, lang))
+
+
+def _published_line(ward) -> str:
+    """The summary's line of published figures, as the source gave them ("" when none): kept
+    apart from the figures computed from the monthly records, which may be simulated."""
+    lang = ward.lang
+    table = tables.published_table(ward.reconciled, ward.criteria_total, lang, data_calibrated(ward))
+    if table.empty or not ward.published_sources:
+        return ""
+    items = "; ".join(f"{label}: {value}" for label, value in zip(table.index, table[text("h_published", lang)]))
+    return text("sum_published", lang, sources="; ".join(ward.published_sources), items=items)
 
 
 def criteria_block(ward):
     """Section 1's status line and the register's note."""
-    key = "s1_status" if ward.published_sources or ward.unit.get("province") == "Bắc Kạn" else "s1_status_no_source"
+    # The Chairman's direction (Báo Bắc Kạn, 29/01/2024) is for the ward Bắc Kạn chose to build the model,
+    # not for every ward, nor for the units of Thái Nguyên after the 2025 merger.
+    chosen = bool(ward.cohort) and ward.unit.get("province") == "Bắc Kạn" and not _is_new_unit(ward)
+    key = "s1_status" if chosen else "s1_status_no_source"
     return pages.escaped_markdown(text(key, ward.lang, year=ward.params.year, status=criteria_status(ward),
                                        n=ward.criteria_total) + "\n\n" + text("s1_register", ward.lang))
 
@@ -139,7 +154,7 @@ def impact(ward, links: dict[str, str] | None = None):
     parts = [escape(_impact_reason(ward, links or {}))]
     estimates = ward.impact
     if len(estimates):
-        parts.append(escape(wording.multiple_tests_note(lang)))
+        parts.append(inline_markdown(wording.multiple_tests_note(lang, ward.params.primary_method)))
     html = "".join(f"<p>{p}</p>" for p in parts)
     if len(estimates):
         html += pages.table_html(tables.impact_table(estimates, lang)).data
@@ -173,7 +188,7 @@ def ranking(ward, ids):
 
 def targets(ward):
     """Section 11: each indicator against its reference level, and where each level comes from."""
-    note = "s11_note" if ward.unit.get("province") == "Bắc Kạn" else "s11_note_no_source"
+    note = "s11_note" if ward.unit.get("province") == "Bắc Kạn" and not _is_new_unit(ward) else "s11_note_no_source"
     table = pages.table_html(tables.targets_table(ward.values, ward.criteria_total, ward.lang))
     return html_block(table.data + f"<p>{inline_markdown(text(note, ward.lang))}</p>"
-                       + f"<p>{inline_markdown(text('method_note', ward.lang))}</p>")
+                       + f"<p>{inline_markdown(text('method_note', ward.lang, folder=ward.data_source))}</p>")

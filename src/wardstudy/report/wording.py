@@ -22,7 +22,6 @@ from markupsafe import Markup, escape
 
 from wardstudy.report.format import (
     MISSING,
-    RANGE,
     SIGNIFICANCE,
     fmt_cases,
     fmt_interval,
@@ -60,10 +59,9 @@ _VI = {
                             "đã xây dựng mô hình: {listed}",
     "header_period": "Kỳ báo cáo: <strong>{period}</strong>; so sánh với cùng kỳ {base_period}",
     "header_partial": " (chỉ {months} tháng có số liệu ở cả hai năm; năm {year} có {months_in_year} tháng)",
-    "header_source_synthetic": "Nguồn dữ liệu: dữ liệu giả lập (mô phỏng) của dự án, thư mục <code>{folder}</code>",
-    "header_source_real": "Nguồn dữ liệu: bảng số liệu do người dùng cung cấp, thư mục <code>{folder}</code>",
-    "header_source_synthetic_changed": ("Nguồn dữ liệu: dữ liệu đánh dấu là giả lập (mô phỏng), thư mục "
-                                        "<code>{folder}</code>; số liệu năm 2023 của phường Đức Xuân không khớp số đã "
+    "header_source_synthetic": "Nguồn dữ liệu: dữ liệu giả lập (mô phỏng) của dự án",
+    "header_source_real": "Nguồn dữ liệu: bảng số liệu do người dùng cung cấp",
+    "header_source_synthetic_changed": ("Nguồn dữ liệu: dữ liệu đánh dấu là giả lập (mô phỏng); số liệu năm 2023 của phường Đức Xuân không khớp số đã "
                                         "công bố, nên đây không phải bản dữ liệu giả lập của dự án như đã tạo ra"),
     "banner_body_changed": ("Các số liệu theo tháng trong báo cáo này được đánh dấu là giả lập (mô phỏng). Không dùng "
                             "để đánh giá một phường thật."),
@@ -83,20 +81,19 @@ _VI = {
     "sum_crime": "**Tội phạm về trật tự xã hội:** {verdict}.",
     "sum_services": ("**Tố giác, tin báo về tội phạm và kiến nghị khởi tố:** giải quyết {tips}; **hồ sơ thủ tục "
                      "hành chính:** {online} tiếp nhận qua dịch vụ công trực tuyến, {on_time} giải quyết đúng hạn."),
-    "sum_impact": "**Đánh giá tác động:** {verdict}",
     "sum_impact_none": "**Đánh giá tác động:** {reason}",
-    "sum_impact_all": ("{n_fall}/{n} thiết kế cho ước lượng theo hướng giảm ({effects}); không thiết kế nào có ý "
-                       "nghĩa thống kê, nên chưa chứng minh được tác động của mô hình (mục 8)."),
-    "sum_impact_some": ("{n_fall}/{n} thiết kế cho ước lượng theo hướng giảm ({effects}); {n_sig}/{n} thiết kế có "
-                        "ý nghĩa thống kê (mục 8)."),
+    "sum_impact_primary": "**Đánh giá tác động** (phương pháp chính: {method}): {verdict}{unproven}. {others} (mục 8).",
+    "sum_unproven": ", nên chưa chứng minh được tác động của mô hình",
+    "sum_others": "{n_same}/{n} phương pháp đối chiếu cho ước lượng cùng chiều",
     "sum_targets": "**Mức tham chiếu:** đạt {met}/{total} mức (mục 11){missing}.",
     "sum_targets_missing": "; {n} mức không có số liệu",
     "sum_synthetic": "_Các số trên tính từ dữ liệu giả lập (mô phỏng), không phải số liệu thực tế._",
-    "about_cases_year": "khoảng {n} vụ/năm",
+    "sum_published": ("**Số đã công bố** ({sources}): {items}. Đây là số của nguồn, không tính từ số liệu theo tháng; "
+                      "mục 9 đặt số công bố cạnh số tính lại."),
     # ---- sections
     "s1": "1. Tiêu chí",
-    "s1_status": ("**Năm {year}: {status}.** Định hướng của tỉnh: đạt 100,0% ({n}/{n}) tiêu chí mỗi năm (Báo Bắc Kạn, "
-                  "29/01/2024)."),
+    "s1_status": ("**Năm {year}: {status}.** Chỉ đạo của Chủ tịch UBND tỉnh Bắc Kạn: mỗi năm hoàn thành 100% "
+                  "({n}/{n}) tiêu chí đối với phường được chọn xây dựng mô hình (Báo Bắc Kạn, 29/01/2024)."),
     "s1_status_no_source": "**Năm {year}: {status}.**",
     "s1_register": ("Nội dung 22 tiêu chí (Quyết định 5764/QĐ-BCA-V05 ngày 13/07/2021) chưa được công bố; báo cáo ghi "
                     "tên tiêu chí khi bảng tiêu chí của người dùng có nội dung, nếu không thì ghi mã."),
@@ -107,9 +104,9 @@ _VI = {
                  "biệt **có ý nghĩa thống kê**; p ≥ 0,05: **không có ý nghĩa thống kê** (có thể chỉ do ngẫu nhiên).\n"
                  "- **KTC 95%** (khoảng tin cậy 95%) là khoảng giá trị phù hợp với số liệu của số lần so với cùng kỳ; "
                  "khoảng chứa 1 nghĩa là chưa thể kết luận số vụ đã tăng hay giảm."),
-    "s2_stat_year": ("Số liệu tính theo tháng dương lịch (01/01 – 31/12). Kỳ báo cáo thống kê chính thức của ngành Công "
-                     "an (Nghị định 09/2019/NĐ-CP) tính từ ngày 15/12 năm trước đến ngày 14/12 năm báo cáo, nên số "
-                     "liệu ở đây có thể khác số trong báo cáo thống kê chính thức."),
+    "s2_stat_year": ("Số liệu tính theo tháng dương lịch (01/01 – 31/12). Báo cáo định kỳ hằng năm của cơ quan hành chính "
+                     "nhà nước chốt số liệu từ ngày 15/12 năm trước đến ngày 14/12 năm báo cáo (Nghị định "
+                     "09/2019/NĐ-CP về chế độ báo cáo), nên số liệu ở đây có thể khác số trong các báo cáo đó."),
     "s2_line": "**{label}**, năm {year} so với cùng kỳ năm {baseline_year}: {verdict}. {detail}",
     "s3": "3. Tiếp nhận, giải quyết tố giác, tin báo về tội phạm và kiến nghị khởi tố",
     "s4": "4. Thủ tục hành chính và dịch vụ công trực tuyến",
@@ -122,9 +119,10 @@ _VI = {
                  "1.000 dân (dân số lấy theo số người đủ điều kiện cấp thẻ căn cước của Đề án 06, là giả định). "
                  "Nhóm so sánh: các đơn vị cùng huyện, thành phố chưa xây dựng mô hình tính đến hết năm báo cáo.\n\n"
                  "Giới hạn cần đọc trước: chỉ có một phường xây dựng mô hình và vài đơn vị so sánh, số vụ mỗi tháng "
-                 "rất nhỏ. Với J đơn vị so sánh, kiểm định hoán vị cho p = k/(J + 1), không nhỏ hơn 1/(J + 1), nên "
-                 "**hai thiết kế có nhóm so sánh không thể có ý nghĩa thống kê** khi J < 19, dù tác động có thật: "
-                 "chúng chỉ cho biết hướng và độ lớn. Chuỗi thời gian ngắt quãng có thể cho p nhỏ, nhưng không có "
+                 "rất nhỏ. Kiểm định hoán vị không thể cho p nhỏ hơn 1 chia cho số đơn vị được so sánh (kể cả phường): "
+                 "với 7 đơn vị so sánh là 1/8. Vì vậy, khi có dưới 19 đơn vị so sánh, **hai phương pháp có nhóm so "
+                 "sánh không thể có ý nghĩa thống kê** ở mức 0,05, dù tác động có thật: chúng chỉ cho biết hướng và "
+                 "độ lớn. Chuỗi thời gian ngắt quãng có thể cho p nhỏ, nhưng không có "
                  "nhóm so sánh: một thay đổi chung của cả thành phố cũng hiện ra như “tác động”."),
     "s9": "9. Số liệu đã công bố và số liệu tính lại",
     "s9_intro": ("Số liệu công bố đặt cạnh số tính lại từ số liệu theo tháng. “Khớp” nghĩa là số tính lại, làm tròn "
@@ -144,11 +142,12 @@ _VI = {
                      "(từ 01/07/2025) cùng tỉnh có số liệu cả năm báo cáo; số vụ được tính trên 1.000 dân vì dân số "
                      "các đơn vị rất khác nhau."),
     "s11": "11. Tổng hợp: chỉ số so với mức tham chiếu",
-    "s11_note": ("Mức “đạt toàn bộ tiêu chí mỗi năm” theo định hướng trong Báo Bắc Kạn ngày 29/01/2024. Các mức 100,0% cho "
+    "s11_note": ("Mức “đạt toàn bộ tiêu chí mỗi năm” là chỉ đạo của Chủ tịch UBND tỉnh Bắc Kạn đối với phường được "
+                 "chọn xây dựng mô hình (Báo Bắc Kạn, 29/01/2024). Các mức 100,0% cho "
                  "tố giác, tin báo và thủ tục hành chính, và “giảm so với cùng kỳ” cho tội phạm về trật tự xã hội, là "
                  "**mức tham chiếu do dự án đặt ra**, không phải chỉ tiêu chính thức (bài báo nêu các mức này là kết "
                  "quả của Đức Xuân năm 2023). Mức giảm đạt mức tham chiếu vẫn có thể chỉ do ngẫu nhiên: xem mục 2."),
-    "s11_note_no_source": ("Mức “đạt toàn bộ tiêu chí mỗi năm” theo định hướng của tỉnh. Các mức 100,0% cho tố giác, tin "
+    "s11_note_no_source": ("Mức “đạt toàn bộ tiêu chí mỗi năm” cũng là mức tham chiếu do dự án đặt ra. Các mức 100,0% cho tố giác, tin "
                            "báo và thủ tục hành chính, và “giảm so với cùng kỳ” cho tội phạm về trật tự xã hội, là "
                            "**mức tham chiếu do dự án đặt ra**, không phải chỉ tiêu chính thức. Mức giảm đạt mức tham "
                            "chiếu vẫn có thể chỉ do ngẫu nhiên: xem mục 2."),
@@ -156,15 +155,16 @@ _VI = {
                       "có sai số chọn mẫu."),
     "method_note": ("_Phương pháp: tỷ lệ cộng dồn tử số và mẫu số của các tháng trong năm rồi mới chia; khoảng tin cậy "
                     "chính xác (Clopper – Pearson cho tỷ lệ, Garwood cho số vụ, kiểm định Poisson chính xác cho so sánh "
-                    "hai kỳ). Số liệu được tính bằng thư viện wardstudy._"),
+                    "hai kỳ); kiểm định hoán vị với J đơn vị so sánh: p = k/(J + 1), k là số đơn vị (kể cả phường) có thống "
+                    "kê từ mức của phường trở lên. Số liệu được tính bằng thư viện wardstudy từ thư mục `{folder}`._"),
     # ---- table headers
     "h_indicator": "Chỉ số", "h_value": "Giá trị", "h_fraction": "Tử số / Mẫu số", "h_ci": "KTC 95%",
     "h_rank": "Xếp hạng", "h_low": "Thấp nhất", "h_median": "Trung vị", "h_high": "Cao nhất",
     "h_target": "Mức tham chiếu", "h_met": "Đạt?", "h_basis": "Căn cứ", "h_published": "Số công bố",
     "h_computed": "Số tính lại", "h_matches": "Khớp?", "h_source": "Nguồn", "h_year": "Năm",
-    "h_criteria_met": "Số tiêu chí đạt", "h_short": "Số tiêu chí chưa đạt", "h_design": "Thiết kế",
+    "h_criteria_met": "Số tiêu chí đạt", "h_short": "Số tiêu chí chưa đạt", "h_design": "Phương pháp",
     "h_estimate": "Ước lượng", "h_unit": "Đơn vị tính", "h_p": "Giá trị p", "h_min_p": "p nhỏ nhất có thể đạt",
-    "h_inference": "Cách kiểm định", "h_result": "Kết quả", "h_detectable": "Khả năng phát hiện của thiết kế",
+    "h_inference": "Cách kiểm định", "h_result": "Kết quả", "h_detectable": "Khả năng phát hiện của phương pháp",
     # ---- statuses
     "st_met": "✓ đạt", "st_unmet": "✗ chưa đạt", "st_no_data": "— không có số liệu",
     "st_match": "✓ khớp", "st_match_synthetic": "✓ khớp do dữ liệu được hiệu chỉnh theo số công bố",
@@ -187,12 +187,18 @@ _VI = {
     "i_rise": "ước lượng theo hướng tăng",
     "i_zero": "ước lượng không thay đổi",
     "i_effect": ", khoảng {n} vụ/năm",
-    "i_floor": "; với thiết kế này p không thể nhỏ hơn {smallest}",
+    "i_floor": "; với phương pháp này p không thể nhỏ hơn {smallest}",
     "detectable": "phát hiện được mức giảm từ {fall} trở lên (số vụ bằng {rr} lần) với xác suất 80%, ở mức ý nghĩa {level}",
     "undetectable": "kể cả khi giảm {fall}, xác suất phát hiện chưa tới 80% (mức ý nghĩa {level})",
     "needs_units": "; để đạt p < 0,05 cần ít nhất {n} đơn vị so sánh",
-    "multiple": ("Ba thiết kế là ba phép kiểm định trên cùng một số liệu: chỉ nên kết luận khi các thiết kế cùng chiều; "
-                 "không chọn riêng thiết kế có p nhỏ nhất."),
+    "multiple": ("**Phương pháp chính:** {method}, khai báo trong tham số của báo cáo trước khi xem số liệu. Ba "
+                 "phương pháp là ba phép kiểm định trên cùng một số liệu: kết luận về tác động dựa trên kiểm định "
+                 "của phương pháp chính; hai phương pháp còn lại để đối chiếu, không chọn riêng phương pháp có p nhỏ "
+                 "nhất."),
+    "primary_mark": "{name} (phương pháp chính)",
+    "h_estimand": "Ước lượng cho",
+    "estimand_report_year": "năm báo cáo",
+    "estimand_since_entry": "trung bình từ năm xây dựng mô hình đến năm báo cáo",
     "criteria": "đạt {met}/{total} tiêu chí",
     "criteria_unmet": "; chưa đạt: {ids}",
     "criteria_all": " (đạt toàn bộ)",
@@ -300,9 +306,9 @@ _EN = {
                             "the model: {listed}",
     "header_period": "Report period: <strong>{period}</strong>; compared with the same period {base_period}",
     "header_partial": " (only {months} months recorded in both years; {year} has {months_in_year})",
-    "header_source_synthetic": "Data: the project's simulated data, folder <code>{folder}</code>",
-    "header_source_real": "Data: tables supplied by the user, folder <code>{folder}</code>",
-    "header_source_synthetic_changed": ("Data: records marked as simulated, folder <code>{folder}</code>; Đức "
+    "header_source_synthetic": "Data: the project's simulated data",
+    "header_source_real": "Data: tables supplied by the user",
+    "header_source_synthetic_changed": ("Data: records marked as simulated; Đức "
                                         "Xuân's 2023 figures do not match the published ones, so this is not the "
                                         "project's simulated data as generated"),
     "banner_body_changed": ("The monthly records in this report are marked as simulated. Do not use them to judge a "
@@ -324,19 +330,19 @@ _EN = {
     "sum_services": ("**Crime reports, tips and recommendations for prosecution:** {tips} resolved; "
                      "**administrative procedure files:** {online} received through the online public-service "
                      "portal, {on_time} resolved on time."),
-    "sum_impact": "**Impact:** {verdict}",
     "sum_impact_none": "**Impact:** {reason}",
-    "sum_impact_all": ("{n_fall} of {n} designs estimate a fall ({effects}); none is statistically significant, so "
-                       "an effect of the model is not shown (section 8)."),
-    "sum_impact_some": ("{n_fall} of {n} designs estimate a fall ({effects}); {n_sig} of {n} are statistically "
-                        "significant (section 8)."),
+    "sum_impact_primary": "**Impact** (primary method: {method}): {verdict}{unproven}. {others} (section 8).",
+    "sum_unproven": ", so an effect of the model is not shown",
+    "sum_others": "{n_same} of {n} supporting methods estimate the same direction",
     "sum_targets": "**Reference levels:** {met} of {total} met (section 11){missing}.",
     "sum_targets_missing": "; {n} without data",
     "sum_synthetic": "_These figures come from simulated data, not real records._",
-    "about_cases_year": "about {n} cases a year",
+    "sum_published": ("**Published figures** ({sources}): {items}. These are the source's, not computed from the "
+                      "monthly records; section 9 sets them beside the recomputed ones."),
     "s1": "1. Criteria",
-    "s1_status": ("**{year}: {status}.** The province's direction: all criteria ({n}/{n}) met every year (Báo Bắc "
-                  "Kạn, 29/01/2024)."),
+    "s1_status": ("**{year}: {status}.** Direction of the Chairman of Bắc Kạn's People's Committee: all "
+                  "criteria ({n}/{n}) met every year by the ward chosen to build the model (Báo Bắc Kạn, "
+                  "29/01/2024)."),
     "s1_status_no_source": "**{year}: {status}.**",
     "s1_register": ("The wording of the 22 criteria (Decision 5764/QĐ-BCA-V05 of 13/07/2021) is not public; the report "
                     "names a criterion when the user's criteria table gives its wording, otherwise its code."),
@@ -348,9 +354,9 @@ _EN = {
                  "could be chance).\n"
                  "- **95% CI** (95% confidence interval) is the range of ratios to the same period that fit the data; "
                  "an interval containing 1 means no conclusion on whether crime rose or fell."),
-    "s2_stat_year": ("Figures use calendar months (01/01 – 31/12). The police's official statistical year (Decree "
-                     "09/2019/NĐ-CP) runs from 15/12 of the previous year to 14/12 of the report year, so figures "
-                     "here can differ from the official statistical reports."),
+    "s2_stat_year": ("Figures use calendar months (01/01 – 31/12). The yearly periodic reports of state administrative "
+                     "bodies close their figures from 15 December of the previous year to 14 December of the report "
+                     "year (Decree 09/2019/NĐ-CP on reporting), so figures here can differ from those reports."),
     "s2_line": "**{label}**, {year} against the same period of {baseline_year}: {verdict}. {detail}",
     "s3": "3. Crime reports, tips and recommendations for prosecution",
     "s4": "4. Administrative procedures and online public services",
@@ -363,9 +369,10 @@ _EN = {
                  "eligible for an ID card under Project 06, an assumption). Comparison group: the units of the same "
                  "district or city not building the model by the end of the report year.\n\n"
                  "Limits to read first: one ward building the model, a few comparison units, very few cases a month. "
-                 "With J comparison units a permutation test gives p = k/(J + 1), never below 1/(J + 1), so **the two "
-                 "designs with a comparison group cannot be statistically significant** when J < 19, even if the "
-                 "effect is real: they give direction and size only. The interrupted time series can give a small p, "
+                 "A permutation test cannot give p below 1 divided by the number of units compared (the ward included): "
+                 "1/8 with 7 comparison units. So with fewer than 19 comparison units **the two methods with a "
+                 "comparison group cannot be statistically significant** at 0.05, even if the effect is real: they "
+                 "give direction and size only. The interrupted time series can give a small p, "
                  "but has no comparison group: a change across the whole city also shows as an “effect”."),
     "s9": "9. Published figures and recomputed figures",
     "s9_intro": ("Published figures beside those recomputed from the monthly records. “Matches” means the recomputed "
@@ -385,11 +392,13 @@ _EN = {
                      "units (from 01/07/2025) of the same province with data for the whole report year; cases are per "
                      "1,000 residents because the units' populations differ widely."),
     "s11": "11. Summary: indicators against reference levels",
-    "s11_note": ("The level “all criteria every year” is the direction given in Báo Bắc Kạn of 29/01/2024. The 100.0% "
+    "s11_note": ("The level “all criteria every year” is the direction of the Chairman of Bắc Kạn's People's "
+                 "Committee for the ward chosen to build the model (Báo Bắc Kạn, 29/01/2024). The 100.0% "
                  "levels for crime reports and procedures, and “fewer than the same period” for social-order crime, "
                  "are **reference levels set by this project**, not official targets (the article reports them as "
                  "Đức Xuân's 2023 results). A fall that meets its reference level can still be chance: see section 2."),
-    "s11_note_no_source": ("The level “all criteria every year” is the province's direction. The 100.0% levels for "
+    "s11_note_no_source": ("The level “all criteria every year” is also a reference level set by this project. The "
+                           "100.0% levels for "
                            "crime reports and procedures, and “fewer than the same period” for social-order crime, "
                            "are **reference levels set by this project**, not official targets. A fall that meets its "
                            "reference level can still be chance: see section 2."),
@@ -397,14 +406,16 @@ _EN = {
                       "is given: there is no sampling error."),
     "method_note": ("_Method: shares add the numerators and denominators of the year's months before dividing; exact "
                     "confidence intervals (Clopper – Pearson for shares, Garwood for counts, the exact Poisson test "
-                    "for two periods). Computed with the wardstudy library._"),
+                    "for two periods); a permutation test with J comparison units gives p = k/(J + 1), k the number of units "
+                    "(the ward included) whose statistic is at least the ward's. Computed with the wardstudy library "
+                    "from the folder `{folder}`._"),
     "h_indicator": "Indicator", "h_value": "Value", "h_fraction": "Numerator / denominator", "h_ci": "95% CI",
     "h_rank": "Rank", "h_low": "Lowest", "h_median": "Median", "h_high": "Highest",
     "h_target": "Reference level", "h_met": "Met?", "h_basis": "Basis", "h_published": "Published",
     "h_computed": "Recomputed", "h_matches": "Matches?", "h_source": "Source", "h_year": "Year",
-    "h_criteria_met": "Criteria met", "h_short": "Criteria not met", "h_design": "Design",
+    "h_criteria_met": "Criteria met", "h_short": "Criteria not met", "h_design": "Method",
     "h_estimate": "Estimate", "h_unit": "Unit", "h_p": "p-value", "h_min_p": "Smallest attainable p",
-    "h_inference": "Test", "h_result": "Result", "h_detectable": "What this design could detect",
+    "h_inference": "Test", "h_result": "Result", "h_detectable": "What this method could detect",
     "st_met": "✓ met", "st_unmet": "✗ not met", "st_no_data": "— no data",
     "st_match": "✓ matches", "st_match_synthetic": "✓ matches because the data were calibrated to the published figures",
     "st_differ": "✗ differs", "st_no_se": "— (one ward: no standard error; see the p-value)",
@@ -425,12 +436,17 @@ _EN = {
     "i_rise": "estimates a rise",
     "i_zero": "estimates no change",
     "i_effect": " of about {n} cases a year",
-    "i_floor": "; this design cannot give p below {smallest}",
+    "i_floor": "; this method cannot give p below {smallest}",
     "detectable": "detects a fall of {fall} or more (cases {rr} times as many) with 80% probability, at level {level}",
     "undetectable": "even a fall of {fall} is detected with less than 80% probability (level {level})",
     "needs_units": "; reaching p < 0.05 needs at least {n} comparison units",
-    "multiple": ("The three designs are three tests on the same data: conclude only where they agree; do not pick the "
-                 "design with the smallest p."),
+    "multiple": ("**Primary method:** {method}, declared in the report's parameters before the data were seen. The "
+                 "three methods are three tests on the same data: the conclusion on impact rests on the primary "
+                 "method's test; the other two support it, and the method with the smallest p is not picked."),
+    "primary_mark": "{name} (primary method)",
+    "h_estimand": "Estimates",
+    "estimand_report_year": "the report year",
+    "estimand_since_entry": "the average from the entry year to the report year",
     "criteria": "{met}/{total} criteria met",
     "criteria_unmet": "; not met: {ids}",
     "criteria_all": " (all met)",
@@ -649,7 +665,7 @@ def impact_conclusion(row, lang: str = "vi") -> str:
     A randomisation p is shown as k/(J + 1); when the design cannot reach 0.05 it says so.
 
     >>> impact_conclusion({"p_value": 0.25, "min_p_value": 0.125, "n_assignments": 8})
-    'khác biệt không có ý nghĩa thống kê (p = 2/8 = 0,250); với thiết kế này p không thể nhỏ hơn 1/8 = 0,125'
+    'khác biệt không có ý nghĩa thống kê (p = 2/8 = 0,250); với phương pháp này p không thể nhỏ hơn 1/8 = 0,125'
     >>> impact_conclusion({"p_value": float("nan"), "min_p_value": float("nan")}, lang="en")
     'cannot be tested (no p-value could be computed)'
     """
@@ -674,7 +690,7 @@ def impact_verdict(row, lang: str = "vi") -> str:
 
     >>> impact_verdict({"estimate": -1.57, "scale": "difference", "cases_per_year": -9.9, "p_value": 0.25,
     ...                 "min_p_value": 0.125, "n_assignments": 8}, lang="en")
-    'estimates a fall of about 10 cases a year; the difference is not statistically significant (p = 2/8 = 0.250); this design cannot give p below 1/8 = 0.125'
+    'estimates a fall of about 10 cases a year; the difference is not statistically significant (p = 2/8 = 0.250); this method cannot give p below 1/8 = 0.125'
     """
     direction = _direction(row)
     head = text({-1: "i_fall", 1: "i_rise", 0: "i_zero"}[direction], lang)
@@ -707,13 +723,14 @@ def _floor_level(level, lang: str) -> str:
     return smallest_p_text(level, lang).split(" = ")[-1] if level > ALPHA else fmt_number(ALPHA, 2, lang)
 
 
-def multiple_tests_note(lang: str = "vi") -> str:
-    """The caution that goes under the impact table: three designs, three tests, one data set.
+def multiple_tests_note(lang: str = "vi", primary: str = "did") -> str:
+    """The note above the impact table: which method gives the verdict (declared before the data
+    were seen), and that three methods are three tests of one data set.
 
-    >>> multiple_tests_note("en").startswith("The three designs are three tests")
+    >>> multiple_tests_note("en", "synth").startswith("**Primary method:** Synthetic control (quarterly), declared")
     True
     """
-    return text("multiple", lang)
+    return text("multiple", lang, method=METHOD_NAMES[lang][primary])
 
 
 def criteria_status_text(met: int, total: int, unmet: list[str], lang: str = "vi",
@@ -834,11 +851,15 @@ def sensitivity_text(row, lang: str = "vi") -> str:
 
 def summary_lines(*, year: int, criteria: str, crime: str, tips: str, online: str, on_time: str,
                   impact: list[dict], impact_reason: str, targets_met: int, targets_total: int,
-                  targets_missing: int, is_synthetic: bool, lang: str = "vi") -> list[str]:
-    """The "Tóm tắt" that opens a ward page: 5 to 6 lines, each a finding with its verdict.
+                  targets_missing: int, is_synthetic: bool, lang: str = "vi", primary: str = "did",
+                  published: str = "") -> list[str]:
+    """The "Tóm tắt" that opens a ward page: 5 to 7 lines, each a finding with its verdict.
 
     impact: the impact rows (with `cases_per_year`), empty when nothing was evaluated, and
-    then `impact_reason` says why.
+    then `impact_reason` says why. The impact line gives the verdict of the `primary` method
+    (declared in the parameters) and how many of the others point the same way.
+    published: the line of published figures (`published_summary`), shown apart from the
+    figures computed from the monthly records; "" when there are none.
 
     >>> lines = summary_lines(year=2023, criteria="đạt 21/22 tiêu chí", crime="xảy ra 12 vụ", tips="100,0%",
     ...     online="100,0%", on_time="100,0%", impact=[], impact_reason="không có", targets_met=4,
@@ -848,20 +869,20 @@ def summary_lines(*, year: int, criteria: str, crime: str, tips: str, online: st
     """
     lines = [text("sum_criteria", lang, year=year, status=criteria), text("sum_crime", lang, verdict=crime),
              text("sum_services", lang, tips=tips, online=online, on_time=on_time)]
-    if impact:
-        falls = [r for r in impact if _direction(r) < 0]
-        sizes = sorted({fmt_number(abs(r["cases_per_year"]), 0, lang) for r in falls
-                        if not is_missing(r.get("cases_per_year"))}, key=lambda t: float(t.replace(".", "").replace(",", "")))
-        effects = text("about_cases_year", lang, n=RANGE.join([sizes[0], sizes[-1]] if len(sizes) > 1 else sizes)) \
-            if sizes else ""
-        n_sig = sum(1 for r in impact if not is_missing(r["p_value"]) and r["p_value"] < ALPHA)
-        key = "sum_impact_some" if n_sig else "sum_impact_all"
-        verdict = text(key, lang, n_fall=len(falls), n=len(impact), n_sig=n_sig, effects=effects or MISSING)
-        lines.append(text("sum_impact", lang, verdict=verdict))
+    main = next((r for r in impact if r["method"] == primary), None)
+    if main is not None:
+        others = [r for r in impact if r is not main]
+        significant = not is_missing(main["p_value"]) and main["p_value"] < ALPHA
+        lines.append(text("sum_impact_primary", lang, method=METHOD_NAMES[lang][primary],
+                          verdict=impact_verdict(main, lang), unproven="" if significant else text("sum_unproven", lang),
+                          others=text("sum_others", lang, n=len(others),
+                                      n_same=sum(1 for r in others if _direction(r) == _direction(main)))))
     else:
         lines.append(text("sum_impact_none", lang, reason=impact_reason))
     missing = text("sum_targets_missing", lang, n=targets_missing) if targets_missing else ""
     lines.append(text("sum_targets", lang, met=targets_met, total=targets_total, missing=missing))
     if is_synthetic:
         lines.append(text("sum_synthetic", lang))
+    if published:  # after the computed lines and their data warning: a published figure is not simulated
+        lines.append(published)
     return lines
