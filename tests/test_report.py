@@ -215,12 +215,12 @@ def test_dates_periods_and_ranges_have_one_style():
     assert fmt.fmt_month(2022, 1) == "T1/2022"
 
 
-def test_a_complete_share_has_no_interval_and_one_sentence_says_why():
+def test_a_complete_share_has_its_interval_like_any_other_and_one_sentence_says_how_to_read_it():
     v = pd.DataFrame({"indicator": ["tips_handled_share", "procedures_early_share"], "value": [1.0, 0.2],
                       "numerator": [83.0, 268.0], "denominator": [83.0, 1340.0], "ci_low": [0.9565, 0.1789],
                       "ci_high": [1.0, 0.2224]})
     table = tables.indicator_table(v, ["tips_handled_share", "procedures_early_share"])
-    assert table["KTC 95%"].tolist() == ["—", "17,9% – 22,2%"]
+    assert table["KTC 95%"].tolist() == ["95,7% – 100,0%", "17,9% – 22,2%"]
     assert "(ví dụ 83/83)" in tables.complete_counts(v, ["tips_handled_share"])
     assert tables.complete_counts(v, ["procedures_early_share"]) == ""
 
@@ -391,3 +391,17 @@ def test_old_and_new_units_pages_of_one_run_link_each_other(tmp_path):
     assert str(said).endswith('xem báo cáo của <a href="duc-xuan.html">Đức Xuân</a> (từ năm 2023).')
     plain = wording.new_unit_design_text("Đức Xuân", 2025, {"Đức Xuân": 2023}, 2024, "en", {})
     assert "<a " not in plain and plain.endswith("Đức Xuân (from 2023).")
+
+
+def test_a_share_of_100_percent_has_its_one_sided_interval_as_in_the_export():
+    # 83/83: the Clopper - Pearson interval is [0.025^(1/83), 1] = [0.9565, 1], the same numbers as indicators.csv;
+    # one rule for every share (issue 22: "100% ... no interval" beside 11/12 with one contradicted itself).
+    from wardstudy.indicators.exact import clopper_pearson
+
+    low, high = map(float, clopper_pearson(83, 83))
+    assert low == pytest.approx(0.025 ** (1 / 83), abs=1e-6) and high == 1.0
+    v = pd.DataFrame({"indicator": ["tips_handled_share"], "value": [1.0], "numerator": [83.0],
+                      "denominator": [83.0], "ci_low": [low], "ci_high": [high]})
+    assert tables.indicator_table(v, ["tips_handled_share"]).iloc[0].tolist() == ["100,0%", "83 / 83", "95,7% – 100,0%"]
+    note = tables.complete_counts(v, ["tips_handled_share"])
+    assert "cận dưới" in note and "83/83" in note

@@ -135,6 +135,27 @@ class ProgrammeReport:
         return pd.DataFrame(rows, columns=["year", "cohort", "n_wards"])
 
     @property
+    def phuong_at_year_end(self) -> pd.DataFrame:
+        """The phường that existed on 31 December of the roll-out's year (the evaluated year, else
+        the report year): a province's wards before the 2025 merger and the new units after it
+        are never counted together.
+
+        >>> len(_example().phuong_at_year_end)
+        3
+        """
+        year = self.year if self.evaluated_year is None else self.evaluated_year
+        end = pd.Timestamp(year=int(year), month=12, day=31)
+        units = self.units[self.units["type"] == "phường"]
+        start = pd.to_datetime(units.get("valid_from"), errors="coerce") if "valid_from" in units else None
+        stop = pd.to_datetime(units.get("valid_to"), errors="coerce") if "valid_to" in units else None
+        alive = pd.Series(True, index=units.index)
+        if start is not None:
+            alive &= start.isna() | (start <= end)
+        if stop is not None:
+            alive &= stop.isna() | (stop >= end)
+        return units[alive]
+
+    @property
     def rollout(self) -> pd.DataFrame:
         """Programme wards by province and cohort, with the province's phường: ``province,
         n_phuong, cohort, n_wards`` (one row per province and cohort; provinces with no
@@ -143,7 +164,7 @@ class ProgrammeReport:
         >>> _example().rollout.values.tolist()
         [['P', 3, 2023, 1], ['P', 3, 2024, 2]]
         """
-        phuong = self.units[self.units["type"] == "phường"].groupby("province").size()
+        phuong = self.phuong_at_year_end.groupby("province").size()
         known = self.programme["province"].fillna("—")
         counts = self.programme.assign(province=known).groupby(["province", "cohort_year"]).size()
         out = counts.rename("n_wards").reset_index().rename(columns={"cohort_year": "cohort"})

@@ -463,7 +463,7 @@ def rollout_table(report) -> pd.DataFrame:
     cohorts = sorted(int(c) for c in report.programme["cohort_year"].unique())
     wide = rows.pivot_table(index=["province", "n_phuong"], columns="cohort", values="n_wards", fill_value=0)
     wide = wide.reindex(columns=cohorts, fill_value=0).reset_index()
-    all_phuong = int((report.units["type"] == "phường").sum())
+    all_phuong = len(report.phuong_at_year_end)  # the provinces' rows count the same units
     total_row = {"province": text("all_provinces", lang), "n_phuong": all_phuong,
                  **{c: int(wide[c].sum()) for c in cohorts}}
     wide = pd.concat([wide, pd.DataFrame([total_row])], ignore_index=True)
@@ -875,7 +875,7 @@ def _example():
         "numerator": [22.0, 30.0, 30.0, 11.0, 10.0, 10.0], "denominator": [22.0, 3000.0, 40.0, 22.0, 2000.0, 8.0],
         "value": [1.0, 10.0, -0.25, 0.5, 5.0, 0.25]})
     return SimpleNamespace(
-        lang="vi", year=2023, units=units, programme=programme,
+        lang="vi", year=2023, units=units, programme=programme, phuong_at_year_end=units.iloc[:3],
         rollout=pd.DataFrame({"province": ["P", "P"], "n_phuong": [3, 3], "cohort": [2023, 2024], "n_wards": [1, 2]}),
         criteria_by_cohort=pd.DataFrame({"cohort": [2024], "year": [2023], "n_units": [2], "met": [30.0],
                                          "total": [42.0], "share": [30 / 42], "n_all": [0]}),

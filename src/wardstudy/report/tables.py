@@ -77,13 +77,15 @@ def _by_indicator(values: pd.DataFrame) -> dict:
 
 
 def _complete(row) -> bool:
-    """A share of every case (83/83): no sampling error, so no interval is shown."""
+    """A share of every case (83/83): its exact interval has only a lower end (`complete_note`)."""
     return (REGISTRY[row["indicator"]].kind == "share" and not is_missing(row.get("numerator"))
             and row["numerator"] == row.get("denominator") and row["numerator"] > 0)
 
 
 def complete_counts(values: pd.DataFrame, ids: list[str], lang: str = "vi") -> str:
-    """The one sentence under a table that explains a missing interval on a 100% share ("" if none).
+    """The one sentence under a table that explains a 100% share's interval ("" if none): the
+    Clopper – Pearson interval of n/n is [(0.025)^(1/n), 1], a one-sided lower bound, the same
+    ci_low and ci_high as the exported indicators.csv.
 
     >>> v = pd.DataFrame({"indicator": ["tips_handled_share"], "value": [1.0], "numerator": [83.0],
     ...                   "denominator": [83.0]})
@@ -102,8 +104,8 @@ def complete_counts(values: pd.DataFrame, ids: list[str], lang: str = "vi") -> s
 def indicator_table(values: pd.DataFrame, ids: list[str], lang: str = "vi") -> pd.DataFrame:
     """The listed indicators of one ward-year: value, numerator / denominator, exact interval.
 
-    Ids not in the registry are skipped; a share of every case (83/83) has no interval
-    (`complete_counts` says why).
+    Ids not in the registry are skipped. Every share has its exact interval, 83/83 included
+    (95,7% – 100,0%, as in indicators.csv; `complete_counts` says how to read it).
 
     >>> v = pd.DataFrame({"indicator": ["tips_handled_share"], "value": [0.9], "numerator": [9.0],
     ...                   "denominator": [10.0], "ci_low": [0.555], "ci_high": [0.997]})
@@ -118,7 +120,7 @@ def indicator_table(values: pd.DataFrame, ids: list[str], lang: str = "vi") -> p
             records.append((spec.label(lang), MISSING, MISSING, MISSING))
             continue
         r = rows[ind]
-        interval = MISSING if _complete(r) else fmt_interval(spec.kind, r["ci_low"], r["ci_high"], lang)
+        interval = fmt_interval(spec.kind, r["ci_low"], r["ci_high"], lang)
         records.append((spec.label(lang), shown_value(r, lang, with_unit=True),
                         fmt_fraction(r["numerator"], r["denominator"], lang), interval))
     table = pd.DataFrame(records, columns=[_h(k, lang) for k in ("indicator", "value", "fraction", "ci")])

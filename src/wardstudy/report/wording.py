@@ -151,8 +151,8 @@ _VI = {
                            "báo và thủ tục hành chính, và “giảm so với cùng kỳ” cho tội phạm về trật tự xã hội, là "
                            "**mức tham chiếu do dự án đặt ra**, không phải chỉ tiêu chính thức. Mức giảm đạt mức tham "
                            "chiếu vẫn có thể chỉ do ngẫu nhiên: xem mục 2."),
-    "complete_note": ("Tỷ lệ 100,0% là toàn bộ số liệu của năm (ví dụ {example}), nên không ghi khoảng tin cậy: không "
-                      "có sai số chọn mẫu."),
+    "complete_note": ("Với tỷ lệ 100,0% (ví dụ {example}), khoảng tin cậy chỉ có cận dưới: tỷ lệ thực của quy trình có "
+                      "thể thấp đến mức đó mà năm báo cáo vẫn đạt 100,0% (một phía, độ tin cậy 97,5%)."),
     "method_note": ("_Phương pháp: tỷ lệ cộng dồn tử số và mẫu số của các tháng trong năm rồi mới chia; khoảng tin cậy "
                     "chính xác (Clopper – Pearson cho tỷ lệ, Garwood cho số vụ, kiểm định Poisson chính xác cho so sánh "
                     "hai kỳ); kiểm định hoán vị với J đơn vị so sánh: p = k/(J + 1), k là số đơn vị (kể cả phường) có thống "
@@ -402,8 +402,9 @@ _EN = {
                            "crime reports and procedures, and “fewer than the same period” for social-order crime, "
                            "are **reference levels set by this project**, not official targets. A fall that meets its "
                            "reference level can still be chance: see section 2."),
-    "complete_note": ("A share of 100.0% covers every case of the year (e.g. {example}), so no confidence interval "
-                      "is given: there is no sampling error."),
+    "complete_note": ("For a share of 100.0% (e.g. {example}) the confidence interval has only a lower end: the "
+                      "process's true rate could be as low as that and still give 100.0% in the report year "
+                      "(one-sided, 97.5% confidence)."),
     "method_note": ("_Method: shares add the numerators and denominators of the year's months before dividing; exact "
                     "confidence intervals (Clopper – Pearson for shares, Garwood for counts, the exact Poisson test "
                     "for two periods); a permutation test with J comparison units gives p = k/(J + 1), k the number of units "
