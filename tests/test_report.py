@@ -96,7 +96,8 @@ def test_targets_table_judges_each_target_and_names_its_basis():
     assert status["Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn"] == "— không có số liệu"
     assert status["Tội phạm về trật tự xã hội: tăng (+), giảm (−) so với cùng kỳ (vụ)"] == "✗ chưa đạt"  # +2: no fall
     basis = table["Căn cứ"]
-    assert basis["Số tiêu chí đạt"].startswith("Chỉ đạo của Chủ tịch UBND tỉnh Bắc Kạn (Báo Bắc Kạn 29/01/2024) đối với phường được chọn")
+    assert basis["Số tiêu chí đạt"].startswith("Chỉ đạo của Chủ tịch UBND tỉnh Bắc Kạn (Báo Bắc Kạn 29/01/2024) "
+                                               "đối với phường được chọn")
     assert basis[tips].startswith("Mức tham chiếu của dự án")                 # not "mục tiêu": the project set it
     assert table["Mức tham chiếu"][tips] == "100,0%"
     assert tables.targets_met(ind) == (2, 5, 1)                                # criteria and online met; 1 no data

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["year_of", "month_of_year", "first_day", "with_calendar", "month_range"]
+__all__ = ["year_of", "month_of_year", "first_day", "with_calendar", "month_range", "unreported_months"]
 
 
 def year_of(months: pd.Series) -> pd.Series:
@@ -62,3 +62,27 @@ def month_range(months: list[int]) -> str:
         else:
             runs.append([m])
     return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs)
+
+
+def unreported_months(crimes: pd.DataFrame, wards: list[str], up_to_year: int,
+                      category: str = "social_order") -> pd.DataFrame:
+    """The months a unit did not report, between its first reported month and December of
+    `up_to_year`: columns ``ward, month`` (``YYYY-MM``), by ward then month.
+
+    A month is reported when the crimes table has a row of `category` with a count for it
+    (0 included: a month with no case is a reported zero). The impact rates take a period's
+    cases over the person-time of its reported months only (`evaluate.design.social_order_rates`),
+    so a page can name the months that are left out instead of letting them read as a fall.
+
+    >>> crimes = pd.DataFrame({"ward": ["a"] * 4 + ["b"], "month": ["2024-09", "2024-10", "2024-11", "2025-01",
+    ...                        "2024-12"], "category": "social_order", "count": [1, 0, None, 2, 3]})
+    >>> unreported_months(crimes, ["a", "b"], 2024).values.tolist()
+    [['a', '2024-11'], ['a', '2024-12']]
+    """
+    rows = crimes[(crimes["category"] == category) & crimes["ward"].isin(wards) & crimes["count"].notna()]
+    rows = rows[year_of(rows["month"]) <= up_to_year]
+    missing = []
+    for ward, months in rows.groupby("ward")["month"]:
+        span = pd.period_range(min(months), f"{up_to_year}-12", freq="M").strftime("%Y-%m")
+        missing += [(ward, m) for m in span.difference(pd.Index(months.unique()))]
+    return pd.DataFrame(missing, columns=["ward", "month"]).sort_values(["ward", "month"], ignore_index=True)

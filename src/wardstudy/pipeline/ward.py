@@ -130,6 +130,17 @@ class WardReport:
         return d.loc[d["role"] == "control", "unit"].tolist(), d.loc[d["role"] == "excluded", "unit"].tolist()
 
     @property
+    def unreported(self) -> pd.DataFrame:
+        """The months the ward or its comparison units did not report up to the report year
+        (``ward, month``; `data.months.unreported_months`): left out of the impact rates'
+        person-time, and named on the page so that a missing month never reads as a fall."""
+        from wardstudy.data.months import unreported_months
+
+        controls, _ = self.impact_units()
+        units = [self.params.ward, *controls]
+        return unreported_months(self.build.read("crimes", ward=units), units, self.params.year)
+
+    @property
     def unmet_names(self) -> dict[str, str]:
         """Unmet criterion id -> its official wording, where the user's register supplies it."""
         if "official_text" not in self.criteria.columns:

@@ -263,13 +263,14 @@ def fmt_period(months_compared: str, year: int, lang: str = "vi") -> str:
 
 
 def fmt_rank(rank, n_units, tied: bool = False, lang: str = "vi") -> str:
-    """A rank among peers in words, never "1/8" (which reads like the p-value 1/8).
+    """A rank among peers as a police report writes it, "xếp thứ 1/8": "thứ 1/8" under the
+    column "Xếp hạng" (never a bare "1/8", which reads like the p-value 1/8).
 
     >>> fmt_rank(1, 8), fmt_rank(2, 8, tied=True), fmt_rank(3, 8, lang="en"), fmt_rank(1, 8, True, "en")
-    ('1 trên 8', '2 trên 8 (đồng hạng)', '3 of 8', '1 of 8 (tied)')
+    ('thứ 1/8', 'thứ 2/8 (đồng hạng)', '3 of 8', '1 of 8 (tied)')
     """
     if is_missing(rank) or is_missing(n_units):
         return MISSING
     if lang == "en":
         return f"{int(rank)} of {int(n_units)}" + (" (tied)" if tied else "")
-    return f"{int(rank)} trên {int(n_units)}" + (" (đồng hạng)" if tied else "")
+    return f"thứ {int(rank)}/{int(n_units)}" + (" (đồng hạng)" if tied else "")

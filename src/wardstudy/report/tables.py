@@ -186,7 +186,7 @@ def published_table(reconciled: pd.DataFrame, n_criteria: int, lang: str = "vi",
 def ranking_table(ranking: pd.DataFrame, ids: list[str], lang: str = "vi") -> pd.DataFrame:
     """Where the ward stands among its peers (`pipeline.ward.WardReport.ranking`, from the build).
 
-    Columns: value, rank ("2 trên 8", ties "đồng hạng"; 1 is best), lowest, median and
+    Columns: value, rank ("thứ 2/8", ties "đồng hạng"; 1 is best), lowest, median and
     highest among peers. Crime rows are per 1,000 residents, two decimals.
 
     >>> v = pd.DataFrame({"indicator": ["tips_handled_share"], "value": [0.9], "rank": [2.0], "n_peers": [3.0],
@@ -287,8 +287,8 @@ def impact_table(estimates: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
         return pd.DataFrame()
     rows = estimates.to_dict("records")
     out = pd.DataFrame({
-        _h("design", lang): [text("primary_mark", lang, name=METHOD_NAMES[lang][r["method"]]) if r.get("primary") in (True,)
-                             else METHOD_NAMES[lang][r["method"]] for r in rows],
+        _h("design", lang): [text("primary_mark", lang, name=METHOD_NAMES[lang][r["method"]])
+                             if r.get("primary") in (True,) else METHOD_NAMES[lang][r["method"]] for r in rows],
         _h("estimate", lang): [fmt_number(r["estimate"], 2, lang) for r in rows],
         _h("unit", lang): [ESTIMATE_UNITS[lang][r["scale"]] for r in rows],
         # the DiD's ATT(g, Y) is the report year's; the other two average the years since entry

@@ -158,6 +158,9 @@ def impact(ward, links: dict[str, str] | None = None):
     html = "".join(f"<p>{p}</p>" for p in parts)
     if len(estimates):
         html += pages.table_html(tables.impact_table(estimates, lang)).data
+        missing = getattr(ward, "unreported", None)
+        if missing is not None and len(missing):
+            html += f"<p>{inline_markdown(wording.unreported_text(missing, ward.peer_names, lang))}</p>"
     for row in ward.sensitivity.to_dict("records"):
         html += f"<p>{escape(wording.sensitivity_text(row, lang))}</p>"
     return html_block(html)

@@ -26,6 +26,7 @@ from wardstudy.report.format import (
     fmt_cases,
     fmt_interval,
     fmt_number,
+    fmt_month,
     fmt_p,
     fmt_percent_change,
     fmt_period,
@@ -36,7 +37,7 @@ from wardstudy.report.format import (
 
 __all__ = ["ALPHA", "LANGS", "CATALOGUE", "text", "entry", "crime_verdict", "crime_detail", "impact_conclusion",
            "impact_verdict", "detectable_text", "multiple_tests_note", "smallest_p_text", "criteria_status_text",
-           "design_text", "new_unit_design_text", "sensitivity_text", "summary_lines", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
+           "design_text", "new_unit_design_text", "sensitivity_text", "summary_lines", "unreported_text", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
 
 ALPHA = SIGNIFICANCE
 LANGS = ("vi", "en")
@@ -196,6 +197,8 @@ _VI = {
                  "của phương pháp chính; hai phương pháp còn lại để đối chiếu, không chọn riêng phương pháp có p nhỏ "
                  "nhất."),
     "primary_mark": "{name} (phương pháp chính)",
+    "unreported": ("**Tháng không có số liệu:** {listed}. Tỷ lệ của những năm đó tính trên các tháng có số liệu (số vụ "
+                   "chia cho dân số nhân số tháng có báo cáo): tháng không báo cáo không được coi là 0 vụ."),
     "h_estimand": "Ước lượng cho",
     "estimand_report_year": "năm báo cáo",
     "estimand_since_entry": "trung bình từ năm xây dựng mô hình đến năm báo cáo",
@@ -445,6 +448,8 @@ _EN = {
                  "three methods are three tests on the same data: the conclusion on impact rests on the primary "
                  "method's test; the other two support it, and the method with the smallest p is not picked."),
     "primary_mark": "{name} (primary method)",
+    "unreported": ("**Months without records:** {listed}. The rates of those years use the reported months only "
+                   "(cases over residents times the months reported): a month not reported is never taken as 0 cases."),
     "h_estimand": "Estimates",
     "estimand_report_year": "the report year",
     "estimand_since_entry": "the average from the entry year to the report year",
@@ -722,6 +727,19 @@ def detectable_text(row, lang: str = "vi") -> str:
 
 def _floor_level(level, lang: str) -> str:
     return smallest_p_text(level, lang).split(" = ")[-1] if level > ALPHA else fmt_number(ALPHA, 2, lang)
+
+
+def unreported_text(missing, names: dict[str, str], lang: str = "vi") -> str:
+    """The months the impact design's units did not report (``ward, month`` rows), by unit.
+
+    >>> import pandas as pd
+    >>> m = pd.DataFrame({"ward": ["song-cau", "song-cau"], "month": ["2024-11", "2024-12"]})
+    >>> unreported_text(m, {"song-cau": "Sông Cầu"}, "en")[:60]
+    '**Months without records:** Sông Cầu: Nov 2024, Dec 2024. Th'
+    """
+    listed = "; ".join(f"{names.get(w, w)}: " + ", ".join(fmt_month(int(m[:4]), int(m[5:7]), lang) for m in months)
+                       for w, months in missing.groupby("ward", sort=False)["month"])
+    return text("unreported", lang, listed=listed)
 
 
 def multiple_tests_note(lang: str = "vi", primary: str = "did") -> str:
