@@ -301,10 +301,10 @@ _EN = {
                     "calibrated so that Đức Xuân's 2023 figures equal the published ones. Do not use them to judge "
                     "a real ward."),
     "header_code": "Administrative unit code: <strong>{code}</strong> (General Statistics Office unit list, "
-                   "01/03/2025); {district}, {province} province",
+                   "1 March 2025); {district}, {province} province",
     "header_cohort": "Year the model was built: {cohort}",
     "header_no_cohort": "Not building the model (not in the programme list)",
-    "header_code_new": "Administrative unit code: <strong>{code}</strong> (from 01/07/2025); {province} province",
+    "header_code_new": "Administrative unit code: <strong>{code}</strong> (from 1 July 2025); {province} province",
     "header_no_cohort_new": "A new unit, not in the programme list; among the former units it merges, building "
                             "the model: {listed}",
     "header_period": "Report period: <strong>{period}</strong>; compared with the same period {base_period}",
@@ -318,9 +318,9 @@ _EN = {
                             "real ward."),
     "s9_synthetic_changed": ("**Note:** the data here are marked as simulated; whether a figure matches the published "
                              "one says nothing about a real ward."),
-    "header_successor": "Valid until {valid_to}; from 01/07/2025 part of {successor} (code {code}; Resolution "
-                        "1683/NQ-UBTVQH15 of 16/06/2025)",
-    "header_predecessors": "A new unit from {valid_from} (Resolution 1683/NQ-UBTVQH15 of 16/06/2025), merging: "
+    "header_successor": "Valid until {valid_to}; from 1 July 2025 part of {successor} (code {code}; Resolution "
+                        "1683/NQ-UBTVQH15 of 16 June 2025)",
+    "header_predecessors": "A new unit from {valid_from} (Resolution 1683/NQ-UBTVQH15 of 16 June 2025), merging: "
                            "{names}",
     "header_carried": "<strong>Figures from {first} to {last} are the sums of the former units</strong> on the "
                       "same territory (added up through the crosswalk of administrative units), so that the same "
@@ -345,9 +345,9 @@ _EN = {
     "s1": "1. Criteria",
     "s1_status": ("**{year}: {status}.** Direction of the Chairman of Bắc Kạn's People's Committee: all "
                   "criteria ({n}/{n}) met every year by the ward chosen to build the model (Báo Bắc Kạn, "
-                  "29/01/2024)."),
+                  "29 January 2024)."),
     "s1_status_no_source": "**{year}: {status}.**",
-    "s1_register": ("The wording of the 22 criteria (Decision 5764/QĐ-BCA-V05 of 13/07/2021) is not public; the report "
+    "s1_register": ("The wording of the 22 criteria (Decision 5764/QĐ-BCA-V05 of 13 July 2021) is not public; the report "
                     "names a criterion when the user's criteria table gives its wording, otherwise its code."),
     "s2": "2. Crime",
     "s2_guide": ("**How to read this.** Yearly counts in a small ward vary by chance, so each change is tested "
@@ -385,18 +385,18 @@ _EN = {
     "s9_none": "No published figures for this unit in {year}.",
     "s9_source": "Source: {sources}.",
     "s10": "10. Standing among the other units of the district or city",
-    "s10_new": "10. Standing among the other new units of the province (no districts from 01/07/2025)",
+    "s10_new": "10. Standing among the other new units of the province (no districts from 1 July 2025)",
     "s10_note": ("Rank 1 is best: highest for shares, lowest for cases per 1,000 residents and for the change on the "
                  "same period. Units with the same value (as shown) are tied. The comparison covers the commune-level "
                  "units of the same district or city with data for the report year; cases are per 1,000 residents "
                  "because the units' populations differ widely."),
     "s10_note_new": ("Rank 1 is best: highest for shares, lowest for cases per 1,000 residents and for the change on "
                      "the same period. Units with the same value (as shown) are tied. The comparison covers the new "
-                     "units (from 01/07/2025) of the same province with data for the whole report year; cases are per "
+                     "units (from 1 July 2025) of the same province with data for the whole report year; cases are per "
                      "1,000 residents because the units' populations differ widely."),
     "s11": "11. Summary: indicators against reference levels",
     "s11_note": ("The level “all criteria every year” is the direction of the Chairman of Bắc Kạn's People's "
-                 "Committee for the ward chosen to build the model (Báo Bắc Kạn, 29/01/2024). The 100.0% "
+                 "Committee for the ward chosen to build the model (Báo Bắc Kạn, 29 January 2024). The 100.0% "
                  "levels for crime reports and procedures, and “fewer than the same period” for social-order crime, "
                  "are **reference levels set by this project**, not official targets (the article reports them as "
                  "Đức Xuân's 2023 results). A fall that meets its reference level can still be chance: see section 2."),
@@ -462,7 +462,7 @@ _EN = {
     "design_too_few": "Too few comparison units ({n}) to evaluate an impact.",
     "design_no_pre": ("{ward} builds the model from {cohort}, the first year of the data ({first}): there is no period "
                       "before the start to compare with, so no impact can be evaluated."),
-    "design_new_unit": ("No impact is evaluated for the new unit {ward}: it was formed on 01/07/2025, when districts "
+    "design_new_unit": ("No impact is evaluated for the new unit {ward}: it was formed on 1 July 2025, when districts "
                         "were abolished, so there is no comparison group of the same district as in earlier years, "
                         "and {year} is not a whole year of the former units."),
     "design_new_unit_programme": (" The model's impact is evaluated on the former unit that built it, up to "
@@ -494,7 +494,7 @@ _EN = {
     "p_chip": "Chip-based ID card", "p_vneid": "Level-2 electronic identification",
     "p_groups": "Fire-safety inter-household groups (groups)", "p_points": "Public firefighting points (points)",
     "p_models": "Self-managed security models (models)",
-    "p_reform": "Units merged (01/07/2025)",
+    "p_reform": "Units merged (1 July 2025)",
     "c_criteria": "Criteria met each year, against all {n}/{n} criteria.",
     "a_criteria": "Bar chart: criteria met by {name} in {years}, out of {n} criteria.",
     "c_crimes": ("Cases a month by crime type, {year} (orange) against {baseline_year} (grey); the totals are in the "
