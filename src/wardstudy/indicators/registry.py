@@ -109,7 +109,8 @@ _SPECS = [
               headline=True, ranked=True, comparative=True,
               target=Target(0.0, "<", "giảm so với cùng kỳ", "fewer than the same period", PROJECT,
                             "Mức tham chiếu của dự án (các tỉnh báo cáo mức giảm so với cùng kỳ)",
-                            "Reference level set by the project (provinces report falls from the same period a year earlier)")),
+                            "Reference level set by the project (provinces report falls from the same period a "
+                            "year earlier)")),
     Indicator("social_order_crime_rate_ratio", ("crimes",), compute.social_order_crime_rate_ratio, "ratio",
               "lần", "times", "Tội phạm về trật tự xã hội: số vụ so với cùng kỳ (lần)",
               "Social-order crimes: times the same period", lower_is_better=True,

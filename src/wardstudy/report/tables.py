@@ -42,7 +42,8 @@ PER_1000_LABELS = {
     "vi": {"social_order_crimes": "Tội phạm về trật tự xã hội (vụ/1.000 dân)",
            "social_order_crime_change": "Tội phạm về trật tự xã hội: tăng (+), giảm (−) so với cùng kỳ (vụ/1.000 dân)"},
     "en": {"social_order_crimes": "Social-order crimes (cases per 1,000 residents)",
-           "social_order_crime_change": "Social-order crimes: change from the same period a year earlier (cases per 1,000 residents)"},
+           "social_order_crime_change": ("Social-order crimes: change from the same period a year earlier "
+                                         "(cases per 1,000 residents)")},
 }
 
 
