@@ -35,8 +35,6 @@ def test_every_numbered_section_of_the_overview_has_content(run, read):
         assert empty not in page.text
 
 
-@pytest.mark.xfail(strict=True, reason="issue 22 item 4: the overview gives the 2023 cohort (one ward) an "
-                                       "interval its own page says cannot be estimated")
 def test_a_cohort_of_one_ward_has_no_interval_on_the_overview(vi_run, read):
     page = read(vi_run.out / "programme.html")
     table = next(t for t in page.tables if t[0][0] == "Nhóm" and "KTC 95%" in t[0])

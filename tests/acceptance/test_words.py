@@ -61,3 +61,19 @@ def test_the_english_edition_is_english_index_included(en_run, read):
 def test_the_vietnamese_edition_is_vietnamese(vi_run, read):
     for path in vi_run.pages:
         assert read(path).lang == "vi", path.name
+
+
+# The readers' words (issue 22, "Words"): "thiết kế" reads as a building's design, the permutation formula
+# and file names belong in the methods note at the end of a section, where they are set as code.
+_METHOD_WORDS = {"vi": re.compile(r"thiết kế"), "en": re.compile(r"\bdesigns?\b")}
+_FORMULA = re.compile(r"\bJ\b|k/\(J|1/\(J|data/synthetic|programme\.csv")
+
+
+def test_methods_are_called_methods_and_formulas_and_file_names_stay_out_of_the_prose(run, read):
+    for path in run.pages:
+        page = read(path)            # the reader skips <code>: the folder set as code in the methods note
+        prose = page.text
+        assert not _METHOD_WORDS[run.lang].search(prose), (path.name, _METHOD_WORDS[run.lang].search(prose))
+        for note in re.findall(r"(?:Phương pháp: |Method: )[^.]*(?:\.[^.]*){0,3}", prose):
+            prose = prose.replace(note, "")  # the methods note may give the formula
+        assert not _FORMULA.search(prose), (path.name, prose[max(0, _FORMULA.search(prose).start() - 80):][:160])
