@@ -192,6 +192,8 @@ _VI = {
     "detectable": "phát hiện được mức giảm từ {fall} trở lên (số vụ bằng {rr} lần) với xác suất 80%, ở mức ý nghĩa {level}",
     "undetectable": "kể cả khi giảm {fall}, xác suất phát hiện chưa tới 80% (mức ý nghĩa {level})",
     "needs_units": "; để đạt p < 0,05 cần ít nhất {n} đơn vị so sánh",
+    "unreachable": ("ở mức ý nghĩa 0,05, không phát hiện được tác động nào, dù lớn đến đâu: p không thể nhỏ hơn "
+                    "{smallest}; cần ít nhất {n} đơn vị so sánh"),
     "multiple": ("**Phương pháp chính:** {method}, khai báo trong tham số của báo cáo trước khi xem số liệu. Ba "
                  "phương pháp là ba phép kiểm định trên cùng một số liệu: kết luận về tác động dựa trên kiểm định "
                  "của phương pháp chính; hai phương pháp còn lại để đối chiếu, không chọn riêng phương pháp có p nhỏ "
@@ -444,6 +446,8 @@ _EN = {
     "detectable": "detects a fall of {fall} or more (cases {rr} times as many) with 80% probability, at level {level}",
     "undetectable": "even a fall of {fall} is detected with less than 80% probability (level {level})",
     "needs_units": "; reaching p < 0.05 needs at least {n} comparison units",
+    "unreachable": ("at level 0.05 no effect, however large, can be detected: p cannot go below {smallest}; that "
+                    "needs at least {n} comparison units"),
     "multiple": ("**Primary method:** {method}, declared in the report's parameters before the data were seen. The "
                  "three methods are three tests on the same data: the conclusion on impact rests on the primary "
                  "method's test; the other two support it, and the method with the smallest p is not picked."),
@@ -713,7 +717,14 @@ def detectable_text(row, lang: str = "vi") -> str:
     >>> detectable_text({"mde_rate_ratio": float("nan"), "mde_level": 0.05, "mde_floor": 0.25,
     ...                  "units_needed": float("nan")}, lang="en")
     'even a fall of 75.0% is detected with less than 80% probability (level 0.05)'
+    >>> detectable_text({"mde_rate_ratio": float("nan"), "mde_level": 0.05, "mde_floor": 0.25, "units_needed": 19,
+    ...                  "min_p_value": 0.125}, lang="en")
+    'at level 0.05 no effect, however large, can be detected: p cannot go below 1/8 = 0.125; that needs at least 19 comparison units'
     """
+    min_p = row.get("min_p_value")
+    if not is_missing(min_p) and min_p > ALPHA and not is_missing(row.get("units_needed")):
+        # one level for verdicts and detectable effects (0.05): a test that cannot reach it detects nothing
+        return text("unreachable", lang, smallest=smallest_p_text(min_p, lang), n=int(row["units_needed"]))
     level = _floor_level(row["mde_level"], lang)
     if is_missing(row["mde_rate_ratio"]):
         out = text("undetectable", lang, fall=fmt_share(1 - row["mde_floor"], lang=lang), level=level)
