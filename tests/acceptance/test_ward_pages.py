@@ -5,7 +5,7 @@ import re
 import pytest
 
 from acceptance.reading import numbered_sections
-from wardstudy.report.wording import text
+from wardstudy.report.wording import METHOD_NAMES, METHOD_SHORT, text
 
 
 def _pattern(key: str, lang: str, **slots) -> re.Pattern:
@@ -61,8 +61,8 @@ def test_the_summary_gives_the_primary_methods_verdict_as_the_impact_table_does(
         table = next(t for t in page.tables if t[0][0] in ("Phương pháp", "Method"))
         primary = [row for row in table[1:] if row[0].endswith(mark)]
         assert len(primary) == 1, (path.name, table)
-        method = primary[0][0].removesuffix(mark)
-        assert summary[summary.index(head) + len(head):].startswith(method), (path.name, summary)
+        key = {name: k for k, name in METHOD_NAMES[run.lang].items()}[primary[0][0].removesuffix(mark)]
+        assert summary[summary.index(head) + len(head):].startswith(METHOD_SHORT[run.lang][key]), (path.name, summary)
         verdict = primary[0][table[0].index(result)].split("; ")[:2]
         assert "; ".join(verdict) in summary, (path.name, verdict, summary)
         checked += 1

@@ -37,7 +37,7 @@ from wardstudy.report.format import (
 
 __all__ = ["ALPHA", "LANGS", "CATALOGUE", "text", "entry", "crime_verdict", "crime_detail", "impact_conclusion",
            "impact_verdict", "detectable_text", "multiple_tests_note", "smallest_p_text", "criteria_status_text",
-           "design_text", "new_unit_design_text", "sensitivity_text", "summary_lines", "unreported_text", "METHOD_NAMES", "INFERENCE", "ESTIMATE_UNITS"]
+           "design_text", "new_unit_design_text", "sensitivity_text", "summary_lines", "unreported_text", "METHOD_NAMES", "METHOD_SHORT", "INFERENCE", "ESTIMATE_UNITS"]
 
 ALPHA = SIGNIFICANCE
 LANGS = ("vi", "en")
@@ -192,8 +192,8 @@ _VI = {
     "detectable": "phát hiện được mức giảm từ {fall} trở lên (số vụ bằng {rr} lần) với xác suất 80%, ở mức ý nghĩa {level}",
     "undetectable": "kể cả khi giảm {fall}, xác suất phát hiện chưa tới 80% (mức ý nghĩa {level})",
     "needs_units": "; để đạt p < 0,05 cần ít nhất {n} đơn vị so sánh",
-    "unreachable": ("ở mức ý nghĩa 0,05, không phát hiện được tác động nào, dù lớn đến đâu: p không thể nhỏ hơn "
-                    "{smallest}; cần ít nhất {n} đơn vị so sánh"),
+    "unreachable": ("ở mức ý nghĩa 0,05: không phát hiện được tác động nào, dù lớn đến đâu (p không thể nhỏ hơn "
+                    "{smallest}); cần ít nhất {n} đơn vị so sánh"),
     "multiple": ("**Phương pháp chính:** {method}, khai báo trong tham số của báo cáo trước khi xem số liệu. Ba "
                  "phương pháp là ba phép kiểm định trên cùng một số liệu: kết luận về tác động dựa trên kiểm định "
                  "của phương pháp chính; hai phương pháp còn lại để đối chiếu, không chọn riêng phương pháp có p nhỏ "
@@ -446,8 +446,8 @@ _EN = {
     "detectable": "detects a fall of {fall} or more (cases {rr} times as many) with 80% probability, at level {level}",
     "undetectable": "even a fall of {fall} is detected with less than 80% probability (level {level})",
     "needs_units": "; reaching p < 0.05 needs at least {n} comparison units",
-    "unreachable": ("at level 0.05 no effect, however large, can be detected: p cannot go below {smallest}; that "
-                    "needs at least {n} comparison units"),
+    "unreachable": ("at level 0.05: no effect, however large, can be detected (p cannot go below {smallest}); "
+                    "that needs at least {n} comparison units"),
     "multiple": ("**Primary method:** {method}, declared in the report's parameters before the data were seen. The "
                  "three methods are three tests on the same data: the conclusion on impact rests on the primary "
                  "method's test; the other two support it, and the method with the smallest p is not picked."),
@@ -587,6 +587,11 @@ METHOD_NAMES = {
            "synth": "Synthetic control (quarterly)",
            "its": "Interrupted time series (the ward alone)"},
 }
+# The method as a sentence names it ("phương pháp chính: khác biệt kép").
+METHOD_SHORT = {
+    "vi": {"did": "khác biệt kép", "synth": "đối chứng tổng hợp", "its": "chuỗi thời gian ngắt quãng"},
+    "en": {"did": "difference-in-differences", "synth": "synthetic control", "its": "interrupted time series"},
+}
 # One name per test: both comparison-group designs are judged by the same permutation test.
 INFERENCE = {
     "vi": {"did": "kiểm định hoán vị ({n} hoán vị)", "synth": "kiểm định hoán vị ({n} hoán vị)",
@@ -719,7 +724,7 @@ def detectable_text(row, lang: str = "vi") -> str:
     'even a fall of 75.0% is detected with less than 80% probability (level 0.05)'
     >>> detectable_text({"mde_rate_ratio": float("nan"), "mde_level": 0.05, "mde_floor": 0.25, "units_needed": 19,
     ...                  "min_p_value": 0.125}, lang="en")
-    'at level 0.05 no effect, however large, can be detected: p cannot go below 1/8 = 0.125; that needs at least 19 comparison units'
+    'at level 0.05: no effect, however large, can be detected (p cannot go below 1/8 = 0.125); that needs at least 19 comparison units'
     """
     min_p = row.get("min_p_value")
     if not is_missing(min_p) and min_p > ALPHA and not is_missing(row.get("units_needed")):
@@ -903,7 +908,7 @@ def summary_lines(*, year: int, criteria: str, crime: str, tips: str, online: st
     if main is not None:
         others = [r for r in impact if r is not main]
         significant = not is_missing(main["p_value"]) and main["p_value"] < ALPHA
-        lines.append(text("sum_impact_primary", lang, method=METHOD_NAMES[lang][primary],
+        lines.append(text("sum_impact_primary", lang, method=METHOD_SHORT[lang][primary],
                           verdict=impact_verdict(main, lang), unproven="" if significant else text("sum_unproven", lang),
                           others=text("sum_others", lang, n=len(others),
                                       n_same=sum(1 for r in others if _direction(r) == _direction(main)))))
