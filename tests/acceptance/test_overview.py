@@ -3,7 +3,6 @@ effect, that effect with its p, and every numbered section with something in it.
 
 import re
 
-import pytest
 
 from acceptance.reading import numbered_sections
 from wardstudy.report.wording import text
