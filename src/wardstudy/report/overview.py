@@ -85,7 +85,7 @@ _VI = {
     # 1
     "h_province": "Tỉnh, thành phố", "h_phuong": "Số phường", "h_cohort": "Năm {cohort}", "h_total": "Tổng",
     "h_share_phuong": "Tỷ lệ trên số phường", "all_provinces": "Toàn bộ",
-    "rollout_none": "Danh sách xây dựng mô hình (programme.csv) không có phường nào.",
+    "rollout_none": "Danh sách xây dựng mô hình không có phường nào.",
     "rollout_note": "Số phường xây dựng mô hình theo năm xây dựng mô hình (cột “Năm …”).",
     "t_rollout": "Số phường xây dựng mô hình theo năm",
     "c_rollout": "Số phường xây dựng mô hình tính đến hết mỗi năm, theo năm xây dựng mô hình.",
@@ -213,7 +213,7 @@ _EN = {
                         "the other {synthetic} are simulated, at the published scale."),
     "h_province": "Province", "h_phuong": "Wards", "h_cohort": "Entered {cohort}", "h_total": "Total",
     "h_share_phuong": "Share of wards", "all_provinces": "All",
-    "rollout_none": "The programme list (programme.csv) names no ward.",
+    "rollout_none": "The programme list names no ward.",
     "rollout_note": "Programme wards by the year they entered (columns “Entered …”).",
     "t_rollout": "Programme wards by year",
     "c_rollout": "Programme wards by the end of each year, by entry year.",

@@ -207,7 +207,7 @@ _VI = {
     "criteria": "đạt {met}/{total} tiêu chí",
     "criteria_unmet": "; chưa đạt: {ids}",
     "criteria_all": " (đạt toàn bộ)",
-    "design_none": ("Đơn vị {ward} không có trong danh sách xây dựng mô hình (programme.csv), nên không có tác động để "
+    "design_none": ("Đơn vị {ward} không có trong danh sách xây dựng mô hình, nên không có tác động để "
                     "đánh giá."),
     "design_later": ("Đơn vị {ward} xây dựng mô hình từ năm {cohort}, sau năm báo cáo {year}: chưa có giai đoạn sau "
                      "khi xây dựng mô hình để đánh giá."),
@@ -460,7 +460,7 @@ _EN = {
     "criteria": "{met}/{total} criteria met",
     "criteria_unmet": "; not met: {ids}",
     "criteria_all": " (all met)",
-    "design_none": "{ward} is not in the programme list (programme.csv): there is no impact to evaluate.",
+    "design_none": "{ward} is not in the programme list: there is no impact to evaluate.",
     "design_later": ("{ward} builds the model from {cohort}, after the report year {year}: no period after the start "
                      "to evaluate."),
     "design_too_few": "Too few comparison units ({n}) to evaluate an impact.",
@@ -792,7 +792,7 @@ def design_text(ward: str, cohort, year: int, controls: list[str], excluded: lis
     with (decided by the pipeline, `WardReport.first_year_without_pre_period`).
 
     >>> print(design_text("a", None, 2024, ["b", "c"], []))
-    Đơn vị a không có trong danh sách xây dựng mô hình (programme.csv), nên không có tác động để đánh giá.
+    Đơn vị a không có trong danh sách xây dựng mô hình, nên không có tác động để đánh giá.
     >>> print(design_text("Điện Biên", 2021, 2024, [], [], no_pre_period_since=2021, lang="en"))  # doctest: +ELLIPSIS
     Điện Biên builds the model from 2021, the first year of the data (2021): there is no period before ...
     """
