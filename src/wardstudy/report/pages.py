@@ -63,17 +63,20 @@ def section(key: str, lang: str = "vi", *notes: str):
     return Markdown("\n\n".join([f"## {text(key, lang)}", *(text(n, lang) for n in notes)]))
 
 
-def banner_html(is_synthetic: bool, lang: str = "vi", calibrated: bool = False) -> str:
+def banner_html(is_synthetic: bool, lang: str = "vi", calibrated: bool = False, index: bool = False) -> str:
     """The warning box every page built on simulated data carries ("" for real data). It says
     the data were calibrated to the published figures only when `calibrated`
-    (`report.calibration.data_calibrated`: the published figures are in fact matched).
+    (`report.calibration.data_calibrated`: the published figures are in fact matched). The
+    index (`index`) lists pages of possibly several data folders: it says only that they are
+    simulated, and each page says how.
 
     >>> "DỮ LIỆU GIẢ LẬP (MÔ PHỎNG)" in banner_html(True), banner_html(False)
     (True, '')
     >>> "hiệu chỉnh" in banner_html(True), "hiệu chỉnh" in banner_html(True, calibrated=True)
     (False, True)
     """
-    body = text("banner_body" if calibrated and is_synthetic else "banner_body_changed", lang)
+    body = text("banner_body_index" if index else "banner_body" if calibrated and is_synthetic
+                else "banner_body_changed", lang)
     return _environment().get_template("banner.html.j2").render(
         is_synthetic=is_synthetic, title=text("banner_title", lang), body=body).strip()
 
@@ -378,7 +381,7 @@ def index_html(rows: list[dict], is_synthetic: bool, n_criteria: int, build_id: 
               "index_h_baseline", "index_h_status", "index_csv")}
     other = "en" if lang == "vi" else "vi"
     return _environment().get_template("index.html.j2").render(
-        lang=lang, words=words, groups=groups, labels=labels, banner=banner_html(is_synthetic, lang),
+        lang=lang, words=words, groups=groups, labels=labels, banner=banner_html(is_synthetic, lang, index=True),
         n_criteria=n_criteria, programme_href=programme_href,
         status_labels={s: text(f"index_st_{s}", lang) for s in STATUSES},
         counts=text("index_counts", lang, total=counted("n_reports", len(rows), lang), **counts),

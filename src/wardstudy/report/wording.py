@@ -51,6 +51,8 @@ _VI = {
     "banner_body": ("Các số liệu theo tháng trong báo cáo này do chương trình của dự án tạo ra (mô phỏng), "
                     "được hiệu chỉnh để số liệu năm 2023 của phường Đức Xuân trùng với số đã công bố. Không dùng để "
                     "đánh giá một phường thật."),
+    "banner_body_index": ("Các báo cáo dưới đây tính từ số liệu theo tháng giả lập (mô phỏng); mỗi trang nói dữ liệu "
+                          "của nó được tạo ra thế nào. Không dùng để đánh giá một phường thật."),
     "header_code": "Mã đơn vị hành chính: <strong>{code}</strong> (Danh mục đơn vị hành chính của Tổng cục Thống kê, "
                    "01/03/2025); {district}, tỉnh {province}",
     "header_cohort": "Năm xây dựng mô hình: {cohort}",
@@ -302,6 +304,8 @@ _EN = {
     "banner_body": ("The monthly records in this report were made by the project's generator (a simulation), "
                     "calibrated so that Đức Xuân's 2023 figures equal the published ones. Do not use them to judge "
                     "a real ward."),
+    "banner_body_index": ("The reports below are computed from simulated monthly records; each page says how its "
+                          "data were made. Do not use them to judge a real ward."),
     "header_code": "Administrative unit code: <strong>{code}</strong> (General Statistics Office unit list, "
                    "1 March 2025); {district}, {province} province",
     "header_cohort": "Year the model was built: {cohort}",
