@@ -77,3 +77,10 @@ def test_methods_are_called_methods_and_formulas_and_file_names_stay_out_of_the_
         for note in re.findall(r"(?:Phương pháp: |Method: )[^.]*(?:\.[^.]*){0,3}", prose):
             prose = prose.replace(note, "")  # the methods note may give the formula
         assert not _FORMULA.search(prose), (path.name, prose[max(0, _FORMULA.search(prose).start() - 80):][:160])
+
+
+def test_the_english_edition_writes_no_date_as_dd_mm_yyyy(en_run, read):
+    # "01/07/2025" reads as 7 January to an English reader (issue 22, English)
+    for path in en_run.pages:
+        found = re.findall(r"\b\d{1,2}/\d{1,2}/\d{4}\b", read(path).text)
+        assert found == [], (path.name, found[:5])

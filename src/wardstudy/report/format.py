@@ -244,10 +244,11 @@ def fmt_month(year: int, month: int, lang: str = "vi") -> str:
 
 
 def fmt_period(months_compared: str, year: int, lang: str = "vi") -> str:
-    """Months of a year (as `data.months.month_range` writes them) as dates dd/mm/yyyy.
+    """Months of a year (as `data.months.month_range` writes them) as dates: dd/mm/yyyy in
+    Vietnamese, the month in words in English (`fmt_date`).
 
-    >>> fmt_period("1–10", 2023)
-    '01/01/2023 – 31/10/2023'
+    >>> fmt_period("1–10", 2023), fmt_period("1–10", 2023, "en")
+    ('01/01/2023 – 31/10/2023', '1 January 2023 – 31 October 2023')
     >>> fmt_period("1–2, 5", 2024), fmt_period("", 2023)
     ('01/01/2024 – 29/02/2024; 01/05/2024 – 31/05/2024', '—')
     """
@@ -258,7 +259,7 @@ def fmt_period(months_compared: str, year: int, lang: str = "vi") -> str:
         months = [int(m) for m in run.split("–")]
         first, last = months[0], months[-1]
         end = calendar.monthrange(int(year), last)[1]
-        parts.append(f"01/{first:02d}/{year}{RANGE}{end:02d}/{last:02d}/{year}")
+        parts.append(fmt_date(f"{year}-{first:02d}-01", lang) + RANGE + fmt_date(f"{year}-{last:02d}-{end:02d}", lang))
     return "; ".join(parts)
 
 

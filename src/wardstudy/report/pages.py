@@ -142,17 +142,17 @@ def header_html(ward, lang: str | None = None, links: dict[str, str] | None = No
               else "header_source_synthetic_changed", lang, folder=ward.data_source),
     ]
     if new_unit:
-        lines.append(_line("header_predecessors", lang, valid_from=fmt_date(unit.get("valid_from")),
+        lines.append(_line("header_predecessors", lang, valid_from=fmt_date(unit.get("valid_from"), lang),
                            names=Markup(", ").join(linked(name, hrefs.get(name)) for name in predecessors["old_name"])))
         carried, missing = ward.carried_back, ward.missing_predecessors
         if carried:
             lines.append(_line("header_carried", lang, first=fmt_month(*map(int, carried[0].split("-")), lang),
                                last=fmt_month(*map(int, carried[1].split("-")), lang)))
         else:
-            lines.append(_line("header_not_carried", lang, valid_from=fmt_date(unit.get("valid_from")),
+            lines.append(_line("header_not_carried", lang, valid_from=fmt_date(unit.get("valid_from"), lang),
                                missing=", ".join(missing) or MISSING))
     if unit.get("valid_to"):
-        lines.append(_line("header_successor", lang, valid_to=fmt_date(unit["valid_to"]),
+        lines.append(_line("header_successor", lang, valid_to=fmt_date(unit["valid_to"], lang),
                            successor=linked(unit.get("successor_name") or MISSING,
                                             next(iter(links.values()), None) if not new_unit else None),
                            code=unit.get("successor_code") or MISSING))

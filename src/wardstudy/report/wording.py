@@ -363,7 +363,7 @@ _EN = {
                  "could be chance).\n"
                  "- **95% CI** (95% confidence interval) is the range of ratios to the same period that fit the data; "
                  "an interval containing 1 means no conclusion on whether crime rose or fell."),
-    "s2_stat_year": ("Figures use calendar months (01/01 – 31/12). The yearly periodic reports of state administrative "
+    "s2_stat_year": ("Figures use calendar months (1 January – 31 December). The yearly periodic reports of state administrative "
                      "bodies close their figures from 15 December of the previous year to 14 December of the report "
                      "year (Decree 09/2019/NĐ-CP on reporting), so figures here can differ from those reports."),
     "s2_line": "**{label}**, {year} against the same period of {baseline_year}: {verdict}. {detail}",
