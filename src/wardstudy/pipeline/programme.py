@@ -1,7 +1,7 @@
 """The programme as a whole: what the overview notebook reads from the study build.
 
 `open_programme` checks the overview's parameters, makes or reuses the build of the data
-folder (with its impact part, `build.ensure_build(impact=True)`) and reads the rows the
+folder (its pooled results computed when first read, `build.Build.read`) and reads the rows the
 page shows: the programme register and the units (the roll-out), every unit's criteria
 score (criteria met by cohort), the headline indicators of the report year, the pooled
 effect of the report year with its event-study rows and its detectable effect (computed
@@ -276,7 +276,8 @@ def open_programme(data_dir=None, year=None, lang: str = "vi", source: str = "pa
     if lang not in LANGS:
         raise ParameterError(f'{source}: key "lang" must be "vi" (default) or "en", got {lang!r}')
     try:
-        build = ensure_build(data_dir, impact=True)
+        # the programme's pooled tables are computed when first read (`Build.read`), not every ward's impact
+        build = ensure_build(data_dir)
     except data_module.DataError as err:
         raise ParameterError(f"{source}: the data in {data_module.resolve_data_dir(data_dir)} have "
                              f"{len(err.problems)} problem(s):\n" + "\n".join(err.problems)) from None
