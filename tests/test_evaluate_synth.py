@@ -91,7 +91,7 @@ def test_prop99_placebo_test(smoking):
     # ADH 2010, Figure 8: California's post/pre RMSPE ratio is the largest of 39 (p = 1/39)
     # with their predictors. Outcome-only fits differ, so only require a small p.
     res = placebo_test(smoking, unit="state", time="year", outcome="cigsale",
-                       treated="California", treatment_time=1989)
+                       treated="California", treatment_time=1989, statistic="ratio")
     assert len(res.ratios) == 39
     assert res.min_p_value == pytest.approx(1 / 39)
     assert res.p_value <= 0.1
@@ -129,7 +129,7 @@ def test_placebos_have_the_treated_unit_among_their_donors():
     # gaps -1 then 1 - 5 = -4, ratio 4. c (2, 3): nearest is a, gaps 1 then 3 - 5 = -2, ratio 2.
     # (Without a among its donors, b would be fitted by c: gaps -2, -2, ratio 1.)
     df = _long({"a": [1, 5], "b": [0, 1], "c": [2, 3]}, [1, 2])
-    res = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2)
+    res = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2, statistic="ratio")
     assert set(res.results["b"].weights.index) == {"a", "c"}
     assert res.results["b"].weights["a"] == pytest.approx(1)
     assert res.ratios["b"] == pytest.approx(4)
@@ -144,7 +144,7 @@ def test_placebo_p_is_the_treated_units_rank_among_the_ratios(treated, p):
     # post gap 5 - 2 = 3 over the floor: by far the largest. b: ratio 4; c: ratio 2.
     # Ranks from the top: a 1st, b 2nd, c 3rd of 3, so p = 1/3, 2/3, 3/3.
     df = _long({"a": [1, 5], "b": [0, 1], "c": [2, 3]}, [1, 2])
-    res = placebo_test(df, unit="u", time="t", outcome="y", treated=treated, treatment_time=2)
+    res = placebo_test(df, unit="u", time="t", outcome="y", treated=treated, treatment_time=2, statistic="ratio")
     assert res.p_value == pytest.approx(p)
     assert res.min_p_value == pytest.approx(1 / 3)
 
@@ -155,8 +155,8 @@ def test_every_unit_gets_the_same_statistic_whichever_unit_is_treated():
     # the placebos' donors breaks this: its fit has one donor more.)
     rng = np.random.default_rng(3)
     df = _long({u: 10 + rng.normal(size=12) for u in "abcdef"}, range(12))
-    first = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=8)
-    other = placebo_test(df, unit="u", time="t", outcome="y", treated="d", treatment_time=8)
+    first = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=8, statistic="ratio")
+    other = placebo_test(df, unit="u", time="t", outcome="y", treated="d", treatment_time=8, statistic="ratio")
     pd.testing.assert_series_equal(first.ratios.sort_index(), other.ratios.sort_index(), rtol=1e-9)
     assert {u: len(r.weights) for u, r in first.results.items()} == dict.fromkeys("abcdef", 5)
 
@@ -169,7 +169,8 @@ def test_a_perfect_pre_period_fit_is_ranked_by_its_post_gap_not_divided_by_zero(
     # controls put less than all their weight on a, so their post gaps are < 3 (c8, at the
     # edge of the hull: fitted by c7, gaps 1, 1, 1, ratio 1). a and b tie first: p = 2 / 10.
     series = {"a": [0, 0, 3], "b": [0, 0, 0], **{f"c{v}": [v, v, v] for v in range(1, 9)}}
-    res = placebo_test(_long(series, [1, 2, 3]), unit="u", time="t", outcome="y", treated="a", treatment_time=3)
+    res = placebo_test(_long(series, [1, 2, 3]), unit="u", time="t", outcome="y", treated="a", treatment_time=3,
+                      statistic="ratio")
     assert res.results["a"].pre_rmspe == 0
     assert res.floor == pytest.approx(1e-6 * np.sqrt(20.7))
     assert res.ratios["a"] == pytest.approx(3 / (1e-6 * np.sqrt(20.7)))
@@ -184,3 +185,61 @@ def test_placebo_test_refuses_a_panel_with_no_period_after_treatment():
     df = _long({"a": [1, 2], "b": [0, 1], "c": [2, 3]}, [1, 2])
     with pytest.raises(ValueError, match="no y value from treatment_time 3 on"):
         placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=3)
+
+
+# --- the standardised statistic (issue 23, item 3) -------------------------------------
+
+
+def test_standardised_statistic_is_each_units_gap_contrast_over_its_poisson_se_worked_by_hand():
+    # The panel above as counts with an exposure of 1. a = b/2 + c/2 (pre gap 0, post gap
+    # 5 - 2 = 3), own rates (both periods) a 3, b 0.5, c 2.5: Var(gap) = 3 + 0.25 x 0.5 + 0.25 x
+    # 2.5 = 3.75 a period, contrast 3 - 0 = 3, z = 3 / sqrt(2 x 3.75). b from a: gaps -1 then
+    # -4, contrast -3, Var 0.5 + 3 a period: z = -3 / sqrt(7). c from a: gaps 1, -2: -3 / sqrt(11).
+    df = _long({"a": [1, 5], "b": [0, 1], "c": [2, 3]}, [1, 2]).assign(n=1.0)
+    res = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2, count="y", exposure="n")
+    assert res.statistic == "standardised"
+    assert res.z.to_dict() == pytest.approx({"a": 3 / np.sqrt(7.5), "b": -3 / np.sqrt(7), "c": -3 / np.sqrt(11)})
+    assert res.p_value == pytest.approx(2 / 3)  # |z_b| 1.134 > |z_a| 1.095 > |z_c| 0.905
+    assert res.ratios["b"] == pytest.approx(4)  # the ratios are still computed
+    row = res.to_frame().iloc[0]
+    assert row["statistic"] == "standardised" and row["z"] == pytest.approx(3 / np.sqrt(7.5))
+
+
+def test_standardised_statistic_does_not_depend_on_the_rates_scale():
+    # rate per 1,000 = count / exposure x 1,000: the weights and every z are the same as for count / exposure.
+    rng = np.random.default_rng(5)
+    rows = [(u, t, int(rng.poisson(20)), 5000.0) for u in "abcdef" for t in range(12)]
+    df = pd.DataFrame(rows, columns=["u", "t", "n", "people"])
+    per_1000 = placebo_test(df.assign(y=df["n"] / df["people"] * 1000), unit="u", time="t", outcome="y",
+                            treated="a", treatment_time=8, count="n", exposure="people")
+    plain = placebo_test(df.assign(y=df["n"] / df["people"]), unit="u", time="t", outcome="y",
+                         treated="a", treatment_time=8, count="n", exposure="people")
+    pd.testing.assert_series_equal(per_1000.z, plain.z, rtol=1e-6)
+
+
+def test_without_counts_the_placebo_test_warns_and_ranks_the_ratio():
+    df = _long({"a": [1, 5], "b": [0, 1], "c": [2, 3]}, [1, 2])
+    with pytest.warns(UserWarning, match="holds its level only among units of one size"):
+        res = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2)
+    assert res.statistic == "ratio" and res.p_value == pytest.approx(1 / 3)
+
+
+def test_the_standardised_statistic_refuses_without_counts_and_names_a_bad_count():
+    df = _long({"a": [1, 5], "b": [0, 1], "c": [2, 3]}, [1, 2])
+    with pytest.raises(ValueError, match='needs the count and exposure columns'):
+        placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2, statistic="standardised")
+    bad = df.assign(n=1.0, y=df["y"].where(df["y"] != 3, 2.5))
+    with pytest.raises(ValueError, match='column "y": 2.5 for u=\'c\', t=2 must be a count'):
+        placebo_test(bad, unit="u", time="t", outcome="y", treated="a", treatment_time=2, count="y", exposure="n")
+
+
+def test_the_design_runs_the_standardised_placebo_test(study):
+    from wardstudy.evaluate import design as impact
+
+    design = impact.impact_design(study.programme, impact.donor_pool(study.units, "duc-xuan"), "duc-xuan", 2023)
+    quarterly = impact.social_order_rates(study.crimes, study.project06, design, "Q")
+    direct = placebo_test(quarterly, unit="ward", time="period", outcome="rate", treated="duc-xuan",
+                          treatment_time=2023.0, donors=impact.identifiable_donors(quarterly, design),
+                          count="count", exposure="exposure")
+    assert direct.statistic == "standardised"
+    assert impact._synth(quarterly, design)["p_value"] == direct.p_value

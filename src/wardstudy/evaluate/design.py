@@ -34,7 +34,7 @@ from wardstudy.data.months import with_calendar
 from wardstudy.evaluate.did import did_permutation_test
 from wardstudy.evaluate.its import interrupted_time_series
 from wardstudy.evaluate.poisson import baseline_sensitivity, poisson_change
-from wardstudy.evaluate.power import ALPHA, minimum_detectable_effect
+from wardstudy.evaluate.power import ALPHA, N_SIMULATIONS, minimum_detectable_effect
 from wardstudy.evaluate.synth import placebo_test
 
 __all__ = ["ImpactDesign", "donor_pool", "impact_design", "social_order_rates", "impact_estimates",
@@ -395,8 +395,11 @@ def identifiable_donors(rates: pd.DataFrame, design: ImpactDesign) -> list[str]:
 
 
 def _synth(quarterly: pd.DataFrame, design: ImpactDesign) -> dict:
+    # The standardised statistic: each unit's gaps over their Poisson se, so that the test holds
+    # its level whatever the ward's size (the RMSPE ratio over-rejected for a large ward, issue 23).
     test = placebo_test(quarterly, unit="ward", time="period", outcome="rate", treated=design.ward,
-                        treatment_time=float(design.cohort), donors=identifiable_donors(quarterly, design))
+                        treatment_time=float(design.cohort), donors=identifiable_donors(quarterly, design),
+                        statistic="standardised", count="count", exposure="exposure")
     fit = test.results[design.ward]
     post_gap = float(fit.gaps[fit.gaps.index >= design.cohort].mean()) * 4  # per quarter -> per year
     return {"method": "synth", "estimate": post_gap, "scale": "difference", "ci_low": np.nan, "ci_high": np.nan,
@@ -435,18 +438,35 @@ def impact_estimates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Impa
 # Each method with the period its rates are taken over (yearly, quarterly, monthly).
 _METHODS = {"did": ("Y", _did), "synth": ("Q", _synth), "its": ("M", _its)}
 
-DETECTABLE_COLUMNS = ["method", "mde_rate_ratio", "mde_level", "mde_power", "mde_floor", "units_needed"]
+# The detectable effect of each method (`detectable_effects`). The first six are the earlier
+# columns; mde_power_low/high: the Monte-Carlo (Clopper-Pearson 95%) interval of mde_power;
+# mde_simulations: worlds simulated (0 when not simulated); mde_reachable: whether the
+# method can give p < mde_level at all (False: nothing simulated, units_needed says what
+# would be needed); mde_dispersion: the worlds' negative binomial alpha (0: Poisson).
+DETECTABLE_COLUMNS = ["method", "mde_rate_ratio", "mde_level", "mde_power", "mde_floor", "units_needed",
+                      "mde_power_low", "mde_power_high", "mde_simulations", "mde_reachable", "mde_dispersion"]
+
+
+def detectable_row(found) -> dict:
+    """A `power.DetectableEffect` as the `DETECTABLE_COLUMNS` after ``method`` (the pooled rows use it too)."""
+    return {"mde_rate_ratio": found.rate_ratio, "mde_level": found.level, "mde_power": found.power,
+            "mde_floor": found.floor, "units_needed": found.units_needed, "mde_power_low": found.power_low,
+            "mde_power_high": found.power_high, "mde_simulations": found.n_simulations,
+            "mde_reachable": found.reachable, "mde_dispersion": found.dispersion}
 
 
 def detectable_effects(crimes: pd.DataFrame, project06: pd.DataFrame, design: ImpactDesign,
-                       n_simulations: int = 50, seed: int = 0) -> pd.DataFrame:
+                       n_simulations: int = N_SIMULATIONS, seed: int = 0, alpha: float = ALPHA) -> pd.DataFrame:
     """Each method's minimum detectable effect for this design (`power.minimum_detectable_effect`).
 
-    Simulated worlds keep the design's units, residents and pre-period levels; each is
-    analysed by the method exactly as the real data. Columns `DETECTABLE_COLUMNS`:
-    mde_rate_ratio (the smallest fall found with 80% power; NaN if none down to mde_floor),
-    mde_level (the level it is judged at), units_needed (for a randomisation test that
-    cannot reach 0.05). Empty when the design is not evaluable.
+    Simulated worlds keep the design's units and residents, with the levels, trend, season
+    and overdispersion of its pre-period (`power.fit_worlds`); each is analysed by the method
+    exactly as the real data (the time series by `its_step_p`, the same fit for many worlds
+    at once). Judged at `alpha`, the verdict's level (p < alpha). Columns
+    `DETECTABLE_COLUMNS`: mde_rate_ratio (the smallest fall found with 80% power; NaN if none
+    down to mde_floor, or if the method cannot give p < alpha: mde_reachable False),
+    mde_level (alpha), mde_power with its Monte-Carlo interval, units_needed (for a
+    randomisation test that cannot give p < alpha). Empty when the design is not evaluable.
     """
     if not design.evaluable:
         return pd.DataFrame(columns=DETECTABLE_COLUMNS)
@@ -456,10 +476,176 @@ def detectable_effects(crimes: pd.DataFrame, project06: pd.DataFrame, design: Im
             result = run(rates(crimes_sim, project06_sim), design)
             return result["p_value"], result["min_p_value"]
 
-        found = minimum_detectable_effect(analyse, crimes, project06, design.ward, design.controls, design.cohort,
-                                          design.year, method=method, n_simulations=n_simulations, seed=seed)
-        rows.append((method, found.rate_ratio, found.level, found.power, found.floor, found.units_needed))
+        found = minimum_detectable_effect(
+            analyse, crimes, project06, design.ward, design.controls, design.cohort, design.year, method=method,
+            n_simulations=n_simulations, seed=seed, alpha=alpha,
+            analyse_counts=_many_worlds(method, design))
+        rows.append({"method": method, **detectable_row(found)})
     return pd.DataFrame(rows, columns=DETECTABLE_COLUMNS)
+
+
+def _many_worlds(method: str, design: ImpactDesign):
+    """The method's p for many worlds at once where there is such a path (`power.detection_power`)."""
+    if method == "its":
+        return its_step_p(design)
+    if method == "did":  # as `_did` calls the test
+        return did_test_p(SimulatedRates(design, "Y"), at_time=design.year, n_permutations=5000)
+    return None  # the synthetic control: world by world
+
+
+class its_step_p:  # noqa: N801 - used as a function: its_step_p(design)(counts)
+    """`_its`'s p of the step for many simulated worlds at once (`power.detection_power`).
+
+    The same model as `_its` (quasi-Poisson regression of the ward's monthly counts on
+    months since the start, the step from January of the cohort year, two Fourier pairs of
+    the month of the year, log residents as offset; dispersion = Pearson chi2 / (n - p)
+    floored at 1; two-sided Wald z test), fitted by iteratively reweighted least squares for
+    every world at once: the same estimates to solver precision (tests/test_power.py checks
+    it against `_its`), at a fraction of the time. counts: worlds x rows of the design's
+    `power.fit_worlds` months (ward, month, eligible_residents, sorted by ward and month).
+    A world with no case before or after the step gets NaN (no finite step: not detected).
+    """
+
+    def __init__(self, design: ImpactDesign):
+        self.design = design
+        self._months = None
+
+    def _learn(self, months: pd.DataFrame) -> None:
+        from wardstudy.evaluate.its import months_since_start
+
+        calendar = with_calendar(months)
+        own = ((calendar["ward"] == self.design.ward) & (calendar["year"] <= self.design.year)).to_numpy()
+        mine = calendar[own]
+        residents = mine["eligible_residents"].ffill().bfill().to_numpy(float)
+        angle = 2 * np.pi * mine["month_of_year"].to_numpy(float) / 12
+        self.rows, self.post = own, (mine["year"] >= self.design.cohort).to_numpy()
+        self.x = np.column_stack([np.ones(len(mine)), months_since_start(mine["year"], mine["month_of_year"]),
+                                  self.post.astype(float), np.sin(angle), np.cos(angle), np.sin(2 * angle),
+                                  np.cos(2 * angle)])
+        self.offset = np.log(residents)
+
+    def __call__(self, counts: np.ndarray, months: pd.DataFrame) -> np.ndarray:
+        if months is not self._months:
+            self._learn(months)
+            self._months = months
+        y = np.asarray(counts, dtype=float)[:, self.rows]
+        return _quasipoisson_step_p(y, self.x, self.offset, column=2, post=self.post)
+
+
+class did_test_p:  # noqa: N801 - used as a function: did_test_p(table_of, ...)(counts, months)
+    """`did.did_permutation_test`'s p (standardised statistic, two-sided) for many simulated
+    worlds at once (`power.detection_power`).
+
+    table_of(crimes, project06) -> the yearly table the test runs on (ward, period, count,
+    exposure, rate, cohort), as the method builds it from a world. The test's statistic is,
+    for each reassignment a of the cohorts, z_a = sum(A_a * rate) / sqrt(sum(A_a^2 * own_a /
+    exposure)) (`did._standardised`), linear in the counts in its numerator and, since each
+    unit's own rate own_a is its counts over the cells it uses divided by their exposure, in
+    its variance too: both are one matrix product over the worlds. The reassignments are the
+    test's own (every one when there are at most `n_permutations`, else `n_permutations`
+    seeded draws). tests/test_power.py checks the p against `did_permutation_test`'s.
+    None (`usable` False) when the worlds' months do not map one-to-one onto the table's cells.
+    """
+
+    def __init__(self, table_of, *, control_group: str = "never_treated", at_time=None,
+                 n_permutations: int = 999, seed: int = 0):
+        self.table_of, self.control_group, self.at_time = table_of, control_group, at_time
+        self.n_permutations, self.seed = n_permutations, seed
+        self._months = None
+
+    def _learn(self, counts: np.ndarray, months: pd.DataFrame) -> None:
+        from wardstudy.evaluate.did import _aggregate_coefficients, _all_assignments, _n_assignments, _wide_panel
+
+        crimes = months[["ward", "month"]].assign(category="social_order", count=counts)
+        table = self.table_of(crimes, months)
+        panel = _wide_panel(table, "ward", "period", "cohort", "rate")
+        unit = pd.Index(panel.units).get_indexer(table["ward"])
+        time = pd.Index(panel.times).get_indexer(table["period"].to_numpy(float))
+        kept = unit >= 0
+        exposure = np.full(panel.y.shape, np.nan)
+        exposure[unit[kept], time[kept]] = table["exposure"].to_numpy(float)[kept]
+        calendar = with_calendar(months[["ward", "month"]])
+        row_unit = pd.Index(panel.units).get_indexer(calendar["ward"])
+        row_time = pd.Index(panel.times).get_indexer(calendar["year"].to_numpy(float))
+        self.cell = np.where((row_unit >= 0) & (row_time >= 0), row_unit * len(panel.times) + row_time, -1)
+        grid = self._grid(counts[None, :], panel.y.shape)[0]
+        expected = np.full(panel.y.shape, np.nan)
+        expected[unit[kept], time[kept]] = table["count"].to_numpy(float)[kept]
+        self.usable = bool(np.isfinite(exposure).all() and np.allclose(grid, expected))
+        if not self.usable:
+            return
+        total = _n_assignments(panel.cohort)
+        if total <= self.n_permutations:
+            draws, self.exact = list(_all_assignments(panel.cohort)), True
+        else:
+            rng = np.random.default_rng(self.seed)
+            draws, self.exact = [rng.permutation(panel.cohort) for _ in range(self.n_permutations)], False
+        coefs = [c for c in (_aggregate_coefficients(panel, d, self.control_group, self.at_time) for d in draws)
+                 if c is not None]
+        observed = _aggregate_coefficients(panel, panel.cohort, self.control_group, self.at_time)
+        self.shape, self.exposure = panel.y.shape, exposure
+        self.a = np.array([c.ravel() for c in [observed, *coefs]])
+        used = self.a != 0
+        weight = ((self.a**2).reshape(-1, *self.shape) / exposure).sum(axis=2)  # sum_t A^2 / exposure, per unit
+        people = (used.reshape(-1, *self.shape) * exposure).sum(axis=2)  # exposure of the cells used, per unit
+        per_unit = np.divide(weight, people, out=np.zeros_like(weight), where=people > 0)
+        self.m = (used.reshape(-1, *self.shape) * per_unit[:, :, None]).reshape(len(self.a), -1)
+
+    def _grid(self, counts: np.ndarray, shape) -> np.ndarray:
+        out = np.zeros((len(counts), shape[0] * shape[1]))
+        keep = self.cell >= 0
+        for w in range(len(counts)):
+            out[w] = np.bincount(self.cell[keep], weights=counts[w, keep], minlength=shape[0] * shape[1])
+        return out.reshape(len(counts), *shape)
+
+    def __call__(self, counts: np.ndarray, months: pd.DataFrame) -> np.ndarray:
+        counts = np.asarray(counts, dtype=float)
+        if months is not self._months:
+            self._learn(counts[0], months)
+            self._months = months
+        if not self.usable:
+            raise ValueError("did_test_p: the worlds' months do not map onto the test's table")
+        c = self._grid(counts, self.shape).reshape(len(counts), -1)
+        num = (c / self.exposure.ravel()) @ self.a.T
+        var = c @ self.m.T
+        z = np.divide(num, np.sqrt(var), out=np.zeros_like(num), where=var > 0)
+        observed, dist = z[:, :1], z[:, 1:]
+        hits = np.abs(dist) >= np.abs(observed) - 1e-12 * np.maximum(1.0, np.abs(observed))
+        if self.exact:
+            return hits.mean(axis=1)
+        return (1 + hits.sum(axis=1)) / (1 + dist.shape[1])
+
+
+def _quasipoisson_step_p(y: np.ndarray, x: np.ndarray, offset: np.ndarray, column: int,
+                         post: np.ndarray, iterations: int = 100, tol: float = 1e-10) -> np.ndarray:
+    """Two-sided Wald p of coefficient `column` of a quasi-Poisson fit, one fit per row of y.
+
+    IRLS from statsmodels' start (mu = (y + mean y) / 2), until no coefficient moves by more
+    than `tol` (relative); dispersion max(Pearson chi2 / (n - p), 1).
+    """
+    n, k = x.shape
+    mu = (y + y.mean(axis=1, keepdims=True)) / 2
+    ok = (y[:, post].sum(axis=1) > 0) & (y[:, ~post].sum(axis=1) > 0)
+    mu = np.where(mu > 0, mu, 1e-8)
+    eta = np.log(mu)
+    beta = np.zeros((len(y), k))
+    for _ in range(iterations):
+        z = eta - offset + (y - mu) / mu
+        xtwx = np.einsum("ni,wn,nj->wij", x, mu, x)
+        new = np.linalg.solve(xtwx, np.einsum("ni,wn->wi", x, mu * z)[..., None])[..., 0]
+        moved = np.abs(new - beta).max(axis=1) / np.maximum(np.abs(new).max(axis=1), 1.0)
+        beta = new
+        eta = np.clip(beta @ x.T + offset, -700, 700)
+        mu = np.exp(eta)
+        if (moved[ok] < tol).all():
+            break
+    xtwx = np.einsum("ni,wn,nj->wij", x, mu, x)
+    scale = np.maximum(((y - mu) ** 2 / mu).sum(axis=1) / (n - k), 1.0)
+    var = np.linalg.inv(xtwx)[:, column, column] * scale
+    zstat = beta[:, column] / np.sqrt(var)
+    from scipy import stats
+
+    return np.where(ok, 2 * stats.norm.sf(np.abs(zstat)), np.nan)
 
 
 def published_change_sensitivity(published: pd.DataFrame, alpha: float = ALPHA,

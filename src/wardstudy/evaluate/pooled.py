@@ -41,9 +41,10 @@ import numpy as np
 import pandas as pd
 
 from wardstudy.data.months import year_of
-from wardstudy.evaluate.design import PER, ImpactDesign, has_pre_period, recorded_units, social_order_rates
+from wardstudy.evaluate.design import (PER, ImpactDesign, detectable_row, did_test_p, has_pre_period,
+                                       recorded_units, social_order_rates)
 from wardstudy.evaluate.did import DidAggregate, aggregate_did, att_coefficients, did_permutation_test, staggered_did
-from wardstudy.evaluate.power import DetectableEffect, minimum_detectable_effect
+from wardstudy.evaluate.power import ALPHA, N_SIMULATIONS, DetectableEffect, minimum_detectable_effect
 from wardstudy.evaluate.results import ShowsItself, frame
 
 __all__ = ["PooledEffect", "pooled_panel", "pooled_effect", "pooled_detectable_effect", "pooled_results",
@@ -314,13 +315,17 @@ def att_variance(yearly: pd.DataFrame, cells: pd.DataFrame,
 
 
 def pooled_detectable_effect(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.DataFrame,
-                             units: pd.DataFrame, year: int, n_simulations: int = 50, n_permutations: int = 500,
-                             seed: int = 0) -> DetectableEffect | None:
-    """The smallest fall in every programme ward that the pooled test finds with 80% power.
+                             units: pd.DataFrame, year: int, n_simulations: int = N_SIMULATIONS,
+                             n_permutations: int = 500, seed: int = 0, alpha: float = ALPHA) -> DetectableEffect | None:
+    """The smallest fall in every programme ward that the pooled test finds with 80% power at
+    `alpha` (p < alpha, the verdict's level).
 
-    Seeded simulation (`power.minimum_detectable_effect`) of worlds like the pooled panel's
-    own, each analysed by `pooled_effect`'s randomisation test (with `n_permutations` draws
-    where the reassignments are more). None where `pooled_effect` is.
+    Seeded simulation (`power.minimum_detectable_effect`: `n_simulations` worlds with the
+    pooled panel's pre-period levels, trend, season and overdispersion) of worlds like the
+    pooled panel's own, each analysed by `pooled_effect`'s randomisation test (with
+    `n_permutations` draws where the reassignments are more), computed for every world at
+    once (`design.did_test_p`, the same p). Not simulated when that test cannot give p <
+    alpha. None where `pooled_effect` is.
     """
     _, treated, controls = pooled_panel(crimes, project06, programme, units, year)
     if not treated or len(controls) < 2:
@@ -331,8 +336,12 @@ def pooled_detectable_effect(crimes: pd.DataFrame, project06: pd.DataFrame, prog
                               seed=seed)
         return found.p_value, found.min_p_value
 
+    def table_of(crimes_sim, project06_sim):
+        return pooled_panel(crimes_sim, project06_sim, programme, units, year)[0]
+
+    many = did_test_p(table_of, control_group=CONTROL_GROUP, n_permutations=n_permutations, seed=seed)
     return minimum_detectable_effect(analyse, crimes, project06, treated, controls, None, year, method="pooled",
-                                     n_simulations=n_simulations, seed=seed)
+                                     n_simulations=n_simulations, seed=seed, alpha=alpha, analyse_counts=many)
 
 
 def _count_as_float(n: int) -> float:
@@ -348,13 +357,14 @@ def _count_as_float(n: int) -> float:
 
 EFFECT_COLUMNS = ["year", "n_treated", "n_controls", "att", "se", "att_ci_low", "att_ci_high", "rate_ratio", "ci_low",
                   "ci_high", "p_value", "min_p_value", "n_assignments", "exact", "mde_rate_ratio", "mde_level",
-                  "mde_power", "mde_floor", "units_needed", "mde_simulations"]
+                  "mde_power", "mde_floor", "units_needed", "mde_simulations", "mde_power_low", "mde_power_high",
+                  "mde_reachable", "mde_dispersion"]
 LEVEL_COLUMNS = ["year", "kind", "level", "att", "se", "ci_low", "ci_high"]
 UNIT_COLUMNS = ["year", "ward", "cohort", "role"]
 
 
 def pooled_results(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.DataFrame, units: pd.DataFrame,
-                   years: list[int], n_permutations: int = 2000, n_simulations: int = 50, seed: int = 0,
+                   years: list[int], n_permutations: int = 2000, n_simulations: int = N_SIMULATIONS, seed: int = 0,
                    detectable: bool = True) -> dict[str, pd.DataFrame]:
     """The pooled effect of every report year in `years` as tidy tables (what a build stores).
 
@@ -422,11 +432,11 @@ def pooled_results(crimes: pd.DataFrame, project06: pd.DataFrame, programme: pd.
             if detectable:
                 mde = pooled_detectable_effect(crimes, project06, programme, units, year, n_simulations=n_simulations,
                                                seed=seed)
-                row |= {"mde_rate_ratio": mde.rate_ratio, "mde_level": mde.level, "mde_power": mde.power,
-                        "mde_floor": mde.floor, "units_needed": mde.units_needed, "mde_simulations": n_simulations}
+                row |= detectable_row(mde)  # mde_simulations: worlds simulated, 0 when the test cannot reach
         effects.append(row)
     effects = pd.DataFrame(effects, columns=EFFECT_COLUMNS)
     effects["units_needed"] = effects["units_needed"].astype(float)
+    effects["mde_reachable"] = effects["mde_reachable"].astype("boolean")  # NaN where nothing was asked
     return {"programme_effects": effects,
             "programme_levels": pd.DataFrame(levels, columns=LEVEL_COLUMNS),
             "programme_units": pd.DataFrame(members, columns=UNIT_COLUMNS)}

@@ -9,6 +9,7 @@ turn, each fitted from all the others) give its randomisation p-value.
 from __future__ import annotations
 
 import inspect
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,26 +62,36 @@ class PlaceboTest(ShowsItself):
     """In-space placebo test: each unit of the pool in turn treated, donors = all the others."""
 
     ratios: pd.Series = field(repr=False)  # post RMSPE / max(pre RMSPE, floor) by unit, the treated one included
-    p_value: float  # share of units with a ratio >= the treated one's (treated counted)
+    p_value: float  # share of units with a statistic >= the treated one's (treated counted)
     min_p_value: float  # 1 / (J + 1), the smallest p this design can give
     treated: object = None
     results: dict = field(repr=False, default_factory=dict)  # each unit's SyntheticControl
     floor: float = 0.0  # the pre-RMSPE floor (outcome units): 1e-6 x the outcome's RMS
+    statistic: str = "ratio"  # what p ranks: "standardised" (|z| by unit) or "ratio" (`ratios`)
+    z: pd.Series | None = field(repr=False, default=None)  # the standardised statistic by unit (signed)
+
+    @property
+    def statistics(self) -> pd.Series:
+        """The statistic p ranks, by unit: |z| for "standardised", the ratio for "ratio"."""
+        return self.ratios if self.statistic == "ratio" else self.z.abs()
 
     def to_frame(self) -> pd.DataFrame:
         """One row: method "synth_placebo", estimate (the treated unit's `SyntheticControl.post_gap`,
         NaN without its fit), p_value, min_p_value, n_assignments (the J + 1 units of the pool),
-        then treated and ratio (the treated unit's post / pre RMSPE).
+        then treated, ratio (the treated unit's post / pre RMSPE), statistic (what p ranks) and
+        z (the treated unit's standardised statistic; NaN for the ratio statistic).
 
-        >>> PlaceboTest(pd.Series({"a": 6.0, "b": 4.0, "c": 2.0}), 1 / 3, 1 / 3, "a").to_frame()
+        >>> PlaceboTest(pd.Series({"a": 6.0, "b": 4.0, "c": 2.0}), 1 / 3, 1 / 3, "a").to_frame().iloc[:, :7]
                   method  estimate   p_value  min_p_value  n_assignments treated  ratio
         0  synth_placebo       NaN  0.333333     0.333333              3       a    6.0
         """
         fit = self.results.get(self.treated)
+        z = np.nan if self.z is None else float(self.z.get(self.treated, np.nan))
         return frame([{"method": "synth_placebo", "estimate": np.nan if fit is None else fit.post_gap,
                        "p_value": self.p_value, "min_p_value": self.min_p_value, "n_assignments": len(self.ratios),
-                       "treated": self.treated, "ratio": float(self.ratios.get(self.treated, np.nan))}],
-                     extra=["treated", "ratio"])
+                       "treated": self.treated, "ratio": float(self.ratios.get(self.treated, np.nan)),
+                       "statistic": self.statistic, "z": z}],
+                     extra=["treated", "ratio", "statistic", "z"])
 
 
 # --- the inner problem: weights on the simplex ------------------------------------------
@@ -302,7 +313,11 @@ def _fit(data, wide, *, unit, time, outcome, treated, treatment_time, predictors
     )
 
 
-def placebo_test(data: pd.DataFrame, *, unit: str, treated, donors=None, **kwargs) -> PlaceboTest:
+_STATISTICS = ("standardised", "ratio")
+
+
+def placebo_test(data: pd.DataFrame, *, unit: str, treated, donors=None, statistic: str | None = None,
+                 count: str | None = None, exposure: str | None = None, **kwargs) -> PlaceboTest:
     """In-space placebo (permutation) test of a synthetic control (ADH 2010, section 2.4).
 
     Takes the arguments of :func:`synthetic_control`. The pool is the treated unit and its J
@@ -316,21 +331,46 @@ def placebo_test(data: pd.DataFrame, *, unit: str, treated, donors=None, **kwarg
     larger ratio and too many rejections.) A real effect also moves the placebos that put
     weight on the treated unit; that costs power, not validity.
 
-    Statistic, per unit: ratio = post RMSPE / max(pre RMSPE, floor), with the RMSPEs of
-    :func:`synthetic_control` (outcome units) and floor = 1e-6 x the root mean square of the
-    outcome over the pool's units and periods (1 if that is 0). The ratio is unit-free and
-    two-sided (a rise ranks as high as a fall). Dividing by the pre-period RMSPE sets each
-    unit's post-period gap against how well it could be fitted at all, so a small, noisy
-    unit is not ranked first for its noise alone (in simulated no-effect worlds a treated
-    ward of half its donors' size is rejected at 0.5-0.8 x the level: valid, less power;
-    tests/test_calibration_synth.py). The floor only matters for a perfect
-    pre-period fit (the solver leaves ~1e-11 of the scale; it happens when a unit matches a
-    donor exactly, or lies inside the donors' hull because there are more donors than
-    pre-periods): such units are then ranked by their post RMSPE instead of dividing by 0.
+    Statistic (default ``"standardised"`` when `count` and `exposure` are given; without
+    them ``"ratio"``, with a warning, since it holds its level only among units of one size):
 
-    p = (number of units with ratio >= the treated unit's) / (J + 1), the treated unit
+    * ``"standardised"``, for an outcome that is a rate count / exposure (times any constant,
+      e.g. per 1,000): unit k's synthetic-control gaps computed on the rates r = count /
+      exposure with its fitted weights w, g_t = r_kt - sum_j w_j r_jt, and the contrast
+      z_k = (mean of g_t from treatment_time on - mean of g_t before) / se, with the Poisson
+      se under no effect: Var(g_t) = own_k / exposure_kt + sum_j w_j^2 own_j / exposure_jt,
+      own_k the unit's rate over all its periods (count and exposure summed), the weights
+      taken as given, se = sqrt(sum_t c_t^2 Var(g_t)) for the contrast's coefficients c_t
+      (1 / n_post and -1 / n_pre). p ranks |z| (two-sided). As the DiD's standardised test
+      (`did.did_permutation_test`): a ward's rate has Poisson variance rate / residents, so
+      unscaled gaps make a small ward's noise look like an effect and a large ward's fit
+      look too good; over its own se every unit's statistic has mean 0 and variance about 1
+      under no effect, whatever its size. The pre-period mean is subtracted so that a unit
+      outside its donors' hull (a level no mix of donors reaches) is not ranked by that
+      level. Periods whose gap is undefined (a unit or donor with no value) are left out.
+      Limits: counts assumed Poisson; the weights' own noise (they are fitted to the pre-
+      period) is not in the se, the same for every unit. In no-effect worlds with treated
+      wards of 0.5, 1 and 2 times their donors' size, J = 5 and 7, Poisson and overdispersed
+      counts, its size is within level + 2 Monte-Carlo SE (tests/test_calibration_synth.py,
+      benchmarks/bench_calibration_synth.py), where the ratio rejects 0.25 at level 1/6 for
+      a ward of twice its donors' size (J = 5).
+    * ``"ratio"`` (the earlier default): ratio = post RMSPE / max(pre RMSPE, floor), with the RMSPEs of
+      :func:`synthetic_control` (outcome units) and floor = 1e-6 x the root mean square of the
+      outcome over the pool's units and periods (1 if that is 0). Unit-free and two-sided.
+      Dividing by the pre-period RMSPE sets each unit's post-period gap against how well it
+      could be fitted at all; but a ward's noise scales with its size, and the ratio does not
+      remove that: with Poisson counts a treated ward of half its donors' size is rejected at
+      0.5-0.8 x the level, one of twice their size at 1.5 x (issue 23). The floor only
+      matters for a perfect pre-period fit (the solver leaves ~1e-11 of the scale; it happens
+      when a unit matches a donor exactly, or lies inside the donors' hull because there are
+      more donors than pre-periods): such units are then ranked by their post RMSPE instead
+      of dividing by 0. The ratios are computed (`ratios`) whichever statistic p ranks.
+
+    p = (number of units with a statistic >= the treated unit's) / (J + 1), the treated unit
     counted and ties (within a relative 1e-9) counted against it, so the smallest attainable
-    p is min_p_value = 1 / (J + 1). ValueError if a unit has no outcome from treatment_time on.
+    p is min_p_value = 1 / (J + 1). ValueError if a unit has no outcome from treatment_time on,
+    or (standardised) a count that is not a whole number >= 0 or an exposure that is not > 0
+    where the outcome is given.
 
     Example: a = 1, 5; b = 0, 1; c = 2, 3 at t = 1, 2, treated from t = 2. a is matched
     exactly by b/2 + c/2 (pre RMSPE 0; post gap 5 - 2 = 3); b's nearest mix is a (gap -1,
@@ -339,10 +379,36 @@ def placebo_test(data: pd.DataFrame, *, unit: str, treated, donors=None, **kwarg
 
     >>> df = pd.DataFrame({"u": list("aabbcc"), "t": [1, 2] * 3,
     ...                    "y": [1.0, 5.0, 0.0, 1.0, 2.0, 3.0]})
-    >>> r = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2)
+    >>> r = placebo_test(df, unit="u", time="t", outcome="y", treated="a", treatment_time=2, statistic="ratio")
     >>> r.ratios.round(1).to_dict(), round(r.p_value, 3), round(r.min_p_value, 3)
     ({'a': 1161895.0, 'b': 4.0, 'c': 2.0}, 0.333, 0.333)
+
+    The same values as counts with an exposure of 1: a's contrast is 3 - 0 = 3, own rates
+    are a 3, b 0.5, c 2.5, so Var(g_t) = 3 + 0.5^2 x 0.5 + 0.5^2 x 2.5 = 3.75 in each period
+    and z_a = 3 / sqrt(7.5) = 1.095; b (from a: contrast -4 - (-1) = -3, Var 0.5 + 3 each
+    period) has z = -3 / sqrt(7) = -1.134, c (from a: -2 - 1 = -3, Var 2.5 + 3) -3 / sqrt(11).
+    b's |z| is larger than a's: a ranks second of 3.
+
+    >>> r = placebo_test(df.assign(n=1.0), unit="u", time="t", outcome="y", treated="a", treatment_time=2,
+    ...                  count="y", exposure="n")
+    >>> r.z.round(3).to_dict(), round(r.p_value, 3)
+    ({'a': 1.095, 'b': -1.134, 'c': -0.905}, 0.667)
     """
+    if statistic is None:
+        if count is None or exposure is None:
+            warnings.warn('placebo_test: no count and exposure columns, so the placebo p ranks the post/pre RMSPE '
+                          'ratio, which holds its level only among units of one size (it over-rejects for a '
+                          'treated unit larger than its donors); for a rate pass count="..." and exposure="..." '
+                          '(the standardised statistic), or statistic="ratio" to choose the ratio',
+                          UserWarning, stacklevel=2)
+            statistic = "ratio"
+        else:
+            statistic = "standardised"
+    if statistic not in _STATISTICS:
+        raise ValueError(f"statistic must be one of {_STATISTICS}, got {statistic!r}")
+    if statistic == "standardised" and (count is None or exposure is None):
+        raise ValueError('statistic="standardised" needs the count and exposure columns: '
+                         'pass count="..." and exposure="..."')
     all_units = pd.unique(data[unit])
     donor_ids = [u for u in dict.fromkeys(all_units if donors is None else donors) if u != treated]
     pool = [treated, *donor_ids]
@@ -361,6 +427,61 @@ def placebo_test(data: pd.DataFrame, *, unit: str, treated, donors=None, **kwarg
     floor = 1e-6 * scale if scale > 0 else 1.0  # scale is NaN only if the pool has no outcome at all
     ratios = pd.Series({u: r.post_rmspe / max(r.pre_rmspe, floor) for u, r in results.items()}, name="ratio")
     ratios.index.name = unit
-    p = float(np.mean(ratios.to_numpy() >= ratios[treated] * (1 - 1e-9)))
+    z = None
+    if statistic == "standardised":
+        z = _standardised_gaps(data, wide, results, pool, unit=unit, time=args["time"], count=count,
+                               exposure=exposure, treatment_time=float(args["treatment_time"]))
+        ranked = z.abs()
+    else:
+        ranked = ratios
+    p = float(np.mean(ranked.to_numpy() >= ranked[treated] * (1 - 1e-9)))
     return PlaceboTest(ratios=ratios, p_value=p, min_p_value=1.0 / len(ratios), treated=treated,
-                       results=results, floor=floor)
+                       results=results, floor=floor, statistic=statistic, z=z)
+
+
+def _standardised_gaps(data, wide, results, pool, *, unit, time, count, exposure, treatment_time) -> pd.Series:
+    """Each unit's standardised contrast z (see `placebo_test`), signed, by unit of `pool`."""
+    for name in (count, exposure):
+        if name not in data.columns:
+            raise ValueError(f'column "{name}" not found; columns are {list(data.columns)}')
+    # The pool's rows of `wide`, and each data row's cell in it, by position (no pandas lookups:
+    # the calibration tests run this thousands of times).
+    at = {u: i for i, u in enumerate(wide.index)}
+    order = np.array([at[u] for u in pool])
+    row = pd.Index(pool).get_indexer(data[unit])
+    col = pd.Index(wide.columns.to_numpy(float)).get_indexer(data[time].to_numpy(float))
+    kept = (row >= 0) & (col >= 0)
+    c, e = (np.full((len(pool), wide.shape[1]), np.nan) for _ in range(2))
+    c[row[kept], col[kept]] = data[count].to_numpy(float)[kept]
+    e[row[kept], col[kept]] = data[exposure].to_numpy(float)[kept]
+    given = ~np.isnan(wide.to_numpy(float)[order])
+    for name, values, bad, rule in [(count, c, given & (~(c >= 0) | (np.abs(c - np.round(c)) > 1e-9)),
+                                     "a count (whole number >= 0)"),
+                                    (exposure, e, given & ~(e > 0), "> 0")]:
+        if bad.any():
+            r, k = np.argwhere(bad)[0]
+            when = wide.columns[k]
+            when = int(when) if float(when) == round(float(when)) else float(when)
+            raise ValueError(f'column "{name}": {values[r, k]:g} for {unit}={pool[r]!r}, {time}={when} '
+                             f"must be {rule} (the standardised statistic needs it wherever the outcome is given)")
+    c, e = np.where(given, c, np.nan), np.where(given, e, np.nan)
+    rate = c / e
+    own = np.nansum(c, axis=1) / np.nansum(e, axis=1)
+    var = own[:, None] / e  # Poisson variance of each rate under no effect
+    post = wide.columns.to_numpy(float) >= treatment_time
+    index = {u: i for i, u in enumerate(pool)}
+    z = {}
+    for u, fit in results.items():
+        k, donors = index[u], [index[d] for d in fit.weights.index]
+        w = fit.weights.to_numpy(float)
+        gap = rate[k] - w @ rate[donors]
+        v = var[k] + (w**2) @ var[donors]
+        ok = ~np.isnan(gap)
+        n_post, n_pre = (ok & post).sum(), (ok & ~post).sum()
+        coef = np.where(post, 1 / max(n_post, 1), -1 / max(n_pre, 1)) * ok
+        if n_pre == 0:
+            coef = np.where(post, coef, 0.0)
+        contrast = float(np.nansum(coef * gap))
+        se = float(np.sqrt(np.nansum(coef**2 * v)))
+        z[u] = contrast / se if se > 0 else 0.0  # se = 0: every count compared is 0
+    return pd.Series(z, name="z").rename_axis(unit)
