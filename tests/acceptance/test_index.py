@@ -56,3 +56,19 @@ def test_the_index_lists_every_page_as_written_with_the_figures_the_page_shows(r
             if cell != "—":
                 figure = cell.split(" ")[0]
                 assert figure in page.text, (href, cell)
+
+
+def test_the_index_marks_a_crime_change_exactly_when_its_page_calls_it_significant(run, read):
+    index = read(run.out / "index.html")
+    pages = {p.name: read(p) for p in run.ward_pages}
+    label = text("cat_social_order", run.lang)
+    significant = text("v_significant", run.lang, p="")[:-3]       # "khác biệt có ý nghĩa thống kê"
+    links = [h for h in index.links if h.endswith(".html") and h in pages]
+    tables = [t for t in index.tables if t and len(t[0]) >= 4]
+    column = tables[0][0].index(next(h for h in tables[0][0] if h.startswith(label)))
+    rows = [r for t in tables for r in t[1:] if len(r) >= 4]
+    for row, href in zip(rows, links):
+        line = pages[href].sections[next(k for k in pages[href].sections if k.startswith("2."))]
+        line = line[line.index(label + ","):]
+        verdict = line[:line.index(")") + 1]                          # the social-order line's verdict
+        assert row[column].endswith(" *") == (significant in verdict), (href, row[column], verdict)

@@ -433,7 +433,7 @@ def _preflight(requests: list[ReportRequest], out_dir: Path, notebook: Path, bui
             # Only a data problem fails the ward (its own data_dir); any other error of the
             # build is the package's, the same for every ward: it stops the run, once.
             try:
-                builds[key] = ensure_build(key, impact=True)
+                builds[key] = ensure_build(key)  # the run's ward-years' impact results: `_impact_for`
             except data.DataError as err:
                 bad_data[key] = err
         if key in bad_data:
@@ -458,6 +458,16 @@ def _preflight(requests: list[ReportRequest], out_dir: Path, notebook: Path, bui
 
 
 OVERVIEW_SLUG = "programme"
+
+
+def _impact_for(checked: dict, builds: dict) -> None:
+    """Compute (or find cached) the impact results of the run's ward-years only, before the
+    workers start: one province of the national panel costs its own wards and their donors,
+    not the country (`build.ensure_build(impact=[...])`), and no two kernels compute the same."""
+    for key in builds:
+        ward_years = sorted({(p.ward, p.year) for p, k in checked.values() if k == key})
+        if ward_years:
+            ensure_build(key, impact=ward_years)
 
 
 def _overview_job(checked: dict, builds: dict, out_dir: Path, timeout: float | None, lang: str) -> WardJob:
@@ -487,7 +497,7 @@ def _requests(params_dir: Path | None, wards: list[str] | None, selection: Selec
     key = None if selection.data_dir is None else str(data.resolve_data_dir(selection.data_dir))
     try:
         if key not in builds:
-            builds[key] = ensure_build(key, impact=True)
+            builds[key] = ensure_build(key)
     except data.DataError as err:
         raise DataProblem(f"the data in {key} cannot be loaded; nothing was run:\n{err}") from None
     build = builds[key]
@@ -508,7 +518,8 @@ def _index_rows(results: list[WardResult], checked: dict, builds: dict, lang: st
     national index can be grouped.
     """
     from wardstudy.pipeline.programme import new_units_with_programme
-    from wardstudy.report.format import fmt_period, is_missing
+    from wardstudy.indicators.registry import REGISTRY
+    from wardstudy.report.format import SIGNIFICANCE, fmt_period, is_missing
     from wardstudy.report.tables import headline
     from wardstudy.report.wording import text
 
@@ -543,6 +554,10 @@ def _index_rows(results: list[WardResult], checked: dict, builds: dict, lang: st
             if r.ok:
                 at = (p.ward, p.year, p.baseline_year)
                 row["headline"] = headline(values.get(at, pd.DataFrame(columns=["indicator", "value"])), lang)
+                change = REGISTRY["social_order_crime_change"].label(lang)
+                if at in compared.index and compared.loc[at, "p_value"] < SIGNIFICANCE and change in row["headline"]:
+                    # the exact Poisson test of the page's section 2: a change that is not chance is marked
+                    row["headline"][change] = text("index_significant", lang, value=row["headline"][change])
                 if at in compared.index and int(compared.loc[at, "months"]) < 12:
                     period = fmt_period(compared.loc[at, "months_compared"], p.year, lang)
                     row["note"] = text("index_note_partial", lang, period=period, baseline=p.baseline_year)
@@ -587,12 +602,13 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
     out_dir = (Path(out) if out is not None else default_out).resolve()
     notebook = paths.notebooks_dir() / "ward_report.ipynb"
     try:
-        builds = {None: ensure_build(None, impact=True)} if selection is None or selection.data_dir is None else {}
+        builds = {None: ensure_build(None)} if selection is None or selection.data_dir is None else {}
     except data.DataError as err:
         raise DataProblem(f"the data cannot be loaded; nothing was run:\n{err}") from None
     requests, order = _requests(params_dir, wards, selection, builds)
     planned, failures, checked = _preflight(requests, out_dir, notebook, builds, timeout, lang)
     planned = with_page_links(planned)  # old and new units' pages of this run link each other
+    _impact_for(checked, builds)
     for failure in failures:
         echo(f"{failure.slug}: {failure.message}")
         # A ward that cannot even start has no page either; drop a stale one.
@@ -611,7 +627,9 @@ def run(wards: list[str] | None = None, jobs: int | None = None, out: Path | Non
     # The programme overview, once per run of every ward (not when --ward picks a few): the
     # same build, the latest report year of the run, a job like the wards'.
     overview = None
-    if not wards and checked:
+    # A province's run does not make the programme's overview: its pooled effect is the whole
+    # panel's, and would cost the national impact build the province was spared.
+    if not wards and checked and (selection is None or selection.province is None):
         overview = _overview_job(checked, builds, out_dir, timeout, lang)
         if not force and _is_fresh(overview):
             results.append(WardResult(overview.slug, ok=True, skipped=True, message="unchanged"))

@@ -273,7 +273,9 @@ _VI = {
     "index_intro": ("Mỗi dòng là một phường và năm báo cáo, xếp theo tỉnh và năm vào chương trình; bấm tên phường để "
                     "mở báo cáo."),
     "index_legend": ("Tiêu chí: số tiêu chí đạt / số tiêu chí của bộ tiêu chí áp dụng (22 tiêu chí đến năm 2023; 20 "
-                     "tiêu chí từ năm 2024 nơi áp dụng). Thay đổi tội phạm: so với cùng kỳ của năm so sánh (vụ). Cột "
+                     "tiêu chí từ năm 2024 nơi áp dụng). Thay đổi tội phạm: so với cùng kỳ của năm so sánh (vụ); dấu * là thay "
+                     "đổi có ý nghĩa thống kê (p < 0,05, kiểm định Poisson chính xác), không có dấu là có thể chỉ do "
+                     "ngẫu nhiên. Cột "
                      "“Báo cáo” chỉ cho biết trang báo cáo đã được tạo hay chưa, không phải kết quả của phường."),
     "index_counts": "{total}: {ok} đã tạo, {skipped} không đổi (giữ bản trước), {failed} lỗi.",
     "n_reports_one": "{n} báo cáo", "n_reports_other": "{n} báo cáo",
@@ -295,6 +297,7 @@ _VI = {
     "index_name_new": "{name} (đơn vị mới từ {date})",
     "index_name_until": "{name} (đến {date})",
     "index_note_partial": "so sánh {period} với cùng kỳ {baseline}",
+    "index_significant": "{value} *",
 }
 
 _EN = {
@@ -527,7 +530,9 @@ _EN = {
     "index_intro": ("Each row is a ward and a report year, by province and the year the ward entered the programme; "
                     "click a ward's name to open its report."),
     "index_legend": ("Criteria: criteria met / criteria of the scheme applied (22 criteria up to 2023; 20 from 2024 "
-                     "where applied). Change in crime: against the same period of the comparison year (cases). The "
+                     "where applied). Change in crime: against the same period of the comparison year (cases); * marks a "
+                     "statistically significant change (p < 0.05, exact Poisson test), no mark a change that could be "
+                     "chance. The "
                      "“Report” column only says whether the page was written, not how the ward did."),
     "index_counts": "{total}: {ok} written, {skipped} unchanged (earlier page kept), {failed} failed.",
     "n_reports_one": "{n} report", "n_reports_other": "{n} reports",
@@ -549,6 +554,7 @@ _EN = {
     "index_name_new": "{name} (new unit from {date})",
     "index_name_until": "{name} (until {date})",
     "index_note_partial": "{period} compared with the same period of {baseline}",
+    "index_significant": "{value} *",
 }
 
 CATALOGUE = {"vi": _VI, "en": _EN}
