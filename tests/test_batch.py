@@ -200,10 +200,12 @@ def test_duc_xuan_page_says_for_each_design_its_result_and_what_it_could_have_de
     impact = text[text.index("8. Đánh giá tác động"):text.index("9. Số liệu đã công bố")]
     for method in ["Khác biệt kép", "Đối chứng tổng hợp", "Chuỗi thời gian ngắt quãng"]:
         assert method in impact
-    # Each of the three rows ends with what the design could detect, at its own level.
-    assert impact.count("phát hiện được mức giảm") + impact.count("xác suất phát hiện chưa tới 80%") == 3
-    # 7 comparison units: the randomisation designs cannot go below 1/8 and would need 19 units.
-    assert impact.count("cần ít nhất 19 đơn vị so sánh") == 2
+    # Each row ends with what the method could detect at 0.05, the verdicts' level. With 7 comparison
+    # units the randomisation tests cannot go below 1/8: they detect nothing, and p < 0.05 needs
+    # 1/(J + 1) < 0.05, J >= 20. The time series is simulated.
+    assert impact.count("không phát hiện được tác động nào, dù lớn đến đâu") == 2
+    assert impact.count("cần ít nhất 20 đơn vị so sánh") == 2
+    assert impact.count("phát hiện được mức giảm") + impact.count("xác suất phát hiện chưa tới 80%") == 1
     assert "với phương pháp này p không thể nhỏ hơn 1/8 = 0,125" in impact
     assert "ba phép kiểm định trên cùng một số liệu" in impact.lower()
     assert "giả định bắt đầu từ tháng 1/2023" in impact

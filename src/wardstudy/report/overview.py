@@ -144,7 +144,7 @@ _VI = {
     "one_ward": "— (một phường: xem báo cáo của phường)",
     "read_interval": ("**Cách đọc.** Tỷ số nhỏ hơn 1 là giảm. Khoảng tin cậy 95% là các giá trị phù hợp với số liệu: "
                       "khoảng chứa 1 (với tỷ số) hay chứa 0 (với chênh lệch) nghĩa là chưa thể kết luận."),
-    "detectable": "**Khả năng phát hiện của phương pháp:** {text} (mô phỏng {n} thế giới giả định).",
+    "detectable": "**Khả năng phát hiện của phương pháp:** {text}.",
     "h_effect_group": "Nhóm", "h_att": "Chênh lệch (vụ/1.000 dân/năm)", "h_ci": "KTC 95%",
     "all_cohorts": "Tất cả các phường (gộp)",
     "t_event": "Chênh lệch theo số năm kể từ năm xây dựng mô hình",
@@ -269,7 +269,7 @@ _EN = {
     "read_interval": ("**How to read this.** A ratio below 1 is a fall. The 95% confidence interval is the range of "
                       "values that fit the data: an interval containing 1 (for a ratio) or 0 (for a difference) means "
                       "no conclusion."),
-    "detectable": "**What the method could detect:** {text} ({n} simulated worlds).",
+    "detectable": "**What the method could detect:** {text}.",
     "h_effect_group": "Group", "h_att": "Difference (cases per 1,000 residents a year)", "h_ci": "95% CI",
     "all_cohorts": "All programme wards (pooled)",
     "t_event": "Difference by years since entry",
@@ -687,8 +687,7 @@ def effect_sentences(report) -> list[str]:
         text("read_interval", lang),
     ]
     if not is_missing(row.get("mde_level")):
-        lines.append(text("detectable", lang, text=detectable_text(row, lang),
-                          n=fmt_number(row.get("mde_simulations"), 0, lang)))
+        lines.append(text("detectable", lang, text=detectable_text(row, lang)))  # its worlds and MC interval
     return lines
 
 

@@ -123,7 +123,7 @@ _VI = {
                  "Nhóm so sánh: các đơn vị cùng huyện, thành phố chưa xây dựng mô hình tính đến hết năm báo cáo.\n\n"
                  "Giới hạn cần đọc trước: chỉ có một phường xây dựng mô hình và vài đơn vị so sánh, số vụ mỗi tháng "
                  "rất nhỏ. Kiểm định hoán vị không thể cho p nhỏ hơn 1 chia cho số đơn vị được so sánh (kể cả phường): "
-                 "với 7 đơn vị so sánh là 1/8. Vì vậy, khi có dưới 19 đơn vị so sánh, **hai phương pháp có nhóm so "
+                 "với 7 đơn vị so sánh là 1/8. Vì vậy, khi có dưới 20 đơn vị so sánh, **hai phương pháp có nhóm so "
                  "sánh không thể có ý nghĩa thống kê** ở mức 0,05, dù tác động có thật: chúng chỉ cho biết hướng và "
                  "độ lớn. Chuỗi thời gian ngắt quãng có thể cho p nhỏ, nhưng không có "
                  "nhóm so sánh: một thay đổi chung của cả thành phố cũng hiện ra như “tác động”."),
@@ -194,6 +194,7 @@ _VI = {
     "detectable": "phát hiện được mức giảm từ {fall} trở lên (số vụ bằng {rr} lần) với xác suất 80%, ở mức ý nghĩa {level}",
     "undetectable": "kể cả khi giảm {fall}, xác suất phát hiện chưa tới 80% (mức ý nghĩa {level})",
     "needs_units": "; để đạt p < 0,05 cần ít nhất {n} đơn vị so sánh",
+    "mc": " (mô phỏng {n} thế giới; khoảng tin cậy 95% của xác suất phát hiện: {low} – {high})",
     "unreachable": ("ở mức ý nghĩa 0,05: không phát hiện được tác động nào, dù lớn đến đâu (p không thể nhỏ hơn "
                     "{smallest}); cần ít nhất {n} đơn vị so sánh"),
     "multiple": ("**Phương pháp chính:** {method}, khai báo trong tham số của báo cáo trước khi xem số liệu. Ba "
@@ -382,7 +383,7 @@ _EN = {
                  "district or city not building the model by the end of the report year.\n\n"
                  "Limits to read first: one ward building the model, a few comparison units, very few cases a month. "
                  "A permutation test cannot give p below 1 divided by the number of units compared (the ward included): "
-                 "1/8 with 7 comparison units. So with fewer than 19 comparison units **the two methods with a "
+                 "1/8 with 7 comparison units. So with fewer than 20 comparison units **the two methods with a "
                  "comparison group cannot be statistically significant** at 0.05, even if the effect is real: they "
                  "give direction and size only. The interrupted time series can give a small p, "
                  "but has no comparison group: a change across the whole city also shows as an “effect”."),
@@ -453,6 +454,7 @@ _EN = {
     "detectable": "detects a fall of {fall} or more (cases {rr} times as many) with 80% probability, at level {level}",
     "undetectable": "even a fall of {fall} is detected with less than 80% probability (level {level})",
     "needs_units": "; reaching p < 0.05 needs at least {n} comparison units",
+    "mc": " ({n} simulated worlds; 95% confidence interval of the detection probability: {low} – {high})",
     "unreachable": ("at level 0.05: no effect, however large, can be detected (p cannot go below {smallest}); "
                     "that needs at least {n} comparison units"),
     "multiple": ("**Primary method:** {method}, declared in the report's parameters before the data were seen. The "
@@ -727,14 +729,14 @@ def impact_verdict(row, lang: str = "vi") -> str:
 def detectable_text(row, lang: str = "vi") -> str:
     """What a design could have detected (a row with `evaluate.design.DETECTABLE_COLUMNS`).
 
-    >>> detectable_text({"mde_rate_ratio": 0.55, "mde_level": 0.125, "mde_floor": 0.25, "units_needed": 19})
-    'phát hiện được mức giảm từ 45,0% trở lên (số vụ bằng 0,55 lần) với xác suất 80%, ở mức ý nghĩa 0,125; để đạt p < 0,05 cần ít nhất 19 đơn vị so sánh'
+    >>> detectable_text({"mde_rate_ratio": 0.55, "mde_level": 0.125, "mde_floor": 0.25, "units_needed": 20})
+    'phát hiện được mức giảm từ 45,0% trở lên (số vụ bằng 0,55 lần) với xác suất 80%, ở mức ý nghĩa 0,125; để đạt p < 0,05 cần ít nhất 20 đơn vị so sánh'
     >>> detectable_text({"mde_rate_ratio": float("nan"), "mde_level": 0.05, "mde_floor": 0.25,
     ...                  "units_needed": float("nan")}, lang="en")
     'even a fall of 75.0% is detected with less than 80% probability (level 0.05)'
-    >>> detectable_text({"mde_rate_ratio": float("nan"), "mde_level": 0.05, "mde_floor": 0.25, "units_needed": 19,
+    >>> detectable_text({"mde_rate_ratio": float("nan"), "mde_level": 0.05, "mde_floor": 0.25, "units_needed": 20,
     ...                  "min_p_value": 0.125}, lang="en")
-    'at level 0.05: no effect, however large, can be detected (p cannot go below 1/8 = 0.125); that needs at least 19 comparison units'
+    'at level 0.05: no effect, however large, can be detected (p cannot go below 1/8 = 0.125); that needs at least 20 comparison units'
     """
     min_p = row.get("min_p_value")
     if not is_missing(min_p) and min_p > ALPHA and not is_missing(row.get("units_needed")):
@@ -746,6 +748,10 @@ def detectable_text(row, lang: str = "vi") -> str:
     else:
         out = text("detectable", lang, fall=fmt_share(1 - row["mde_rate_ratio"], lang=lang),
                    rr=fmt_ratio(row["mde_rate_ratio"], lang), level=level)
+    if not is_missing(row.get("mde_power_low")) and not is_missing(row.get("mde_simulations")):
+        # the Monte-Carlo error of the simulated power (Clopper - Pearson over the worlds)
+        out += text("mc", lang, n=fmt_number(row["mde_simulations"], 0, lang),
+                    low=fmt_share(row["mde_power_low"], lang=lang), high=fmt_share(row["mde_power_high"], lang=lang))
     if not is_missing(row.get("units_needed")):
         out += text("needs_units", lang, n=int(row["units_needed"]))
     return out
