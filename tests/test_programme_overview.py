@@ -285,7 +285,7 @@ def test_the_overview_runs_on_the_city_panel_with_default_parameters(tmp_path, p
     assert "Hình 3." in text  # the event-study figure
     # the build's randomisation p, over every reassignment; 43/168 against never-treated units only,
     # 61/168 = 0.363 against the units not yet in the programme (issue 23, item 1)
-    assert "kiểm định hoán vị: p = 61/168" in text
+    assert "kiểm định hoán vị hai phía: p = 61/168" in text
     # The real register, one row per source: a 2021 pilot of Hà Nội, and a ward whose year is not stated.
     assert overview.text("s6") in text
     # Its row: ward, district, province in the source and since 1 July 2025, year, status in Vietnamese.

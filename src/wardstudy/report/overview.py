@@ -661,7 +661,7 @@ def _verdict(row: dict, lang: str, year: int) -> str:
         out = text("verdict_significant", lang, fall=fmt_share(1 - row["rate_ratio"], lang=lang), ci=ci, p=p)
     else:
         out = text("verdict_significant_rise", lang, rise=fmt_share(row["rate_ratio"] - 1, lang=lang), ci=ci, p=p)
-    if not is_missing(row.get("min_p_value")) and row["min_p_value"] > ALPHA:
+    if not is_missing(row.get("min_p_value")) and row["min_p_value"] >= ALPHA:
         out += text("floor", lang, smallest=smallest_p_text(row["min_p_value"], lang))
     return out + "."
 

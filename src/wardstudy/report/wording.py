@@ -697,7 +697,7 @@ def impact_conclusion(row, lang: str = "vi") -> str:
     'cannot be tested (no p-value could be computed)'
     """
     verdict = _significance(row["p_value"], lang, row.get("min_p_value"), row.get("n_assignments"))
-    if not is_missing(row["p_value"]) and not is_missing(row.get("min_p_value")) and row["min_p_value"] > ALPHA:
+    if not is_missing(row["p_value"]) and not is_missing(row.get("min_p_value")) and row["min_p_value"] >= ALPHA:
         verdict += text("i_floor", lang, smallest=smallest_p_text(row["min_p_value"], lang))
     return verdict
 
@@ -739,7 +739,9 @@ def detectable_text(row, lang: str = "vi") -> str:
     'at level 0.05: no effect, however large, can be detected (p cannot go below 1/8 = 0.125); that needs at least 20 comparison units'
     """
     min_p = row.get("min_p_value")
-    if not is_missing(min_p) and min_p > ALPHA and not is_missing(row.get("units_needed")):
+    # p < 0.05 cannot happen (1/(J + 1) >= 0.05): the evaluation did not simulate (mde_reachable False)
+    unreachable = row.get("mde_reachable") in (False,) or (not is_missing(min_p) and min_p >= ALPHA)
+    if unreachable and not is_missing(min_p) and not is_missing(row.get("units_needed")):
         # one level for verdicts and detectable effects (0.05): a test that cannot reach it detects nothing
         return text("unreachable", lang, smallest=smallest_p_text(min_p, lang), n=int(row["units_needed"]))
     level = _floor_level(row["mde_level"], lang)
