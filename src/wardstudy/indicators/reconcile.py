@@ -21,12 +21,16 @@ __all__ = ["published_tolerance", "reconcile"]
 def published_tolerance(as_published: pd.Series) -> pd.Series:
     """Half a unit of the published precision: 0.005 for "20%", 0.0005 for "20.5%", else ~0.
 
-    >>> published_tolerance(pd.Series(["100%", "21/22 tiêu chí", "20.5%"])).tolist()
-    [0.005, 1e-09, 0.0005]
+    The figure as published may be the source's sentence ("100% thủ tục được giải quyết đúng
+    thời hạn"): its first percentage sets the precision.
+
+    >>> published_tolerance(pd.Series(["100%", "21/22 tiêu chí", "20.5%", "trong đó 20% được giải quyết"])).tolist()
+    [0.005, 1e-09, 0.0005, 0.005]
     """
     text = as_published.fillna("").astype(str).str.strip()
-    percent = text.str.endswith("%")
-    decimals = text.str.extract(r"[.,](\d+)%$")[0].str.len().fillna(0).astype(int)
+    first = text.str.extract(r"(\d+(?:[.,]\d+)?)%")[0]
+    percent = first.notna().to_numpy()
+    decimals = first.str.extract(r"[.,](\d+)$")[0].str.len().fillna(0).astype(int)
     tolerance = np.where(percent, 0.5 * 10.0 ** (-decimals) / 100, 1e-9)
     return pd.Series(tolerance, index=as_published.index)
 
