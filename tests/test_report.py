@@ -122,9 +122,9 @@ def test_ranking_puts_fewest_crimes_first_and_ties_share_a_rank():
                        ("e", 2024, "social_order_crimes", 5, np.nan, np.nan)]
                       + [(w, 2024, "chip_id_coverage", 0.9, 0.9 * n, n) for w, n in residents.items()])
     # e has the fewest cases (5) but 10 per 1,000 residents: after b and c (7), before a (12) and d (20).
-    assert _rank(ind, "e", "social_order_crimes") == "3 trên 5"
-    assert _rank(ind, "a", "social_order_crimes") == "4 trên 5"
-    assert _rank(ind, "b", "social_order_crimes") == "1 trên 5 (đồng hạng)"   # not "1/5", which reads as a p
+    assert _rank(ind, "e", "social_order_crimes") == "thứ 3/5"
+    assert _rank(ind, "a", "social_order_crimes") == "thứ 4/5"
+    assert _rank(ind, "b", "social_order_crimes") == "thứ 1/5 (đồng hạng)"   # not a bare "1/5", which reads as a p
 
 
 def test_duc_xuan_2023_on_the_shipped_data_shows_21_of_22_and_a_fall_of_7():
@@ -168,7 +168,7 @@ def test_ranking_ties_shares_that_read_the_same():
     ind = _indicators([("a", 2024, "chip_id_coverage", 0.9796, np.nan, np.nan),
                        ("b", 2024, "chip_id_coverage", 0.9804, np.nan, np.nan),
                        ("c", 2024, "chip_id_coverage", 0.90, np.nan, np.nan)])
-    assert _rank(ind, "a", "chip_id_coverage") == "1 trên 3 (đồng hạng)"
+    assert _rank(ind, "a", "chip_id_coverage") == "thứ 1/3 (đồng hạng)"
 
 
 def _shown(text: str) -> float:

@@ -26,6 +26,7 @@ __all__ = ["ARTICLE", "Target", "Indicator", "REGISTRY", "HEADLINE_IDS", "RANKED
            "COMPARATIVE_IDS", "LOWER_IS_BETTER", "all_indicators"]
 
 ARTICLE = "Báo Bắc Kạn 29/01/2024"
+ARTICLE_EN = "Báo Bắc Kạn, 29 January 2024"  # an English reader takes 01/02 for 1 February
 PROJECT = "project"  # a target that is this project's assumption
 
 
@@ -91,7 +92,7 @@ class Indicator:
 
 _ASSUMED_100 = Target(1.0, ">=", "100,0%", "100.0%", PROJECT,
                       f"Mức tham chiếu của dự án (mức Đức Xuân đạt năm 2023 theo {ARTICLE})",
-                      f"Reference level set by the project (the level Đức Xuân reached in 2023, per {ARTICLE})")
+                      f"Reference level set by the project (the level Đức Xuân reached in 2023, per {ARTICLE_EN})")
 
 _SPECS = [
     Indicator("criteria_met_share", ("criteria_assessments", "criteria"), compute.criteria_met_share, "criteria",
@@ -99,7 +100,7 @@ _SPECS = [
               target=Target(1.0, ">=", "đạt {n}/{n} tiêu chí mỗi năm", "{n}/{n} criteria every year", "article",
                             f"Chỉ đạo của Chủ tịch UBND tỉnh Bắc Kạn ({ARTICLE}) đối với phường được chọn "
                             "xây dựng mô hình; với đơn vị khác là mức tham chiếu của dự án",
-                            f"Direction of the Chairman of Bắc Kạn's People's Committee ({ARTICLE}) for the "
+                            f"Direction of the Chairman of Bắc Kạn's People's Committee ({ARTICLE_EN}) for the "
                             "ward chosen to build the model; for other units a reference level set by the project")),
     Indicator("social_order_crimes", ("crimes",), compute.social_order_crimes, "count", "vụ", "cases",
               "Tội phạm về trật tự xã hội (vụ)", "Social-order crimes (cases)", lower_is_better=True, ranked=True),

@@ -192,14 +192,17 @@ class WardReport:
 
     @property
     def published_sources(self) -> list[str]:
-        """The sources of this ward-year's published figures, "Báo Bắc Kạn, 29/01/2024" (none: [])."""
+        """The sources of this ward-year's published figures, "Báo Bắc Kạn, 29/01/2024" (none: []),
+        the date in the page's format ("29 January 2024" in English)."""
+        from wardstudy.report.format import fmt_date
+
         if self.reconciled.empty:
             return []
         rows = self.build.read("published", ward=self.params.ward, year=self.params.year)
         out = []
         for source, date in zip(rows["source"], rows.get("published_date", [None] * len(rows))):
             y, m, d = (str(date)[:10].split("-") + ["", "", ""])[:3] if date and not pd.isna(date) else ("", "", "")
-            entry = f"{source}, {d}/{m}/{y}" if d else str(source)
+            entry = f"{source}, {fmt_date(f'{y}-{m}-{d}', self.lang)}" if d else str(source)
             if entry not in out:
                 out.append(entry)
         return out

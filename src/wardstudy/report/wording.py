@@ -95,7 +95,7 @@ _VI = {
                       "mục 9 đặt số công bố cạnh số tính lại."),
     # ---- sections
     "s1": "1. Tiêu chí",
-    "s1_status": ("**Năm {year}: {status}.** Chỉ đạo của Chủ tịch UBND tỉnh Bắc Kạn: mỗi năm hoàn thành 100% "
+    "s1_status": ("**Năm {year}: {status}.** Chỉ đạo của Chủ tịch UBND tỉnh Bắc Kạn: mỗi năm hoàn thành 100,0% "
                   "({n}/{n}) tiêu chí đối với phường được chọn xây dựng mô hình (Báo Bắc Kạn, 29/01/2024)."),
     "s1_status_no_source": "**Năm {year}: {status}.**",
     "s1_register": ("Nội dung 22 tiêu chí (Quyết định 5764/QĐ-BCA-V05 ngày 13/07/2021) chưa được công bố; báo cáo ghi "
