@@ -115,6 +115,18 @@ def resolve_data_dir(data_dir: Path | str | None) -> Path:
     taken from the project root, whichever way the library is run (the batch, papermill,
     JupyterLab from ``notebooks/``), so ``data/synthetic`` means one folder everywhere.
 
+    Parameters
+    ----------
+    data_dir : path or str or None
+        A data folder, absolute or relative to the project root; None for the shipped panel.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder as an absolute, resolved path (it need not exist).
+
+    Examples
+    --------
     >>> resolve_data_dir("data/synthetic") == paths.synthetic_dir() == resolve_data_dir(None)
     True
     """
@@ -125,7 +137,23 @@ def resolve_data_dir(data_dir: Path | str | None) -> Path:
 
 
 def display_path(path: Path) -> str:
-    """`path` relative to the working directory when it is below it (as a user typed it)."""
+    """`path` relative to the working directory when it is below it (as a user typed it).
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        A file or folder.
+
+    Returns
+    -------
+    str
+        The path relative to the working directory, else as given.
+
+    Examples
+    --------
+    >>> display_path(Path.cwd() / "data" / "units.csv") == os.path.join("data", "units.csv")
+    True
+    """
     path = Path(path)
     try:
         return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd()) else str(path)
@@ -328,6 +356,23 @@ def read_workbook(path: Path | str, skip=()) -> dict[str, tuple[pd.DataFrame | N
     For `wardstudy import`, which decides sheet by sheet what to read, ignore or refuse.
     skip: sheet names not read at all (None in their place), such as the template's
     instructions. Raises `DataError` for a file that cannot be opened as a workbook.
+
+    Parameters
+    ----------
+    path : path or str
+        The ``.xlsx`` file.
+    skip : collection of str, optional
+        Sheet names not read at all.
+
+    Returns
+    -------
+    dict of str to (pandas.DataFrame or None, list of Problem)
+        Per sheet: its text cells (None when skipped) and the problems found in it.
+
+    Raises
+    ------
+    DataError
+        The file cannot be opened as a workbook.
     """
     from openpyxl import load_workbook
 
@@ -359,6 +404,23 @@ def read_sheets(path: Path | str, names=None) -> dict[str, pd.DataFrame]:
     Cells are as `read_raw` gives them; ``frame.attrs["letters"]`` maps each column to its
     Excel letter. Raises `DataError` naming the file, sheet and cell of every formula and
     merged range, or a file that is not a workbook.
+
+    Parameters
+    ----------
+    path : path or str
+        The ``.xlsx`` file.
+    names : collection of str, optional
+        The sheets to read; None reads the first sheet only.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The chosen sheets' text cells, in the workbook's order.
+
+    Raises
+    ------
+    DataError
+        A chosen sheet holds a formula or merged cells, or the file is not a workbook.
     """
     sheets = read_workbook(path)
     chosen = list(sheets)[:1] if names is None else [title for title in sheets if title in set(names)]
@@ -389,6 +451,28 @@ def read_raw(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
     Text is NFC-normalised and stripped, so that a decomposed "Đức" equals a composed one.
     Raises `DataError` for a file that is not UTF-8 (unless `encoding` is given), is empty,
     is not a workbook, or (xlsx: its first sheet) holds a formula or merged cells.
+
+    Parameters
+    ----------
+    path : path or str
+        A ``.csv`` or ``.xlsx`` file.
+    encoding : str, optional
+        The text encoding of a CSV file (default: UTF-8, with or without BOM).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Every cell as text or None, indexed by the row number in the file.
+
+    Raises
+    ------
+    DataError
+        The file cannot be read as a table (the message names the file and the rule).
+
+    Examples
+    --------
+    >>> bool(read_raw(paths.reference_dir() / "units.csv")["slug"].notna().all())
+    True
     """
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
@@ -407,7 +491,25 @@ def check_table(name: str, raw: pd.DataFrame, shown: str, context: Context,
     """Check one raw table (`read_raw`'s cells) against its schema and, given the typed
     `units` table, against the units: slugs unique, programme codes, validity dates.
 
-    Returns the typed table, still indexed by the row number in the file, and its problems.
+    Parameters
+    ----------
+    name : str
+        The table's name (a key of `wardstudy.data.schemas.TABLES`).
+    raw : pandas.DataFrame
+        Its text cells, as `read_raw` gives them.
+    shown : str
+        The file as named in messages.
+    context : wardstudy.data.schemas.Context
+        What the checks resolve against: wards, criterion ids, indicator ids.
+    units : pandas.DataFrame, optional
+        The typed units table, for the checks against the units.
+    units_shown : str, optional
+        The units file as named in messages.
+
+    Returns
+    -------
+    tuple of (pandas.DataFrame, list of Problem)
+        The typed table, still indexed by the row number in the file, and its problems.
     """
     typed, problems = validate_table(name, raw, shown, context)
     if raw.empty and not problems and name in RECORD_TABLES:
@@ -428,6 +530,29 @@ def read_table(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
     """Read and check one table on its own (its name is the file's stem); raise `DataError`.
 
     Without the units table, wards are not resolved; `load` resolves them.
+
+    Parameters
+    ----------
+    path : path or str
+        A ``.csv`` or ``.xlsx`` file named after its table (e.g. ``crimes.csv``).
+    encoding : str, optional
+        The text encoding of a CSV file (default: UTF-8).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The typed table, indexed 0..n-1 (a file of no known table: its text cells).
+
+    Raises
+    ------
+    DataError
+        Every problem of the table at once.
+
+    Examples
+    --------
+    >>> units = read_table(paths.reference_dir() / "units.csv")
+    >>> units.index[0], units["slug"].is_unique
+    (0, True)
     """
     path = Path(path)
     raw = read_raw(path, encoding)
@@ -444,7 +569,24 @@ def read_table(path: Path | str, encoding: str | None = None) -> pd.DataFrame:
 
 
 def find_tables(data_dir: Path) -> tuple[dict[str, Path], list[Problem]]:
-    """The file of every table: in `data_dir`, else (reference tables) the shipped one."""
+    """The file of every table: in `data_dir`, else (reference tables) the shipped one.
+
+    Parameters
+    ----------
+    data_dir : pathlib.Path
+        The data folder (absolute, as `resolve_data_dir` gives it).
+
+    Returns
+    -------
+    tuple of (dict of str to pathlib.Path, list of Problem)
+        The file of each table found, and a problem for each table missing or ambiguous.
+
+    Examples
+    --------
+    >>> found, problems = find_tables(paths.synthetic_dir())
+    >>> found["crimes"].name, problems
+    ('crimes.csv', [])
+    """
     found: dict[str, Path] = {}
     problems: list[Problem] = []
     for name in REFERENCE_TABLES + RECORD_TABLES:
@@ -472,6 +614,22 @@ def check(data_dir: Path | str | None = None) -> tuple[dict[str, pd.DataFrame], 
 
     The units table is checked first: it gives the wards the other tables are checked
     against, and the criteria register gives the allowed criterion ids.
+
+    Parameters
+    ----------
+    data_dir : path or str, optional
+        The data folder (default: the shipped synthetic panel).
+
+    Returns
+    -------
+    tuple of (dict of str to pandas.DataFrame, list of Problem)
+        The typed tables read, by name, and every problem found (empty: the folder is clean).
+
+    Examples
+    --------
+    >>> frames, problems = check("data/synthetic")       # doctest: +SKIP
+    >>> problems                                          # doctest: +SKIP
+    []
     """
     data_dir = resolve_data_dir(data_dir)
     if not data_dir.is_dir():
@@ -513,6 +671,19 @@ def check_reference(data_dir: Path | str | None = None, names=("units", "criteri
     (`wardstudy template`, `wardstudy import`). Returns the typed tables (indexed by row in
     the file), the path each was read from as shown in messages, a `Context` resolving
     wards and criteria (when units and criteria are clean), and the problems.
+
+    Parameters
+    ----------
+    data_dir : path or str, optional
+        A folder that may hold its own reference tables (default: the shipped ones only).
+    names : sequence of str, optional
+        The reference tables to read.
+
+    Returns
+    -------
+    tuple of (dict, dict, wardstudy.data.schemas.Context, list of Problem)
+        The typed tables by name, the path of each as shown in messages, the `Context`, and
+        the problems.
     """
     folders = [resolve_data_dir(data_dir)] if data_dir is not None else []  # relative: from the project root
     folders.append(paths.reference_dir())
@@ -545,6 +716,27 @@ def load(data_dir: Path | str | None = None) -> StudyData:
     data_dir: folder of record tables (default: the shipped synthetic panel).
     Reference tables are read from `data_dir` when present there, else from the
     shipped ``data/reference``. Nothing is returned from a folder with any problem.
+
+    Parameters
+    ----------
+    data_dir : path or str, optional
+        The folder of record tables (default: the shipped synthetic panel).
+
+    Returns
+    -------
+    StudyData
+        Every table, typed and checked.
+
+    Raises
+    ------
+    DataError
+        Any table broke a rule; it lists every problem at once.
+
+    Examples
+    --------
+    >>> data = load()                                     # doctest: +SKIP
+    >>> data.years()                                      # doctest: +SKIP
+    [2021, 2022, 2023, 2024, 2025]
     """
     frames, problems = check(data_dir)
     if problems:
