@@ -50,6 +50,18 @@ _SEPARATORS = re.compile(r"[\s\-_.,]+")
 def nfc(text: str) -> str:
     """The NFC form of `text`, stripped of outer whitespace; the form every table is stored in.
 
+    Parameters
+    ----------
+    text : str
+        Any Unicode text.
+
+    Returns
+    -------
+    str
+        `text` composed (NFC) and stripped.
+
+    Examples
+    --------
     >>> nfc("Đu\\u0301c") == "Đúc"
     True
     """
@@ -62,6 +74,18 @@ def strip_diacritics(text: str) -> str:
     NFD splits "ứ" into "u" + horn + acute, so dropping combining marks leaves the base
     letter. "đ" (U+0111) has no decomposition, hence the explicit replacement.
 
+    Parameters
+    ----------
+    text : str
+        Vietnamese text.
+
+    Returns
+    -------
+    str
+        The same text in bare ASCII letters (other characters kept).
+
+    Examples
+    --------
     >>> strip_diacritics("Nguyễn Thị Minh Khai, Đức Xuân")
     'Nguyen Thi Minh Khai, Duc Xuan'
     """
@@ -75,6 +99,18 @@ def fold(text: str) -> str:
 
     Idempotent: ``fold(fold(x)) == fold(x)``.
 
+    Parameters
+    ----------
+    text : str
+        A ward name in any spelling (a non-str value is taken as its text).
+
+    Returns
+    -------
+    str
+        The key two spellings of one name share.
+
+    Examples
+    --------
     >>> fold("Phường  Đức-Xuân"), fold("xã Dương Quang"), fold("TT. Chợ Mới")
     ('duc xuan', 'duong quang', 'cho moi')
     """
@@ -118,6 +154,14 @@ class WardResolver:
 
     Build it from the units table (`from_units`); `resolve` one value or `resolve_series`
     a whole column (vectorised: each distinct spelling is looked up once).
+
+    Examples
+    --------
+    >>> units = pd.DataFrame({"code": ["01840", "01843"], "name": ["Đức Xuân", "Sông Cầu"],
+    ...                       "slug": ["duc-xuan", "song-cau"]})
+    >>> resolver = WardResolver.from_units(units)
+    >>> resolver.lookup("phuong duc xuan"), resolver.lookup("1840")
+    ('duc-xuan', 'duc-xuan')
     """
 
     exact: dict[str, str] = field(default_factory=dict)     # slug / code -> slug
@@ -129,7 +173,18 @@ class WardResolver:
 
     @classmethod
     def from_units(cls, units: pd.DataFrame) -> "WardResolver":
-        """Index the `code`, `name`, `slug` (and `type`, `valid_from`, `valid_to`) columns of a units table."""
+        """Index the `code`, `name`, `slug` (and `type`, `valid_from`, `valid_to`) columns of a units table.
+
+        Parameters
+        ----------
+        units : pandas.DataFrame
+            The units table, one row per unit and validity period.
+
+        Returns
+        -------
+        WardResolver
+            A resolver of every code, name and slug of the units.
+        """
         out = cls()
         codes: dict[str, set[str]] = {}
         seen: dict[str, set[str]] = {}
@@ -163,6 +218,23 @@ class WardResolver:
 
         when: the record's month (``YYYY-MM``) or year, for a code or name that two units
         held at different times.
+
+        Parameters
+        ----------
+        value : str or int
+            A slug, a GSO code (leading zeros optional) or a name in any spelling.
+        when : str or int, optional
+            The record's month (``YYYY-MM``) or year.
+
+        Returns
+        -------
+        str
+            The unit's slug.
+
+        Raises
+        ------
+        UnknownWard
+            No unit matched, or more than one did.
         """
         text = nfc(str(value))
         if text in self.exact:
@@ -194,7 +266,20 @@ class WardResolver:
         raise UnknownWard(value, [slug for *_, slug in holders], ambiguous=True, periods=periods)
 
     def closest(self, value: str, n: int = 3) -> list[str]:
-        """Up to `n` slugs whose spelling is nearest to `value` (difflib ratio)."""
+        """Up to `n` slugs whose spelling is nearest to `value` (difflib ratio).
+
+        Parameters
+        ----------
+        value : str
+            A ward name in any spelling.
+        n : int, optional
+            The most slugs returned.
+
+        Returns
+        -------
+        list of str
+            Slugs with a ratio of at least 0.6 between folded spellings, nearest first.
+        """
         key = fold(value)
         scores: dict[str, float] = {}
         for spelling, slug in [*self.folded.items(), *((s, s) for s in self.slugs)]:
@@ -211,6 +296,18 @@ class WardResolver:
         when: the rows' months or years, for codes and names held by two units at different
         times (see `lookup`). Each distinct value (with a date where it matters) is resolved
         once, so a column of 480,000 rows and 10,000 wards costs 10,000 look-ups, not 480,000.
+
+        Parameters
+        ----------
+        values : pandas.Series
+            Ward values, as `lookup` takes them.
+        when : pandas.Series, optional
+            The rows' months or years, on the same index.
+
+        Returns
+        -------
+        tuple of (pandas.Series, dict of str to UnknownWard)
+            The slugs (missing where unresolved), and the error of each value not resolved.
         """
         mapping: dict[str, str | None] = {}
         errors: dict[str, UnknownWard] = {}
