@@ -106,6 +106,26 @@ def criteria_met_share(assessments: pd.DataFrame, register: pd.DataFrame) -> pd.
     denominators: compare them as shares only with care, and never rank them together
     (`wardstudy.indicators.peers.peer_ranks`).
 
+    Parameters
+    ----------
+    assessments : pandas.DataFrame
+        The criteria assessments: ``ward, year, criterion_id, met`` (and ``scheme``).
+    register : pandas.DataFrame
+        The criteria register: ``criterion_id`` (and ``scheme``), one row per criterion of a scheme.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Raises
+    ------
+    ValueError
+        An assessment names a criterion or scheme the register does not have.
+
+    Examples
+    --------
     >>> register = pd.DataFrame({"scheme": ["qd5764-22"] * 22 + ["bca-2024-20"] * 20,
     ...                          "criterion_id": [f"C{i:02d}" for i in [*range(1, 23), *range(1, 21)]]})
     >>> df = pd.DataFrame({"ward": ["a"] * 22 + ["b"] * 20, "year": [2023] * 22 + [2024] * 20,
@@ -130,6 +150,21 @@ def crime_counts(crimes: pd.DataFrame, category: str, indicator: str) -> pd.Data
     """Cases of one crime category per ward and year, with an exact Poisson 95% interval.
 
     value = sum of monthly counts. Unit: cases per year (per months present).
+
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The crimes table: ``ward, month, category, count`` (and ``solved``), one row per month and category.
+    category : str
+        The crime category counted (e.g. ``"social_order"``).
+    indicator : str
+        The indicator id the rows carry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
     """
     covered = _with_year(crimes)[KEYS].drop_duplicates()
     sums = (
@@ -146,6 +181,19 @@ def crime_counts(crimes: pd.DataFrame, category: str, indicator: str) -> pd.Data
 def social_order_crimes(crimes: pd.DataFrame) -> pd.DataFrame:
     """Social-order crimes (tội phạm về trật tự xã hội) per ward and year, exact 95% interval.
 
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The crimes table: ``ward, month, category, count`` (and ``solved``), one row per month and category.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a", "a", "a"], "month": ["2023-01", "2023-02", "2023-02"],
     ...                    "category": ["social_order", "social_order", "high_tech"],
     ...                    "count": [3, 2, 9]})
@@ -159,6 +207,19 @@ def social_order_crimes(crimes: pd.DataFrame) -> pd.DataFrame:
 def high_tech_crimes(crimes: pd.DataFrame) -> pd.DataFrame:
     """High-tech crimes (tội phạm sử dụng công nghệ cao) per ward and year, exact 95% interval.
 
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The crimes table: ``ward, month, category, count`` (and ``solved``), one row per month and category.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-01", "2023-02"],
     ...                    "category": ["high_tech", "drugs"], "count": [4, 1]})
     >>> high_tech_crimes(df)[["ward", "year", "value"]]
@@ -178,6 +239,19 @@ def crimes_solved_share(crimes: pd.DataFrame) -> pd.DataFrame:
     column gives no rows; months whose ``solved`` is blank (not reported) are left out of
     both sums, so the share is over the months that report it, and a year with none has no row.
 
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The crimes table: ``ward, month, category, count`` (and ``solved``), one row per month and category.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a"] * 3, "month": ["2023-01", "2023-02", "2023-02"],
     ...                    "category": ["social_order", "social_order", "drugs"],
     ...                    "count": [6, 4, 9], "solved": [3, 4, 9]})
@@ -198,6 +272,19 @@ def fires(fire_safety: pd.DataFrame) -> pd.DataFrame:
     fire-safety table without a ``fires`` column gives no rows; a year with a month whose
     ``fires`` is blank (not reported) gets NaN, never a smaller count.
 
+    Parameters
+    ----------
+    fire_safety : pandas.DataFrame
+        The fire-safety table: ``ward, month`` and the monthly stocks (and ``fires``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a", "a", "b"], "month": ["2023-01", "2023-07", "2023-01"],
     ...                    "fires": [1, 2, 0]})
     >>> fires(df)[["ward", "year", "value"]]
@@ -221,6 +308,19 @@ def social_order_crime_change(crimes: pd.DataFrame) -> pd.DataFrame:
     years (`same_period_comparison`). The interval that says whether the change could be
     chance is on `social_order_crime_rate_ratio`; the difference itself has none here.
 
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The crimes table: ``ward, month, category, count`` (and ``solved``), one row per month and category.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a"] * 4, "month": ["2022-01", "2022-02", "2023-01", "2023-02"],
     ...                    "category": ["social_order"] * 4, "count": [10, 10, 6, 7]})
     >>> social_order_crime_change(df)[["ward", "year", "value"]]
@@ -238,6 +338,19 @@ def social_order_crime_rate_ratio(crimes: pd.DataFrame) -> pd.DataFrame:
     exact conditional one (Clopper-Pearson on after | after + before), so an interval
     containing 1 says the change could be chance.
 
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The crimes table: ``ward, month, category, count`` (and ``solved``), one row per month and category.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2022-01", "2023-01"],
     ...                    "category": ["social_order"] * 2, "count": [20, 13]})
     >>> row = social_order_crime_rate_ratio(df).iloc[0]
@@ -253,6 +366,19 @@ def tips_handled_share(tips: pd.DataFrame) -> pd.DataFrame:
 
     share = handled / received, summed over the months of the year. Unit: fraction (0-1).
 
+    Parameters
+    ----------
+    tips : pandas.DataFrame
+        The tips table: ``ward, month, received, handled``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-01", "2023-02"],
     ...                    "received": [4, 6], "handled": [4, 5]})
     >>> tips_handled_share(df)[["ward", "year", "numerator", "denominator", "value"]]
@@ -267,6 +393,19 @@ def procedures_online_share(procedures: pd.DataFrame) -> pd.DataFrame:
 
     share = online / total, summed over the months of the year. Unit: fraction (0-1).
 
+    Parameters
+    ----------
+    procedures : pandas.DataFrame
+        The procedures table: ``ward, month, total, online, resolved, on_time, early``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-01", "2023-02"],
     ...                    "total": [10, 30], "online": [10, 20]})
     >>> procedures_online_share(df)["value"].round(3).tolist()
@@ -280,6 +419,19 @@ def procedures_on_time_share(procedures: pd.DataFrame) -> pd.DataFrame:
 
     share = on_time / resolved, summed over the months of the year. Unit: fraction (0-1).
 
+    Parameters
+    ----------
+    procedures : pandas.DataFrame
+        The procedures table: ``ward, month, total, online, resolved, on_time, early``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-01", "2023-02"],
     ...                    "resolved": [10, 10], "on_time": [10, 8]})
     >>> procedures_on_time_share(df)[["ward", "year", "numerator", "denominator", "value"]]
@@ -295,6 +447,19 @@ def procedures_early_share(procedures: pd.DataFrame) -> pd.DataFrame:
     share = early / resolved (as the article's "100% on time, of which 20% early").
     Unit: fraction (0-1).
 
+    Parameters
+    ----------
+    procedures : pandas.DataFrame
+        The procedures table: ``ward, month, total, online, resolved, on_time, early``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a"], "month": ["2023-05"], "resolved": [50], "early": [10]})
     >>> procedures_early_share(df)["value"].tolist()
     [0.2]
@@ -307,6 +472,19 @@ def fire_safety_groups(fire_safety: pd.DataFrame) -> pd.DataFrame:
 
     value = the stock in the last month of the year in the data. Unit: groups.
 
+    Parameters
+    ----------
+    fire_safety : pandas.DataFrame
+        The fire-safety table: ``ward, month`` and the monthly stocks (and ``fires``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-11", "2023-12"],
     ...                    "fire_safety_groups": [4, 6]})
     >>> fire_safety_groups(df)["value"].tolist()
@@ -318,6 +496,19 @@ def fire_safety_groups(fire_safety: pd.DataFrame) -> pd.DataFrame:
 def public_firefighting_points(fire_safety: pd.DataFrame) -> pd.DataFrame:
     """Public firefighting points (điểm chữa cháy công cộng) at the end of the year. Unit: points.
 
+    Parameters
+    ----------
+    fire_safety : pandas.DataFrame
+        The fire-safety table: ``ward, month`` and the monthly stocks (and ``fires``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a", "a"], "month": ["2023-12", "2023-06"],
     ...                    "public_firefighting_points": [6, 2]})
     >>> public_firefighting_points(df)["value"].tolist()
@@ -331,6 +522,19 @@ def community_models_active(community_models: pd.DataFrame) -> pd.DataFrame:
 
     Unit: models.
 
+    Parameters
+    ----------
+    community_models : pandas.DataFrame
+        The community models table: ``ward, month, models_active``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a"], "month": ["2023-12"], "models_active": [4]})
     >>> community_models_active(df)["value"].tolist()
     [4.0]
@@ -344,6 +548,19 @@ def chip_id_coverage(project06: pd.DataFrame) -> pd.DataFrame:
     share = chip_ids_issued / eligible_residents in the last month of the year.
     Unit: fraction (0-1). A census stock: no interval.
 
+    Parameters
+    ----------
+    project06 : pandas.DataFrame
+        The Project 06 table: ``ward, month, eligible_residents, chip_ids_issued, vneid_level2_accounts``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a"], "month": ["2023-12"], "eligible_residents": [200],
     ...                    "chip_ids_issued": [190], "vneid_level2_accounts": [120]})
     >>> chip_id_coverage(df)["value"].tolist()
@@ -358,6 +575,19 @@ def vneid_level2_share(project06: pd.DataFrame) -> pd.DataFrame:
     share = vneid_level2_accounts / eligible_residents in the last month of the year.
     Unit: fraction (0-1).
 
+    Parameters
+    ----------
+    project06 : pandas.DataFrame
+        The Project 06 table: ``ward, month, eligible_residents, chip_ids_issued, vneid_level2_accounts``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward and year.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a"], "month": ["2023-12"], "eligible_residents": [200],
     ...                    "chip_ids_issued": [190], "vneid_level2_accounts": [120]})
     >>> vneid_level2_share(df)["value"].tolist()
@@ -374,6 +604,25 @@ def unmet_criteria(assessments: pd.DataFrame, register: pd.DataFrame) -> pd.Data
     ``scheme`` says which set an id such as "C06" belongs to (C06 of the 22-criterion set
     is not C06 of the 20-criterion set).
 
+    Parameters
+    ----------
+    assessments : pandas.DataFrame
+        The criteria assessments: ``ward, year, criterion_id, met`` (and ``scheme``).
+    register : pandas.DataFrame
+        The criteria register: ``criterion_id`` (and ``scheme``), one row per criterion of a scheme.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ward, year, scheme, criterion_id``: one row per criterion not met, in register order.
+
+    Raises
+    ------
+    ValueError
+        An assessment names a criterion or scheme the register does not have.
+
+    Examples
+    --------
     >>> register = pd.DataFrame({"criterion_id": ["C01", "C02", "C03"]})
     >>> a = pd.DataFrame({"ward": ["w", "w"], "year": [2023, 2023], "criterion_id": ["C01", "C02"], "met": [1, 0]})
     >>> unmet_criteria(a, register)["criterion_id"].tolist()
