@@ -31,6 +31,25 @@ def as_counts(values, name: str = "count") -> np.ndarray:
     A fractional or negative value is refused, because an exact test of a count
     that is not a count has no meaning.
 
+    Parameters
+    ----------
+    values : float or array_like
+        Counts, possibly as floats; NaN (missing) is kept.
+    name : str, optional
+        What the values are, as named in the error.
+
+    Returns
+    -------
+    numpy.ndarray
+        The values as floats.
+
+    Raises
+    ------
+    ValueError
+        A value is fractional or negative.
+
+    Examples
+    --------
     >>> as_counts([3, 4.0]).tolist()
     [3.0, 4.0]
     """
@@ -49,6 +68,22 @@ def clopper_pearson(successes, trials, alpha: float = 0.05) -> tuple[np.ndarray,
     high = Beta(1 - alpha/2; x + 1, n - x)   (1 when x = n)
     Unit: fraction (0-1). Where trials = 0 both ends are NaN (no evidence).
 
+    Parameters
+    ----------
+    successes : int or array_like
+        Whole counts x.
+    trials : int or array_like
+        Whole counts n >= x, broadcast with `successes`.
+    alpha : float, optional
+        One minus the confidence level (0.05: a 95% interval).
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray)
+        The lower and upper limits (fractions).
+
+    Examples
+    --------
     >>> low, high = clopper_pearson(10, 10)
     >>> round(float(low), 4), float(high)
     (0.6915, 1.0)
@@ -72,6 +107,20 @@ def poisson_count_interval(count, alpha: float = 0.05) -> tuple[np.ndarray, np.n
     high = chi2(1 - alpha/2; 2x + 2) / 2
     Unit: the count's own (cases per period of the count).
 
+    Parameters
+    ----------
+    count : int or array_like
+        Whole counts x.
+    alpha : float, optional
+        One minus the confidence level (0.05: a 95% interval).
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray)
+        The lower and upper limits for the mean count.
+
+    Examples
+    --------
     >>> low, high = poisson_count_interval(12)
     >>> round(float(low), 3), round(float(high), 3)
     (6.201, 20.962)
@@ -93,6 +142,22 @@ def rate_ratio_interval(
     RR = p / (1 - p) * e_b / e_a. A zero count gives a one-sided interval (0 or inf);
     both counts zero gives NaN (no information).
 
+    Parameters
+    ----------
+    after, before : int or array_like
+        Whole counts of the two periods.
+    after_exposure, before_exposure : float or array_like, optional
+        The person-time (or residents) each count is over; equal by default.
+    alpha : float, optional
+        One minus the confidence level (0.05: a 95% interval).
+
+    Returns
+    -------
+    tuple of (numpy.ndarray, numpy.ndarray)
+        The lower and upper limits of the rate ratio.
+
+    Examples
+    --------
     >>> low, high = rate_ratio_interval(11, 21, 800, 3011)
     >>> round(float(low), 4), round(float(high), 4)
     (0.8584, 4.2773)
@@ -123,6 +188,22 @@ def rate_ratio_p_value(after, before, after_exposure=1.0, before_exposure=1.0, r
     outcomes no more likely than the one observed ("minlike", as R's ``binom.test``
     and ``poisson.test``). Unit: probability.
 
+    Parameters
+    ----------
+    after, before : int or array_like
+        Whole counts of the two periods.
+    after_exposure, before_exposure : float or array_like, optional
+        The person-time (or residents) each count is over; equal by default.
+    ratio : float, optional
+        The rate ratio under the null hypothesis.
+
+    Returns
+    -------
+    numpy.ndarray
+        The two-sided p-values (NaN where both counts are zero).
+
+    Examples
+    --------
     >>> round(float(rate_ratio_p_value(11, 21, 800, 3011)), 4)
     0.0797
     >>> round(float(rate_ratio_p_value(13, 20)), 3)
