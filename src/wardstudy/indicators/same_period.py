@@ -28,6 +28,20 @@ COMPARISON_COLUMNS = ["ward", "year", "baseline_year", "category", "after", "bef
 def year_pairs(years, all_baselines: bool = True) -> list[tuple[int, int]]:
     """(year, baseline_year) pairs to compare: every earlier year, or only the year before.
 
+    Parameters
+    ----------
+    years : iterable of int
+        The years with records (repeats allowed).
+    all_baselines : bool, optional
+        Every earlier year as a baseline (True), or only the year before (False).
+
+    Returns
+    -------
+    list of tuple of (int, int)
+        (year, baseline_year) pairs, by year then baseline.
+
+    Examples
+    --------
     >>> year_pairs([2021, 2022, 2023])
     [(2022, 2021), (2023, 2021), (2023, 2022)]
     >>> year_pairs([2021, 2022, 2023], all_baselines=False)
@@ -62,6 +76,22 @@ def same_period_comparison(crimes: pd.DataFrame, category: str = "social_order",
     * months: how many months were compared; months_compared: which ("1–10");
       months_in_year: months recorded in the report year; partial: fewer than 12 compared.
 
+    Parameters
+    ----------
+    crimes : pandas.DataFrame
+        The crimes table: ``ward, month, category, count``, one row per month and category.
+    category : str, optional
+        The crime category compared.
+    pairs : list of tuple of (int, int), optional
+        The (year, baseline_year) pairs; default every year against the year before.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns `COMPARISON_COLUMNS`, one row per ward and pair, by ward, year and baseline.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["a"] * 3, "month": ["2022-01", "2022-02", "2023-01"],
     ...                    "category": ["social_order"] * 3, "count": [5, 7, 2]})
     >>> same_period_comparison(df)[["ward", "year", "baseline_year", "after", "before", "months_compared"]]
@@ -119,6 +149,23 @@ def comparison_rows(comparisons: pd.DataFrame, indicator: str) -> pd.DataFrame:
     ``social_order_crime_change``: value = difference (cases).
     ``social_order_crime_rate_ratio``: value = rate ratio, numerator = after,
     denominator = before, with the exact interval. Keys (ward, year, baseline_year) kept.
+
+    Parameters
+    ----------
+    comparisons : pandas.DataFrame
+        Rows of `same_period_comparison`.
+    indicator : str
+        ``"social_order_crime_change"`` or ``"social_order_crime_rate_ratio"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ward, year, baseline_year`` and the indicator's value columns, one row per comparison.
+
+    Raises
+    ------
+    ValueError
+        `indicator` is not read off a same-period comparison.
     """
     keys = comparisons[["ward", "year", "baseline_year"]]
     if indicator == "social_order_crime_change":
