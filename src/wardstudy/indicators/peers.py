@@ -36,6 +36,22 @@ def indicator_values(indicators: pd.DataFrame, comparisons: pd.DataFrame,
     (the change and the rate ratio) come from the comparison with that baseline, and are
     absent where the two years cannot be compared.
 
+    Parameters
+    ----------
+    indicators : pandas.DataFrame
+        The export, in the contract's columns (`registry.all_indicators`).
+    comparisons : pandas.DataFrame
+        The social-order rows of `same_period_comparison` for `pairs`.
+    pairs : list of tuple of (int, int)
+        The (year, baseline_year) pairs wanted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns `VALUE_COLUMNS`, by ward, year, baseline year and registry order.
+
+    Examples
+    --------
     >>> ind = pd.DataFrame({"ward": ["a"], "year": [2023], "indicator": ["tips_handled_share"],
     ...                     "value": [0.9], "numerator": [9.0], "denominator": [10.0],
     ...                     "ci_low": [np.nan], "ci_high": [np.nan]})
@@ -65,6 +81,18 @@ def peer_groups(units: pd.DataFrame) -> pd.Series:
     ranked among the units of their province that have no district either (the new units),
     never with the old units of a district. Returned as text, aligned with `units`.
 
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units table: ``district_code`` and ``province_code``.
+
+    Returns
+    -------
+    pandas.Series
+        The peer group of each unit: its district code, else ``"province-<code>"``.
+
+    Examples
+    --------
     >>> units = pd.DataFrame({"district_code": ["058", None], "province_code": ["06", "19"]})
     >>> peer_groups(units).tolist()
     ['058', 'province-19']
@@ -91,6 +119,23 @@ def peer_ranks(values: pd.DataFrame, units: pd.DataFrame, by: str = "district_co
     peer_group, rank, n_peers, tied (another peer shares the rank), peer_min, peer_median,
     peer_max. Wards without a value are left out of their group's ranking.
 
+    Parameters
+    ----------
+    values : pandas.DataFrame
+        Rows of `indicator_values` (with the residents of `RESIDENTS_ID` for the crime rates).
+    units : pandas.DataFrame
+        The units table: ``slug`` and the column `by`.
+    by : str, optional
+        The units column that names each ward's peer group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ranked rows with ``ranked_value``, ``peer_group``, ``rank``, ``n_peers``, ``tied``,
+        ``peer_min``, ``peer_median`` and ``peer_max``.
+
+    Examples
+    --------
     >>> units = pd.DataFrame({"slug": ["a", "b", "c"], "district_code": ["1", "1", "1"]})
     >>> v = pd.DataFrame({"ward": ["a", "b", "c"], "year": [2023] * 3, "baseline_year": [2022] * 3,
     ...                   "indicator": ["tips_handled_share"] * 3, "value": [0.9, 1.0, 0.8]})

@@ -24,6 +24,18 @@ def published_tolerance(as_published: pd.Series) -> pd.Series:
     The figure as published may be the source's sentence ("100% thủ tục được giải quyết đúng
     thời hạn"): its first percentage sets the precision.
 
+    Parameters
+    ----------
+    as_published : pandas.Series
+        The figures as published (text; blank allowed).
+
+    Returns
+    -------
+    pandas.Series
+        The largest difference that still matches, as a fraction (1e-9 for counts and scores).
+
+    Examples
+    --------
     >>> published_tolerance(pd.Series(["100%", "21/22 tiêu chí", "20.5%", "trong đó 20% được giải quyết"])).tolist()
     [0.005, 1e-09, 0.0005, 0.005]
     """
@@ -47,6 +59,20 @@ def reconcile(computed: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     those records give no value for a published figure. Figures of other wards (blank
     ``ward``, or a ward with no records) are left out.
 
+    Parameters
+    ----------
+    computed : pandas.DataFrame
+        Indicators in the export contract's columns.
+    published : pandas.DataFrame
+        The published table: ``ward, year, indicator, value, as_published, source, url``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per published figure of a ward with records, in the columns listed above.
+
+    Examples
+    --------
     >>> computed = pd.DataFrame({"ward": ["a"], "year": [2023], "indicator": ["tips_handled_share"],
     ...                          "value": [0.998]})
     >>> published = pd.DataFrame({"ward": ["a"], "year": [2023], "indicator": ["tips_handled_share"],
