@@ -49,6 +49,18 @@ class Target:
     def met(self, value: float) -> bool | None:
         """True/False, or None when there is no value to judge.
 
+        Parameters
+        ----------
+        value : float
+            The indicator's value (a fraction for shares); None or NaN when there is none.
+
+        Returns
+        -------
+        bool or None
+            Whether the value reaches the bar, or None for no value.
+
+        Examples
+        --------
         >>> Target(1.0, ">=", "", "", "project", "", "").met(0.9999999999)
         True
         """
@@ -176,6 +188,26 @@ def all_indicators(data, skip: tuple[str, ...] = ()) -> pd.DataFrame:
 
     data: a `StudyData` or a dict of its tables by name. Rows are ordered by ward, year,
     then the contract's order of ids.
+
+    Parameters
+    ----------
+    data : StudyData or dict of str to pandas.DataFrame
+        The study's tables.
+    skip : tuple of str, optional
+        Indicator ids not computed.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The contract's columns (``ward, year, indicator, value, numerator, denominator, ci_low,
+        ci_high``), one row per ward, year and indicator.
+
+    Examples
+    --------
+    >>> from wardstudy.data import load
+    >>> rows = all_indicators(load())                     # doctest: +SKIP
+    >>> rows["indicator"].unique().tolist()[:2]           # doctest: +SKIP
+    ['criteria_met_share', 'social_order_crimes']
     """
     tables = data if isinstance(data, dict) else data.tables()
     parts = [spec.function(*(tables[t] for t in spec.tables)) for spec in REGISTRY.values() if spec.id not in skip]
