@@ -207,3 +207,15 @@ def test_kill_9_of_the_run_ends_the_kernel_its_worker_started(tmp_path, monkeypa
 def test_death_cause_names_signals_and_exit_codes():
     assert workers.death_cause(-signal.SIGSEGV).startswith("killed by signal 11 (SIGSEGV")
     assert workers.death_cause(1) == "exited with code 1"
+
+
+def test_a_batch_that_only_reads_the_build_does_not_import_the_statistics():
+    # The batch's main process and its workers read pages' slices of the build; scipy and statsmodels
+    # (seconds of imports, paid again by every worker) belong to whoever computes (issue 24, item 4).
+    import subprocess
+    import sys
+
+    code = ("import sys, wardstudy.pipeline.batch, wardstudy.pipeline.ward; "
+            "print(sorted(m for m in ('statsmodels', 'wardstudy.evaluate.design') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

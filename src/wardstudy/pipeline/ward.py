@@ -21,7 +21,6 @@ import pandas as pd
 
 from wardstudy import paths
 from wardstudy.data.crosswalk import FROM_PREDECESSORS, load_crosswalk
-from wardstudy.evaluate.design import has_pre_period
 from wardstudy.indicators.peers import RESIDENTS_ID
 from wardstudy.pipeline.build import Build, ensure_build, impact_tables
 from wardstudy.pipeline.params import ReportParams, check_keys, validate
@@ -153,6 +152,10 @@ class WardReport:
     def first_year_without_pre_period(self) -> int | None:
         """The data's first year, when the ward entered the programme in it (or before): there
         is no year before entry to compare with (`evaluate.design.has_pre_period`). Else None."""
+        # here, not at the top: the evaluation layer (scipy, statsmodels: seconds) is imported by
+        # whoever computes, not by every worker and the main process of a batch that only reads
+        from wardstudy.evaluate.design import has_pre_period
+
         if self.cohort is None or has_pre_period(self.cohort, self.build.years):
             return None
         return int(self.build.years[0])
