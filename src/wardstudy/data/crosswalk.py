@@ -51,6 +51,21 @@ def load_crosswalk(path: Path | str | None = None) -> pd.DataFrame:
 
     Columns: old_code, old_name, old_slug, old_valid_to, new_code, new_name, new_slug,
     new_type, new_province_code, new_province, new_valid_from, source. Codes are text.
+
+    Parameters
+    ----------
+    path : path or str, optional
+        A crosswalk file (default: the shipped ``data/reference/crosswalk_2025.csv``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per old unit, every cell text, indexed 0..n-1.
+
+    Raises
+    ------
+    DataError
+        The file cannot be read, or lacks a column the crosswalk needs.
     """
     from wardstudy.data.read import DataError, read_raw
 
@@ -70,6 +85,27 @@ def unit_at(code: str | int, when: str, crosswalk: pd.DataFrame | None = None) -
     Returns a dict with code, name, slug and the validity period (valid_from, valid_to;
     None where open). Raises `CrosswalkError` for a code unknown at that date.
 
+    Parameters
+    ----------
+    code : str or int
+        A GSO code (leading zeros optional).
+    when : str
+        A month ``YYYY-MM`` or a day ``YYYY-MM-DD``.
+    crosswalk : pandas.DataFrame, optional
+        The crosswalk (default: `load_crosswalk()`).
+
+    Returns
+    -------
+    dict
+        ``code, name, slug, valid_from, valid_to`` of the unit.
+
+    Raises
+    ------
+    CrosswalkError
+        The code denoted no unit of the crosswalk at that date.
+
+    Examples
+    --------
     >>> unit_at(1843, "2025-07-01")["name"]
     'Bắc Kạn'
     """
@@ -108,6 +144,28 @@ def aggregate_to_new_units(
     frame — "error" (default) raises `CrosswalkError` naming them, "drop" leaves the row
     out, "keep" keeps the partial sum (for exploration only: it undercounts).
 
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A monthly record table of old units.
+    crosswalk : pandas.DataFrame, optional
+        The crosswalk (default: `load_crosswalk()`).
+    incomplete : {"error", "drop", "keep"}, optional
+        What to do with a new unit and month whose predecessors are not all in `frame`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The months before the reform summed onto the new units, ``ward`` the new slug.
+
+    Raises
+    ------
+    CrosswalkError
+        A ward is not an old unit of the crosswalk, or (``incomplete="error"``) a new unit
+        lacks a predecessor.
+
+    Examples
+    --------
     >>> df = pd.DataFrame({"ward": ["nguyen-thi-minh-khai", "huyen-tung", "duc-xuan"],
     ...                    "month": ["2024-01"] * 3, "received": [3, 4, 5], "handled": [3, 3, 5]})
     >>> aggregate_to_new_units(df)
@@ -159,6 +217,22 @@ def with_successor_series(records: dict[str, pd.DataFrame], units: pd.DataFrame,
     a month twice as long as it reads either the old units or the new ones, as the build
     does (`wardstudy.pipeline.build`).
 
+    Parameters
+    ----------
+    records : dict of str to pandas.DataFrame
+        Record tables by name.
+    units : pandas.DataFrame
+        The units table (``slug``): the new units carried back are those in it.
+    crosswalk : pandas.DataFrame, optional
+        The crosswalk (default: `load_crosswalk()`).
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The same tables with ``from_predecessors`` and, for the monthly tables, the carried-back rows.
+
+    Examples
+    --------
     >>> units = pd.DataFrame({"slug": ["duc-xuan-2025"]})
     >>> tips = pd.DataFrame({"ward": ["nguyen-thi-minh-khai", "huyen-tung", "duc-xuan", "duc-xuan-2025"],
     ...                      "month": ["2025-06"] * 3 + ["2025-07"], "received": [3, 4, 5, 13],
@@ -195,6 +269,20 @@ def full_year_units(units: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     its predecessors' months; a year of data that simply stops in June (real data sent
     mid-year) stays, for a unit that still exists.
 
+    Parameters
+    ----------
+    units : pandas.DataFrame
+        The units table: ``slug`` (and ``valid_from``, ``valid_to``).
+    records : pandas.DataFrame
+        A record table: ``ward, month``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``ward, year``: the whole years of each unit in `records`.
+
+    Examples
+    --------
     >>> units = pd.DataFrame({"slug": ["old", "new"], "valid_from": [None, "2025-07-01"],
     ...                       "valid_to": ["2025-06-30", None]})
     >>> recs = pd.DataFrame({"ward": ["old"] * 6 + ["new"] * 12,
