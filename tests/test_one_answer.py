@@ -76,7 +76,7 @@ def test_a_baseline_two_years_back_is_used_by_every_section(runs, page_text):
     rank = w.ranking.set_index("indicator").loc["social_order_crime_change"]
     shown_rate = f"{abs(per_1000):.2f}".replace(".", ",")
     sign = "−" if per_1000 < 0 else ""
-    assert (f"so với cùng kỳ (vụ/1.000 dân) {sign}{shown_rate} {int(rank['rank'])} trên {int(rank['n_peers'])}"
+    assert (f"so với cùng kỳ (vụ/1.000 dân) {sign}{shown_rate} thứ {int(rank['rank'])}/{int(rank['n_peers'])}"
             in ranking), ranking
     with open(out / "indicators.csv", encoding="utf-8") as f:
         exported = [r for r in csv.DictReader(f) if r["ward"] == "duc-xuan" and r["year"] == "2023"

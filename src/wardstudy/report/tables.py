@@ -193,7 +193,7 @@ def ranking_table(ranking: pd.DataFrame, ids: list[str], lang: str = "vi") -> pd
     >>> v = pd.DataFrame({"indicator": ["tips_handled_share"], "value": [0.9], "rank": [2.0], "n_peers": [3.0],
     ...                   "tied": [True], "peer_min": [0.8], "peer_median": [0.9], "peer_max": [1.0]})
     >>> ranking_table(v, ["tips_handled_share"]).iloc[0].tolist()
-    ['90,0%', '2 trên 3 (đồng hạng)', '80,0%', '90,0%', '100,0%']
+    ['90,0%', 'thứ 2/3 (đồng hạng)', '80,0%', '90,0%', '100,0%']
     """
     rows = _by_indicator(ranking)
     records = []
