@@ -318,3 +318,14 @@ def test_the_index_shows_each_status_from_ok_skipped_and_failed_rows():
     bare = [{"slug": "a", "name": "A", "year": 2023, "baseline_year": 2022, "ok": True, "headline": {},
              "note": "", "message": ""}]
     assert 'href="a.html"' in index_html(bare, True, 22, "abc")
+
+
+def test_words_in_a_table_read_from_the_left_and_numbers_line_up_on_the_right(rendered_run, open_page):
+    # JupyterLab's stylesheet right-aligns every cell of an output table; the report's own rule must win,
+    # or the impact table's sentences read ragged-left.
+    out, _ = rendered_run
+    page = open_page(out / "duc-xuan.html").page
+    aligned = page.evaluate("""() => Array.from(document.querySelectorAll('table.ws-table td')).map(td =>
+        [td.classList.contains('ws-num'), getComputedStyle(td).textAlign])""")
+    assert aligned and {align for num, align in aligned if num} == {"right"}
+    assert {align for num, align in aligned if not num} == {"left"}
