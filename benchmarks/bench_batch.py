@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_batch.py [--jobs 2] [--national-sample 6] [--skip-plain] [--breakdown 4]
     .venv/bin/python benchmarks/bench_batch.py --national-full [--jobs 2]     # about 26 min on 2 cores
+    .venv/bin/python benchmarks/bench_batch.py --national-full --every-phuong  # the 1,716 phường
 
 1. The reports: every unit of the shipped panel for 2023 and 2024 (16 reports; the selection
    ``params/selections/bac-kan-city-all.yaml``). The study build is made first, untimed:
@@ -24,6 +25,8 @@
    end to end, as a user starts it, from an empty build folder: the study build (base and
    impact parts), every programme ward's page and the index, timed with the memory of every
    worker and kernel, and the build's share (until its manifest says the impact part is written).
+   With ``--every-phuong`` as well: every phường of the panel (1,716 pages,
+   ``params/selections/national-all.yaml``) instead of the programme wards.
 
 0. First (``--breakdown N``, default 4; ``--breakdown-only`` stops there): where a page's time
    goes, N pages run one after another in this process with kernels started plainly (as the
@@ -50,6 +53,7 @@ from wardstudy import paths
 BIN = Path(sys.executable).parent
 CITY = paths.params_dir() / "selections" / "bac-kan-city-all.yaml"
 NATIONAL = paths.params_dir() / "selections" / "national-programme.yaml"
+EVERY_PHUONG = paths.params_dir() / "selections" / "national-all.yaml"
 
 
 def _descendants(pid: int) -> list[int]:
@@ -266,23 +270,25 @@ def national(sample: int, jobs: int, scratch: Path) -> None:
               f"+ the build")
 
 
-def national_full(jobs: int, scratch: Path) -> None:
+def national_full(jobs: int, scratch: Path, selection: Path = NATIONAL) -> None:
     from wardstudy.data.national_panel import national_dir
 
     if not (national_dir() / "crimes.csv").exists():
         subprocess.run([str(BIN / "wardstudy"), "generate", "--national"], check=True, capture_output=True)
     out = scratch / "national-full"
     env = {**os.environ, "WARDSTUDY_BUILD_DIR": str(scratch / "build")}  # an empty build folder
-    command = [str(BIN / "wardstudy"), "run", "--selection", str(NATIONAL), "--out", str(out), "--jobs", str(jobs)]
+    command = [str(BIN / "wardstudy"), "run", "--selection", str(selection), "--out", str(out), "--jobs", str(jobs)]
     started = time.time()
     seconds, memory = timed_with_memory(command, env=env)
     pages = [p for p in out.glob("*.html") if p.name != "index.html"]
     if not pages:
         raise SystemExit("the national run wrote no page (see its last words above)")
     built = max(m.stat().st_mtime for m in (scratch / "build").glob("*/manifest.json")) - started
-    print(f"national programme run, end to end from an empty build: {seconds / 60:.1f} min for {len(pages)} "
+    what = "every phường" if selection == EVERY_PHUONG else "national programme"
+    print(f"{what} run, end to end from an empty build: {seconds / 60:.1f} min for {len(pages)} "
           f"pages and the index ({jobs} jobs), of which the study build {built / 60:.1f} min; worker peaks "
-          f"{memory['worker']} MiB; kernel max {max(memory['kernel'] or [0])} MiB")
+          f"{memory['worker']} MiB; kernel max {max(memory['kernel'] or [0])} MiB; load average at the end "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (1, 5, 15 min)")
     rerun, _ = timed_with_memory(command, env=env)
     print(f"no-change rerun: {rerun:.1f} s = {rerun / seconds:.1%} of the full run")
 
@@ -293,13 +299,15 @@ def main() -> None:
     parser.add_argument("--national-sample", type=int, default=0)
     parser.add_argument("--skip-plain", action="store_true")
     parser.add_argument("--national-full", action="store_true")
+    parser.add_argument("--every-phuong", action="store_true",
+                        help="with --national-full: every phường (1,716 pages), not only the programme wards")
     parser.add_argument("--breakdown", type=int, default=4, metavar="N",
                         help="pages timed part by part, each way (0: none)")
     parser.add_argument("--breakdown-only", action="store_true")
     args = parser.parse_args()
     if args.national_full:
         with tempfile.TemporaryDirectory() as tmp:
-            national_full(args.jobs, Path(tmp))
+            national_full(args.jobs, Path(tmp), EVERY_PHUONG if args.every_phuong else NATIONAL)
         return
 
     reports = city_reports()

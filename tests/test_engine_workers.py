@@ -219,3 +219,20 @@ def test_a_batch_that_only_reads_the_build_does_not_import_the_statistics():
             "print(sorted(m for m in ('statsmodels', 'wardstudy.evaluate.design') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_worker_may_open_as_many_files_as_the_system_allows():
+    # A worker serves MAX_WARDS_PER_WORKER wards and papermill leaks ~14 descriptors a ward:
+    # its soft limit is raised to the hard one (a child process inherits the raised limit).
+    import resource
+
+    from wardstudy.workers import raise_fd_limit
+
+    code = ("import resource; from wardstudy.workers import raise_fd_limit; raise_fd_limit(); "
+            "print(*resource.getrlimit(resource.RLIMIT_NOFILE))")
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    lowered = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                             preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard)))
+    raised_soft, raised_hard = map(int, lowered.stdout.split())
+    assert raised_hard == hard and raised_soft == (hard if hard != resource.RLIM_INFINITY else min(256, hard))
+    assert raise_fd_limit() >= soft

@@ -90,3 +90,37 @@ def test_month_axes_read_t1_2022_and_percent_ticks_have_one_decimal(figures):
 def test_criteria_figure_labels_each_bar_out_of_22(figures):
     labels = [t.get_text() for t in figures["criteria"].axes[0].texts]
     assert "21/22" in labels and "22/22" in labels
+
+
+def _outside(fig) -> list[str]:
+    """The edges of `fig` that what it draws (titles, tick labels, legends, axes: matplotlib's
+    own tight box, the one ``bbox_inches="tight"`` crops to) goes beyond, in inches."""
+    drawn = fig.get_tightbbox(fig.canvas.get_renderer())
+    width, height = fig.get_size_inches()
+    slack = 0.01  # the antialiased edge of a glyph
+    return [edge for edge, beyond in (("left", drawn.x0 < -slack), ("bottom", drawn.y0 < -slack),
+                                      ("right", drawn.x1 > width + slack), ("top", drawn.y1 > height + slack))
+            if beyond]
+
+
+def test_nothing_drawn_falls_outside_its_figure(figures, figures_en):
+    # The page prints each figure whole, uncropped (`pages.figure_html`): the constrained
+    # layout alone must keep every title, tick label and legend inside, in both languages.
+    for lang, drawn in (("vi", figures), ("en", figures_en)):
+        for name, fig in drawn.items():
+            assert not _outside(fig), (lang, name, _outside(fig))
+
+
+def test_a_page_figure_is_the_whole_figure_at_100_dpi(figures):
+    import base64
+    import io
+    import re
+
+    from PIL import Image
+
+    from wardstudy.report.pages import figure_html
+
+    fig = figures["units"]
+    html = str(figure_html(fig, "caption", "alt", 6).data)
+    png = base64.b64decode(re.search(r"base64,([^\"]+)", html).group(1))
+    assert Image.open(io.BytesIO(png)).size == (round(fig.get_figwidth() * 100), round(fig.get_figheight() * 100))

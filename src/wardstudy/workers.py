@@ -28,7 +28,7 @@ from multiprocessing import get_context
 from multiprocessing.connection import Connection, wait
 from typing import Any, Callable, Iterator
 
-__all__ = ["die_with_parent", "death_cause", "run_tasks"]
+__all__ = ["die_with_parent", "death_cause", "raise_fd_limit", "run_tasks"]
 
 # linux/prctl.h
 _PR_SET_PDEATHSIG = 1
@@ -86,6 +86,24 @@ def death_cause(exitcode: int | None) -> str:
     return f"exited with code {exitcode}"
 
 
+def raise_fd_limit() -> int:
+    """Raise this process's soft limit of open files to its hard limit; return the new limit.
+
+    A worker serves many tasks, and a library that leaks a few descriptors per task (papermill
+    does) would reach the usual soft limit of 1,024 long before the system's own limit.
+    """
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+        except (ValueError, OSError):
+            pass
+    return soft
+
+
 def _serve(conn: Connection, task: Callable, parent: int) -> None:
     """A worker: run `task` on each (index, item) received, send back (index, ok, value).
 
@@ -93,6 +111,7 @@ def _serve(conn: Connection, task: Callable, parent: int) -> None:
     workers itself; an exception of the task is its outcome, never the worker's end.
     """
     die_with_parent(parent)
+    raise_fd_limit()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:

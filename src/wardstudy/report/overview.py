@@ -23,7 +23,7 @@ from wardstudy.report.calibration import data_calibrated, is_calibrated_row, pub
 from wardstudy.data.national_panel import SYNTHETIC_ROLE
 from wardstudy.report.format import (MISSING, fmt_change, fmt_date, fmt_interval, fmt_number, fmt_p,
                                      fmt_percent_change, fmt_ratio, fmt_share, fmt_value, is_missing)
-from wardstudy.report.plots import HIGHLIGHT, OTHERS, set_style
+from wardstudy.report.plots import HIGHLIGHT, OTHERS, new_figure, set_style
 from wardstudy.report.wording import ALPHA, detectable_text, entry, smallest_p_text
 
 NEW_UNITS = -1  # `pipeline.programme.NEW_UNIT_WITH_PROGRAMME` (report cannot import pipeline)
@@ -485,7 +485,7 @@ def rollout_figure(report) -> tuple[Figure, str, str]:
     years = report.years
     cohorts = sorted(data["cohort"].unique())
     colours = COHORT_COLOURS
-    fig = Figure(figsize=(7.0, 3.8), layout="constrained")
+    fig = new_figure(7.0, 3.8)
     ax = fig.subplots()
     bottom = pd.Series(0.0, index=years)
     for i, cohort in enumerate(cohorts):
@@ -559,7 +559,7 @@ def criteria_figure(report) -> tuple[Figure, str, str]:
     rows = report.criteria_by_cohort
     groups = _group_order(rows["cohort"].unique())
     palette = COHORT_COLOURS
-    fig = Figure(figsize=(7.5, 4.0), layout="constrained")
+    fig = new_figure(7.5, 4.0)
     ax = fig.subplots()
     for i, c in enumerate(groups):
         sub = rows[rows["cohort"] == c].sort_values("year")
@@ -734,7 +734,7 @@ def event_study_figure(report) -> tuple[Figure, str, str] | None:
     data = report.event_study
     if data.empty:
         return None
-    fig = Figure(figsize=(7.5, 4.0), layout="constrained")
+    fig = new_figure(7.5, 4.0)
     ax = fig.subplots()
     for before, colour, key in ((True, OTHERS, "l_before"), (False, HIGHLIGHT, "l_after")):
         sub = data[(data["level"] < 0) == before]

@@ -13,6 +13,7 @@ import io
 import re
 from functools import lru_cache
 
+import matplotlib
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -222,10 +223,13 @@ def table_html(table, caption: str | None = None, html_columns: tuple[str, ...] 
 def figure_html(figure, caption: str, alt: str, number: int, lang: str = "vi"):
     """A figure as an embedded PNG with its alt text and a numbered caption ("Hình 1. …").
 
-    The PNG is inlined (base64), so the page opens offline.
+    The PNG is inlined (base64), so the page opens offline. It is the whole figure, its
+    layout keeping every label inside (`plots.new_figure`): cropping it to its content
+    (``bbox_inches="tight"``) would measure all its text once more before printing it.
     """
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    with matplotlib.rc_context({"savefig.bbox": "standard"}):  # whatever the caller's default
+        figure.savefig(buffer, format="png", dpi=100)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     return html_block(_environment().get_template("figure.html.j2").render(
         src=f"data:image/png;base64,{data}", alt=alt, caption=text("fig", lang, n=number, caption=caption)).strip())

@@ -18,6 +18,7 @@ from __future__ import annotations
 import matplotlib
 import pandas as pd
 import seaborn as sns
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -29,7 +30,7 @@ from wardstudy.report.format import fmt_month, fmt_number, fmt_share
 from wardstudy.report.wording import text
 
 __all__ = ["PALETTE", "HIGHLIGHT", "set_style", "monthly_crimes", "criteria_by_year", "monthly_shares",
-           "project06_trend", "stocks_by_month", "unit_comparison", "ward_figures"]
+           "project06_trend", "stocks_by_month", "unit_comparison", "ward_figures", "new_figure"]
 
 PALETTE = "colorblind"
 HIGHLIGHT = "#c2410c"   # the report's ward among other units, and the report year
@@ -61,9 +62,29 @@ def set_style() -> None:
         set_matplotlib_formats("png")
 
 
+# The margin kept around a figure's content, in inches (10 px at 100 dpi). A page's PNG is
+# the whole figure (`pages.figure_html` does not crop), so this is the space a reader sees
+# between the text drawn at a figure's edge and the next figure or paragraph.
+MARGIN_INCHES = 0.1
+
+
+def new_figure(width: float, height: float) -> Figure:
+    """An empty figure of `width` x `height` inches whose constrained layout keeps every
+    label inside it, `MARGIN_INCHES` from its edges.
+
+    >>> new_figure(7.0, 3.8).get_layout_engine().get()["w_pad"]
+    0.1
+    """
+    fig = Figure(figsize=(width, height), layout=ConstrainedLayoutEngine(w_pad=MARGIN_INCHES, h_pad=MARGIN_INCHES))
+    # On the canvas `savefig` prints PNG with: the layout (`laid_out`) and the print measure the
+    # text with one renderer, so the print reuses the layout's measurements (the same PNG).
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def _figure(ncols: int = 1, width: float = FIGSIZE[0], height: float = FIGSIZE[1], nrows: int = 1,
             sharey: bool = False):
-    fig = Figure(figsize=(width, height), layout="constrained")
+    fig = new_figure(width, height)
     axes = fig.subplots(nrows, ncols, squeeze=False, sharey=sharey).ravel()
     return fig, axes
 
@@ -315,12 +336,12 @@ def ward_figures(ward, lang: str | None = None) -> dict[str, tuple[Figure, str, 
 def laid_out(fig: Figure) -> Figure:
     """`fig` with its constrained layout computed once, now, and then kept as it is.
 
-    A figure with ``layout="constrained"`` runs the layout solver on every draw, and
-    ``savefig(bbox_inches="tight")`` draws twice (once to measure the bounding box, once to
-    print): the solver's two runs became one. The positions are those the solver gives at
-    either draw (it starts from the grid, not from the last positions), so the PNG is the
-    same, byte for byte; a figure changed afterwards is not laid out again.
-    Measured on the 6 figures of a page: about 1 s less (bench_batch.py's breakdown).
+    A figure with ``layout="constrained"`` runs the layout solver on every draw (and
+    ``savefig(bbox_inches="tight")``, as JupyterLab shows a figure, draws twice). The
+    positions are those the solver would give at the draw (it starts from the grid, not from
+    the last positions), so the PNG is the same, byte for byte; a figure changed afterwards
+    is not laid out again. Measured on the 6 figures of a page: about 1 s less
+    (bench_batch.py's breakdown).
     """
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
