@@ -204,6 +204,7 @@ def test_a_build_waits_for_the_lock_another_process_holds(data, monkeypatch):
 
 
 def test_only_the_latest_builds_of_a_data_folder_are_kept(data, monkeypatch):
+    monkeypatch.setattr(build, "RECENT_USE_SECONDS", 0.0)  # every build beyond the kept ones is old
     calls = []
     monkeypatch.setattr(build, "_make", fake_make(calls))
     keys = iter(f"key-{i}" for i in range(6))
@@ -220,7 +221,24 @@ def test_only_the_latest_builds_of_a_data_folder_are_kept(data, monkeypatch):
     assert left == sorted([".lock"] + [b.path.name for b in made[-build.KEEP_BUILDS:]])
 
 
+def test_a_build_used_within_the_hour_is_never_pruned(data, monkeypatch):
+    # A long run reads its build while edits to the source make newer ones: more than
+    # KEEP_BUILDS newer builds must not take it away from under the run.
+    calls = []
+    monkeypatch.setattr(build, "_make", fake_make(calls))
+    keys = iter(f"key-{i}" for i in range(8))
+    monkeypatch.setattr(build, "input_hash", lambda data_dir: next(keys))
+    in_use = build.ensure_build(data)
+    os.utime(in_use.path, (time.time() - build.RECENT_USE_SECONDS + 60,) * 2)     # used 59 min ago
+    stale = build.ensure_build(data)
+    os.utime(stale.path, (time.time() - build.RECENT_USE_SECONDS - 60,) * 2)      # used 61 min ago
+    for _ in range(build.KEEP_BUILDS + 1):
+        build.ensure_build(data)
+    assert in_use.path.exists() and not stale.path.exists()
+
+
 def test_a_reused_build_counts_as_recent(data, monkeypatch):
+    monkeypatch.setattr(build, "RECENT_USE_SECONDS", 0.0)  # every build beyond the kept ones is old
     calls = []
     monkeypatch.setattr(build, "_make", fake_make(calls))
     key = {"now": "key-0"}
@@ -255,7 +273,7 @@ def test_wardstudy_build_prune_removes_old_builds_and_those_of_vanished_data(dat
         extra = build.builds_home(data) / f"old{i}"
         extra.mkdir()
         (extra / "manifest.json").write_text(json.dumps({"inputs": f"x{i}", "data_dir": str(data)}))
-        os.utime(extra, (time.time() - 100 * (i + 1),) * 2)
+        os.utime(extra, (time.time() - build.RECENT_USE_SECONDS - 100 * (i + 1),) * 2)
     result = CliRunner().invoke(app, ["build", "--prune"])
     assert result.exit_code == 0, result.output
     assert not vanished.path.parent.exists()

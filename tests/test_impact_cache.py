@@ -153,3 +153,27 @@ def test_progress_goes_to_a_processes_own_stderr_never_to_a_replaced_one(capfd, 
     build._say("computing 4 ward-year(s)")
     out = capfd.readouterr()
     assert out.err == "wardstudy: computing 4 ward-year(s)\n" and out.out == ""
+
+
+def test_a_ward_year_that_cannot_be_computed_costs_only_itself(panel, computed, monkeypatch):
+    # One ward-year's error (a singular system stopped the whole national build) is named; the
+    # other ward-years of the same task are computed and cached, and read later without work.
+    counting = design.impact_results
+    broken = ("minh-khai-00697", 2024)
+
+    def fails_for_one(study, ward_years=None, **kw):
+        if broken in [tuple(wy) for wy in ward_years]:
+            raise ZeroDivisionError("a made-up failure")
+        return counting(study, ward_years, **kw)
+
+    monkeypatch.setattr(design, "impact_results", fails_for_one)
+    made = build.ensure_build(panel)
+    with pytest.raises(build.ImpactError) as raised:
+        build.impact_tables(made, sorted(HA_GIANG_WARD_YEARS), jobs=1)
+    assert list(raised.value.failures) == [broken]
+    assert "minh-khai-00697 2024" in str(raised.value) and "ZeroDivisionError: a made-up failure" in str(raised.value)
+    others = sorted(HA_GIANG_WARD_YEARS - {broken})
+    assert sorted(_ward_years(computed)) == others     # each computed once, one by one after the failure
+    computed.clear()
+    designs, estimates = build.impact_tables(made, others, jobs=1)
+    assert computed == [] and set(zip(estimates["ward"], estimates["year"])) == set(others)

@@ -189,3 +189,40 @@ def test_the_detectable_effect_gives_the_same_verdict_for_seeds_0_to_4():
         assert f.loc["its", "mde_power_low"] < 0.8 < f.loc["its", "mde_power_high"] or f.loc["its", "mde_power"] > 0.8
         assert not f.loc["did", "mde_reachable"] and f.loc["did", "units_needed"] == 20
         assert not f.loc["synth", "mde_reachable"] and np.isnan(f.loc["synth", "mde_rate_ratio"])
+
+
+def test_a_simulated_world_without_a_fit_is_not_a_detection_and_stops_no_other():
+    # A sparse simulated world (6 cases in 36 months, one after the change) drives the
+    # quasi-Poisson fit's weights to zero: X'WX became singular and stopped the whole national
+    # impact build (ward 1-26506, 2023, the seasonal ITS of the detectable effect). Such a world
+    # gets no p (never a detection); the world beside it gets statsmodels' own p.
+    import statsmodels.api as sm
+    from scipy import stats
+
+    from wardstudy.evaluate.design import _quasipoisson_step_p
+
+    t = np.arange(36)
+    post = t >= 24
+    angle = 2 * np.pi * (t + 1) / 12
+    x = np.column_stack([np.ones(36), t, post, np.sin(angle), np.cos(angle), np.sin(2 * angle), np.cos(2 * angle)])
+    offset = np.linspace(8.302266, 8.325306, 36)  # log population, growing as in the panel
+    sparse = np.zeros(36)
+    sparse[[0, 1, 11, 12, 23, 24]] = 1
+    fine = np.random.default_rng(7).poisson(np.where(post, 3.0, 6.0)).astype(float)
+    none_after = np.where(post, 0.0, fine)
+    with np.errstate(all="ignore"):
+        p = _quasipoisson_step_p(np.vstack([fine, sparse, none_after]), x, offset, column=2, post=post)
+    fit = sm.GLM(fine, x, family=sm.families.Poisson(), offset=offset).fit()
+    scale = max(float(fit.pearson_chi2) / fit.df_resid, 1.0)
+    expected = 2 * stats.norm.sf(abs(fit.params[2] / (fit.bse[2] * np.sqrt(scale))))
+    assert np.isnan(p[1]) and np.isnan(p[2])
+    assert p[0] == pytest.approx(expected, rel=1e-3)  # both IRLS, stopped by different rules
+
+
+def test_a_singular_system_leaves_its_own_world_unsolved_only():
+    from wardstudy.evaluate.design import _solve_each
+
+    a = np.array([[[2.0, 0.0], [0.0, 4.0]], [[1.0, 1.0], [1.0, 1.0]]])
+    x, solved = _solve_each(a, np.array([[2.0, 8.0], [1.0, 1.0]]))
+    assert solved.tolist() == [True, False]
+    assert x[0].tolist() == [1.0, 2.0] and x[1].tolist() == [0.0, 0.0]

@@ -622,30 +622,69 @@ def _quasipoisson_step_p(y: np.ndarray, x: np.ndarray, offset: np.ndarray, colum
 
     IRLS from statsmodels' start (mu = (y + mean y) / 2), until no coefficient moves by more
     than `tol` (relative); dispersion max(Pearson chi2 / (n - p), 1).
+
+    A row has no p (NaN, so never a detection) when the test cannot be run on it: no case
+    before or none after the change (the step's estimate is infinite, there is no fit), or
+    weights that leave X'WX singular. Such a row is left out of the fit, never allowed to
+    stop the others: a simulated world is one of hundreds, and the detectable effect counts
+    it as not detected.
     """
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverging world ends as NaN
+        return _quasipoisson_fits(np.asarray(y, dtype=float), x, offset, column, post, iterations, tol)
+
+
+def _quasipoisson_fits(y, x, offset, column, post, iterations, tol) -> np.ndarray:
+    p = np.full(len(y), np.nan)
+    ok = (y[:, post].sum(axis=1) > 0) & (y[:, ~post].sum(axis=1) > 0)
+    rows = np.flatnonzero(ok)
+    if rows.size == 0:
+        return p
+    y = y[rows]
     n, k = x.shape
     mu = (y + y.mean(axis=1, keepdims=True)) / 2
-    ok = (y[:, post].sum(axis=1) > 0) & (y[:, ~post].sum(axis=1) > 0)
     mu = np.where(mu > 0, mu, 1e-8)
     eta = np.log(mu)
     beta = np.zeros((len(y), k))
+    fitted = np.ones(len(y), dtype=bool)
     for _ in range(iterations):
         z = eta - offset + (y - mu) / mu
-        xtwx = np.einsum("ni,wn,nj->wij", x, mu, x)
-        new = np.linalg.solve(xtwx, np.einsum("ni,wn->wi", x, mu * z)[..., None])[..., 0]
+        new, solved = _solve_each(np.einsum("ni,wn,nj->wij", x, mu, x), np.einsum("ni,wn->wi", x, mu * z))
+        fitted &= solved
         moved = np.abs(new - beta).max(axis=1) / np.maximum(np.abs(new).max(axis=1), 1.0)
-        beta = new
+        beta = np.where(fitted[:, None], new, beta)
         eta = np.clip(beta @ x.T + offset, -700, 700)
         mu = np.exp(eta)
-        if (moved[ok] < tol).all():
+        if (moved[fitted] < tol).all():
             break
     xtwx = np.einsum("ni,wn,nj->wij", x, mu, x)
+    unit = np.zeros((len(y), k))
+    unit[:, column] = 1.0
+    inverse_column, solved = _solve_each(xtwx, unit)  # column `column` of (X'WX)^-1
+    fitted &= solved
     scale = np.maximum(((y - mu) ** 2 / mu).sum(axis=1) / (n - k), 1.0)
-    var = np.linalg.inv(xtwx)[:, column, column] * scale
-    zstat = beta[:, column] / np.sqrt(var)
+    var = inverse_column[:, column] * scale
+    zstat = np.divide(beta[:, column], np.sqrt(var), out=np.full(len(y), np.nan), where=fitted & (var > 0))
     from scipy import stats
 
-    return np.where(ok, 2 * stats.norm.sf(np.abs(zstat)), np.nan)
+    p[rows] = np.where(fitted & np.isfinite(zstat), 2 * stats.norm.sf(np.abs(zstat)), np.nan)
+    return p
+
+
+def _solve_each(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Solve a[w] @ x[w] = b[w] for every w: (x, solved). All at once when every system is
+    regular; otherwise one by one, a singular or non-finite system's x left at zero and its
+    `solved` False."""
+    try:
+        return np.linalg.solve(a, b[..., None])[..., 0], np.isfinite(a).all(axis=(1, 2))
+    except np.linalg.LinAlgError:
+        x, solved = np.zeros_like(b), np.zeros(len(b), dtype=bool)
+        for w in range(len(b)):
+            try:
+                x[w] = np.linalg.solve(a[w], b[w])
+                solved[w] = np.isfinite(x[w]).all()
+            except np.linalg.LinAlgError:
+                pass
+        return x, solved
 
 
 def published_change_sensitivity(published: pd.DataFrame, alpha: float = ALPHA,

@@ -7,6 +7,14 @@
 * :mod:`.export`  the indicator export (``indicators.csv``)
 """
 
-from wardstudy.pipeline.ward import WardReport, open_ward
-
 __all__ = ["WardReport", "open_ward"]
+
+
+def __getattr__(name: str):
+    # Imported when first asked for: a worker process imports `pipeline.wardrun` (and with it
+    # this package) without the data layer, pandas and scipy that `pipeline.ward` needs.
+    if name in __all__:
+        from wardstudy.pipeline import ward
+
+        return getattr(ward, name)
+    raise AttributeError(f"module 'wardstudy.pipeline' has no attribute {name!r}")

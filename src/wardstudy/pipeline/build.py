@@ -61,10 +61,10 @@ from wardstudy.data.crosswalk import FROM_PREDECESSORS, full_year_units, with_su
 from wardstudy.data.schemes import DEFAULT_SCHEME, scheme_sizes
 from wardstudy.files import atomic_write_bytes, atomic_write_text, sha256_files
 
-__all__ = ["BUILD_FORMAT", "COMPUTE_SOURCE", "COMPUTING_LIBRARIES", "KEEP_BUILDS", "IMPACT_TABLES",
+__all__ = ["BUILD_FORMAT", "COMPUTE_SOURCE", "COMPUTING_LIBRARIES", "KEEP_BUILDS", "RECENT_USE_SECONDS", "IMPACT_TABLES",
            "PROGRAMME_TABLES", "Build", "builds_home", "build_folder", "input_hash", "source_hash",
            "library_versions", "ensure_build", "make_build", "add_impact", "impact_ward_years", "impact_tables",
-           "programme_tables", "prune_builds"]
+           "programme_tables", "prune_builds", "ImpactError"]
 
 BUILD_FORMAT = 2  # bump when the tables of a build change shape
 RECORD_TABLES = ["crimes", "tips", "procedures", "project06", "fire_safety", "community_models",
@@ -81,6 +81,10 @@ COMPUTE_SOURCE = ("data", "indicators", "evaluate", "pipeline/build.py", "paths.
 COMPUTING_LIBRARIES = ("numpy", "pandas", "scipy", "statsmodels", "pandera", "openpyxl", "pyarrow")
 # Builds kept per data folder, the most recently used first.
 KEEP_BUILDS = 3
+# A build used less than this long ago is never pruned, however many newer ones there are: a
+# run still reading it (its index, its pages' kernels) outlives several builds when the source
+# is edited while it runs. Every `ensure_build` (each page's `open_ward`) marks its use.
+RECENT_USE_SECONDS = 3600.0
 LOCK_NAME = ".lock"
 # The impact results, per ward-year (computed when first needed, `impact_tables`), and the
 # programme's pooled results (`programme_tables`).
@@ -527,9 +531,12 @@ def _compute(build: Build, ward_years: list[tuple[str, int]], jobs: int | None, 
     bar = tqdm(total=len(ward_years), desc="impact results", unit="ward-year", disable=not _talks() or not ward_years,
                file=sys.stderr)
 
+    failures = {}
+
     def keep(task, part):
-        designs, estimates = part
-        for ward, year in task[1]:
+        designs, estimates, failed = part
+        failures.update(failed)
+        for ward, year in [wy for wy in task[1] if tuple(wy) not in failed]:
             rows = (designs[(designs["ward"] == ward) & (designs["year"] == year)].reset_index(drop=True),
                     estimates[(estimates["ward"] == ward) & (estimates["year"] == year)].reset_index(drop=True))
             _store(build, ward, year, *rows)
@@ -561,6 +568,8 @@ def _compute(build: Build, ward_years: list[tuple[str, int]], jobs: int | None, 
                 for future in as_completed(futures):
                     keep(futures[future], future.result())
                 programme = None if programme_future is None else programme_future.result()
+    if failures:
+        raise ImpactError(failures)
     return found, programme
 
 
@@ -653,11 +662,36 @@ def _impact_tasks(study, ward_years: list[tuple[str, int]], jobs: int) -> list[t
     return tasks
 
 
-def _impact_part(task: tuple[dict, list]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _impact_part(task: tuple[dict, list]) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """(designs, estimates, failures) of a task's ward-years. A ward-year whose computation
+    raises is left out, its error in `failures` ((ward, year) -> message), and the task's
+    other ward-years are computed one by one: one ward-year never costs the others."""
     from wardstudy.evaluate.design import impact_results
 
     tables, ward_years = task
-    return impact_results(SimpleNamespace(**tables), ward_years)
+    study = SimpleNamespace(**tables)
+    try:
+        return (*impact_results(study, ward_years), {})
+    except Exception:
+        if len(ward_years) == 1:
+            import traceback
+
+            return pd.DataFrame(), pd.DataFrame(), {tuple(ward_years[0]): traceback.format_exc(limit=-3).strip()}
+    parts = [_impact_part((tables, [wy])) for wy in ward_years]
+    return (_concat([d for d, _, _ in parts], _design_columns()), _concat([e for _, e, _ in parts], _estimate_columns()),
+            {wy: message for _, _, failed in parts for wy, message in failed.items()})
+
+
+class ImpactError(RuntimeError):
+    """Some ward-years' impact results could not be computed (the others were, and are cached).
+
+    failures: (ward, year) -> the error's last lines."""
+
+    def __init__(self, failures: dict):
+        self.failures = dict(failures)
+        names = ", ".join(f"{w} {y}" for w, y in sorted(self.failures))
+        first = next(iter(self.failures.values())).splitlines()[-1]
+        super().__init__(f"the impact results of {names} could not be computed ({first})")
 
 
 def _fresh(folder: Path, inputs: str, impact: bool = False) -> Build | None:
@@ -771,9 +805,9 @@ def _make(data_dir, study: StudyData | None, folder: Path, inputs: str) -> Build
 
 
 def _prune(home: Path, keep: int) -> list[Path]:
-    """Remove all but the `keep` most recently used builds in `home`, and what killed
-    processes or the earlier one-build-per-folder layout left there. The caller holds the lock
-    of `home`, so no build is being made there."""
+    """Remove all but the `keep` most recently used builds in `home` (none used in the last
+    `RECENT_USE_SECONDS`), and what killed processes or the earlier one-build-per-folder
+    layout left there. The caller holds the lock of `home`, so no build is being made there."""
     builds, removed, old_layout = [], [], []
     for entry in home.iterdir():
         if entry.name == LOCK_NAME:
@@ -785,7 +819,8 @@ def _prune(home: Path, keep: int) -> list[Path]:
         else:  # a table or the manifest of a build of the earlier layout, made in `home` itself
             old_layout.append(entry)
     builds.sort(key=lambda b: b.stat().st_mtime_ns, reverse=True)
-    removed += builds[keep:]
+    now = time.time()
+    removed += [b for b in builds[keep:] if now - b.stat().st_mtime >= RECENT_USE_SECONDS]
     for entry in removed:
         shutil.rmtree(entry, ignore_errors=True)
     for entry in old_layout:
