@@ -179,6 +179,10 @@ PRINT_PROBE = """() => {
         figures: figures.concat(captioned).map(whole),
         figureHeights: figures.map(img => img.getBoundingClientRect().height),
         figureWidths: figures.map(img => img.getBoundingClientRect().width),
+        reportTables: Array.from(document.querySelectorAll('table.ws-table')).map(t => {
+            const box = t.getBoundingClientRect();
+            return [box.width, box.height, t.querySelectorAll('thead th').length];
+        }),
         hidden: Array.from(document.querySelectorAll('.ws-nav, .ws-filter')).map(e => getComputedStyle(e).display),
     };
 }"""
@@ -200,6 +204,13 @@ def test_printing_on_a4_keeps_every_table_and_figure_whole(rendered_run, open_pa
         assert all(h <= A4_PRINTABLE_HEIGHT + 1 for h in got["figureHeights"]), (path.name, got["figureHeights"])
         assert all(w <= A4_PRINTABLE_WIDTH + 1 for w in got["figureWidths"]), (path.name, got["figureWidths"])
         assert set(got["hidden"]) <= {"none"}, path.name   # navigation and the filter are not printed
+        # A report table fits the printed column, and on a ward's page each fits one page: the
+        # impact table's 8 columns, once of equal width (table-layout fixed), ran to a page and
+        # a half of words broken mid-syllable.
+        assert all(w <= A4_PRINTABLE_WIDTH + 1 for w, _, _ in got["reportTables"]), (path.name, got["reportTables"])
+        if path.name not in ("index.html", "programme.html"):
+            assert got["reportTables"] and max(h for _, h, _ in got["reportTables"]) <= A4_PRINTABLE_HEIGHT * 0.75, \
+                (path.name, got["reportTables"])
         if path.name == "duc-xuan.html":
             pdf = page.pdf(prefer_css_page_size=True, print_background=True)
             boxes = re.findall(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
