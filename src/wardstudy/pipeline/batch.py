@@ -57,7 +57,7 @@ __all__ = ["KERNEL_NAME", "MAX_WARDS_PER_WORKER", "WardJob", "WardResult", "RunS
 # 48 x ~14 descriptors stays below the usual limit of 1,024 (and a worker raises its own
 # limit to the system's maximum, `workers.raise_fd_limit`). Not fewer: each replacement
 # starts a new interpreter and a new kernel template, about 10 CPU-seconds; at 16 that was
-# 107 starts for the 1,716 phường of the national panel.
+# 108 starts for the 1,716 phường of the national panel.
 MAX_WARDS_PER_WORKER = 48
 # Attempts of a ward whose worker process dies while running it (not of a ward that fails).
 WORKER_ATTEMPTS = 2

@@ -65,8 +65,6 @@ class WardResult:
     outputs: dict[str, bytes] = field(default_factory=dict, repr=False)
 
 
-
-
 def export_html(notebook_path: Path, html_path: Path, title: str, lang: str = "vi") -> Path:
     """Export an executed notebook to a reviewer's HTML page: code hidden, offline, UTF-8,
     in `lang` (the page's ``<html lang>`` and the template's own words).
