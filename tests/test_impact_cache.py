@@ -177,3 +177,24 @@ def test_a_ward_year_that_cannot_be_computed_costs_only_itself(panel, computed, 
     computed.clear()
     designs, estimates = build.impact_tables(made, others, jobs=1)
     assert computed == [] and set(zip(estimates["ward"], estimates["year"])) == set(others)
+
+
+def test_wardstudy_build_names_the_ward_year_it_could_not_compute(panel, computed, monkeypatch):
+    from typer.testing import CliRunner
+
+    from wardstudy.cli import app
+
+    counting = design.impact_results
+
+    def fails_for_one(study, ward_years=None, **kw):
+        if ("xuat-hoa", 2024) in [tuple(wy) for wy in ward_years]:
+            raise ZeroDivisionError("a made-up failure")
+        return counting(study, ward_years, **kw)
+
+    monkeypatch.setattr(design, "impact_results", fails_for_one)
+    result = CliRunner().invoke(app, ["build", "--data-dir", str(panel)])
+    assert result.exit_code == 1
+    assert "the impact results of xuat-hoa 2024 could not be computed (ZeroDivisionError: a made-up failure)" \
+        in result.output
+    assert "Traceback" not in result.output.splitlines()[0]
+    assert sorted(_ward_years(computed)) == sorted((HA_GIANG_WARD_YEARS | BAC_KAN_WARD_YEARS) - {("xuat-hoa", 2024)})

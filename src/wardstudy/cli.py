@@ -76,7 +76,7 @@ def build(
     reuse it when its inputs are unchanged; print where it is. Old builds of the data folder
     are removed after each build (the 3 most recently used are kept)."""
     from wardstudy import data
-    from wardstudy.pipeline.build import KEEP_BUILDS, ensure_build, prune_builds
+    from wardstudy.pipeline.build import KEEP_BUILDS, ImpactError, ensure_build, prune_builds
 
     if prune:
         removed = prune_builds(data_dir, keep=KEEP_BUILDS, every=data_dir is None)
@@ -88,6 +88,11 @@ def build(
         made = ensure_build(data_dir, force=force, impact=True)
     except data.DataError as err:
         typer.echo(str(err), err=True)
+        raise typer.Exit(1) from None
+    except ImpactError as err:  # the other ward-years are computed and cached; these are named
+        typer.echo(f"wardstudy build: {err}", err=True)
+        for (ward, year), message in sorted(err.failures.items()):
+            typer.echo(f"  {ward} {year}:\n    " + message.replace("\n", "\n    "), err=True)
         raise typer.Exit(1) from None
     typer.echo(f"{made.path} ({made.manifest['n_units']} units, years {made.years[0]}-{made.years[-1]})")
 
