@@ -283,7 +283,8 @@ def national_full(jobs: int, scratch: Path, selection: Path = NATIONAL) -> None:
     pages = [p for p in out.glob("*.html") if p.name != "index.html"]
     if not pages:
         raise SystemExit("the national run wrote no page (see its last words above)")
-    built = max(m.stat().st_mtime for m in (scratch / "build").glob("*/manifest.json")) - started
+    # <build dir>/<data folder key>/<inputs key>/manifest.json
+    built = max(m.stat().st_mtime for m in (scratch / "build").glob("*/*/manifest.json")) - started
     what = "every phường" if selection == EVERY_PHUONG else "national programme"
     print(f"{what} run, end to end from an empty build: {seconds / 60:.1f} min for {len(pages)} "
           f"pages and the index ({jobs} jobs), of which the study build {built / 60:.1f} min; worker peaks "
