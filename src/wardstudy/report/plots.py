@@ -368,7 +368,11 @@ def laid_out(fig: Figure) -> Figure:
     engine = fig.get_layout_engine()
     if isinstance(engine, ConstrainedLayoutEngine):
         engine.execute(fig)
-        fig.set_layout_engine("none")
+        # No engine at all, not "none": "none" leaves a placeholder engine, and `savefig` draws
+        # a figure that has any engine once without output before printing it (a whole draw
+        # of every text, for nothing). With the rc switches off, None means no engine.
+        with matplotlib.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            fig.set_layout_engine(None)
     return fig
 
 
