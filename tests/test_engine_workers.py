@@ -236,3 +236,59 @@ def test_a_worker_may_open_as_many_files_as_the_system_allows():
     raised_soft, raised_hard = map(int, lowered.stdout.split())
     assert raised_hard == hard and raised_soft == (hard if hard != resource.RLIM_INFINITY else min(256, hard))
     assert raise_fd_limit() >= soft
+
+
+def test_each_worker_runs_the_initializer_once_before_its_tasks(tmp_path):
+    """Workers of at most 2 tasks each (so 3 or more processes for 6 tasks): every process
+    that ran a task wrote the initializer's mark once, before its tasks (a task reads it)."""
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    (tmp_path / "engine_init.py").write_text(textwrap.dedent(f'''
+        import os
+        from pathlib import Path
+
+        def mark():
+            with open(Path({str(marks)!r}) / str(os.getpid()), "a") as out:
+                out.write("x")
+
+        def task(_):
+            return os.getpid(), (Path({str(marks)!r}) / str(os.getpid())).read_text()
+        '''), encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        import engine_init
+
+        outcomes = list(workers.run_tasks(list(range(6)), engine_init.task, 3, per_worker=2,
+                                          initializer=engine_init.mark))
+    finally:
+        sys.path.remove(str(tmp_path))
+        sys.modules.pop("engine_init", None)
+    assert [ok for _, ok, _ in outcomes] == [True] * 6
+    pids = {pid for _, _, (pid, _) in outcomes}
+    assert {seen for _, _, (_, seen) in outcomes} == {"x"}
+    assert sorted(int(p.name) for p in marks.iterdir()) == sorted(pids)
+    assert len(pids) >= 3
+
+
+def test_a_worker_imports_nbformat_without_the_iri_grammar():
+    """`prepare_worker`'s first step: jsonschema skips the IRI format checks' grammar (2.8 s
+    of imports), and nbformat still rejects an invalid notebook."""
+    code = textwrap.dedent('''
+        import sys
+        from wardstudy.pipeline.wardrun import skip_iri_grammar
+        first = skip_iri_grammar()
+        import nbformat, papermill, nbconvert
+        import jsonschema
+        bad = nbformat.v4.new_notebook()
+        bad.cells.append(nbformat.from_dict({"cell_type": "code", "id": "a", "source": ""}))
+        try:
+            nbformat.validate(bad)
+            caught = "no"
+        except nbformat.ValidationError as err:
+            caught = err.message
+        nbformat.validate(nbformat.v4.new_notebook())
+        print(first, sys.modules["rfc3987_syntax"], "iri" in jsonschema.FormatChecker.checkers,
+              skip_iri_grammar(), caught)
+        ''')
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split(" ", 4) == ["True", "None", "False", "False", "'metadata' is a required property\n"]

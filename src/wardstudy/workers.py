@@ -104,15 +104,19 @@ def raise_fd_limit() -> int:
     return soft
 
 
-def _serve(conn: Connection, task: Callable, parent: int) -> None:
-    """A worker: run `task` on each (index, item) received, send back (index, ok, value).
+def _serve(conn: Connection, task: Callable, parent: int, initializer: Callable | None = None) -> None:
+    """A worker: run `initializer()` once, then `task` on each (index, item) received, send
+    back (index, ok, value).
 
     None (or the pipe closing) ends it. Ctrl-C is left to the parent, which stops the
-    workers itself; an exception of the task is its outcome, never the worker's end.
+    workers itself; an exception of the task is its outcome, never the worker's end (an
+    exception of the initializer ends the worker: its task goes back to the queue).
     """
     die_with_parent(parent)
     raise_fd_limit()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer()
     while True:
         try:
             message = conn.recv()
@@ -140,13 +144,14 @@ class _Worker:
 
 
 def run_tasks(tasks: list, task: Callable, workers: int, per_worker: int,
-              attempts: int = 2) -> Iterator[tuple[int, bool, Any]]:
+              attempts: int = 2, initializer: Callable | None = None) -> Iterator[tuple[int, bool, Any]]:
     """Run ``task(tasks[i])`` in up to `workers` processes; yield ``(i, ok, value)`` as each ends.
 
     ok is True when the task returned `value`; False when it raised (value: the error, as
     text) or when its worker process died `attempts` times while running it (value: how it
-    died). A worker serves at most `per_worker` tasks, then a fresh one takes over. `task`
-    and the tasks must be picklable (a module-level function, plain data). Closing the
+    died). A worker serves at most `per_worker` tasks, then a fresh one takes over; each
+    worker calls `initializer()` once when it starts, before its first task. `task`, `initializer`
+    and the tasks must be picklable (module-level functions, plain data). Closing the
     generator stops every worker.
     """
     context = get_context("spawn")
@@ -157,7 +162,8 @@ def run_tasks(tasks: list, task: Callable, workers: int, per_worker: int,
 
     def start() -> _Worker:
         here, there = context.Pipe(duplex=True)
-        process = context.Process(target=_serve, args=(there, task, os.getpid()), name="wardstudy-worker")
+        process = context.Process(target=_serve, args=(there, task, os.getpid(), initializer),
+                                  name="wardstudy-worker")
         process.start()
         there.close()  # only the worker holds its end now: its death is an end of file here
         return _Worker(process, here)

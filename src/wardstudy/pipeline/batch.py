@@ -48,7 +48,7 @@ from wardstudy.pipeline.selection import Selection, expand
 # The worker's side (one ward: execute, export), a module of its own that imports no pandas,
 # no scipy and no data layer, so a worker process starts in a fraction of the time.
 from wardstudy.pipeline.wardrun import (DEFAULT_TIMEOUT, KERNEL_NAME, TEMPLATE_NAME, WardJob,  # noqa: F401
-                                        WardResult, _execute, _exporter, export_html, run_ward)
+                                        WardResult, _execute, _exporter, export_html, prepare_worker, run_ward)
 
 __all__ = ["KERNEL_NAME", "MAX_WARDS_PER_WORKER", "WardJob", "WardResult", "RunSummary",
            "DataProblem", "read_params", "discover", "fingerprint", "export_html", "run_ward", "run"]
@@ -208,9 +208,12 @@ def _run_in_rounds(todo: list, workers: int, task=None):
     """
     from wardstudy.workers import run_tasks
 
+    # A ward's worker prepares itself (`prepare_worker`: its kernel template starts at once);
+    # another task (the tests') runs in plain workers.
+    initializer = prepare_worker if task is None else None
     task = run_ward if task is None else task
     for index, ok, value in run_tasks(todo, task, workers, per_worker=MAX_WARDS_PER_WORKER,
-                                      attempts=WORKER_ATTEMPTS):
+                                      attempts=WORKER_ATTEMPTS, initializer=initializer):
         job = todo[index]
         yield job, value if ok else WardResult(job.slug, ok=False, message=f"worker failed: {value}")
 
