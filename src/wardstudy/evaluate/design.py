@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from wardstudy.data.cohorts import evaluable_ward_years, has_pre_period  # noqa: F401 (re-exported)
 from wardstudy.data.months import with_calendar
 from wardstudy.evaluate.did import did_permutation_test
 from wardstudy.evaluate.its import interrupted_time_series
@@ -710,28 +711,6 @@ def published_change_sensitivity(published: pd.DataFrame, alpha: float = ALPHA,
                         example_baseline, after, p))
     return pd.DataFrame(records, columns=["ward", "year", "difference", "max_significant_baseline",
                                           "example_baseline", "example_after", "example_p_value"])
-
-
-def evaluable_ward_years(programme: pd.DataFrame, years: list[int]) -> list[tuple[str, int]]:
-    """(ward, year) for every programme ward and every year of the data from its cohort on.
-
-    A ward that entered in the data's first year (or before) has no year before entry to
-    compare with, so none of its years is evaluable (`has_pre_period`).
-
-    >>> evaluable_ward_years(pd.DataFrame({"ward": ["a", "p"], "cohort_year": [2023, 2021]}), [2021, 2022, 2023, 2024])
-    [('a', 2023), ('a', 2024)]
-    """
-    return [(w, y) for w, g in zip(programme["ward"], programme["cohort_year"].astype(int))
-            if has_pre_period(g, years) for y in years if y >= g]
-
-
-def has_pre_period(cohort, years: list[int]) -> bool:
-    """Whether a ward of `cohort` has a year of data before it entered the programme.
-
-    >>> has_pre_period(2021, [2021, 2022]), has_pre_period(2023, [2021, 2022, 2023])
-    (False, True)
-    """
-    return bool(years) and int(cohort) > min(years)
 
 
 def impact_results(study, ward_years: list[tuple[str, int]] | None = None, same_type: bool = False,

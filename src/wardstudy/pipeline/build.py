@@ -414,9 +414,9 @@ _EVALUABLE: dict = {}  # (build folder, key) -> its evaluable ward-years
 
 def impact_ward_years(build: Build) -> list[tuple[str, int]]:
     """Every (ward, year) a build has impact results for: each programme ward from its
-    cohort on (`evaluate.design.evaluable_ward_years`), in whole years of the unit only (not
+    cohort on (`data.cohorts.evaluable_ward_years`), in whole years of the unit only (not
     the old wards' half of 2025), read from the programme wards' own records."""
-    from wardstudy.evaluate.design import evaluable_ward_years
+    from wardstudy.data.cohorts import evaluable_ward_years
 
     key = (str(build.path), build.manifest.get("inputs"))
     if key not in _EVALUABLE:
@@ -471,7 +471,7 @@ def _gather(build: Build, ward_years: list[tuple[str, int]], jobs: int | None = 
         computed, programme = _compute(build, missing, jobs, pooled)
         found.update(computed)
     parts = [found[wy] for wy in ward_years]
-    return (_concat([d for d, _ in parts], _design_columns()), _concat([e for _, e in parts], _estimate_columns()),
+    return (_concat([d for d, _ in parts], _design_columns), _concat([e for _, e in parts], _estimate_columns),
             programme)
 
 
@@ -485,10 +485,12 @@ def _estimate_columns() -> list[str]:
     return ["ward", "year", *ESTIMATE_COLUMNS, *DETECTABLE_COLUMNS[1:], "primary", "estimand"]
 
 
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+def _concat(frames: list[pd.DataFrame], columns) -> pd.DataFrame:
+    """The frames' rows; with none, an empty table of `columns()` (asked only then: the
+    estimates' columns import the methods, which a run whose results are cached never needs)."""
     rows = [f for f in frames if len(f)]
     if not rows:
-        return frames[0].iloc[:0].reset_index(drop=True) if frames else pd.DataFrame(columns=columns)
+        return frames[0].iloc[:0].reset_index(drop=True) if frames else pd.DataFrame(columns=columns())
     return pd.concat(rows, ignore_index=True)
 
 
@@ -678,7 +680,7 @@ def _impact_part(task: tuple[dict, list]) -> tuple[pd.DataFrame, pd.DataFrame, d
 
             return pd.DataFrame(), pd.DataFrame(), {tuple(ward_years[0]): traceback.format_exc(limit=-3).strip()}
     parts = [_impact_part((tables, [wy])) for wy in ward_years]
-    return (_concat([d for d, _, _ in parts], _design_columns()), _concat([e for _, e, _ in parts], _estimate_columns()),
+    return (_concat([d for d, _, _ in parts], _design_columns), _concat([e for _, e, _ in parts], _estimate_columns),
             {wy: message for _, _, failed in parts for wy, message in failed.items()})
 
 

@@ -24,7 +24,6 @@ import pandas as pd
 
 from wardstudy import paths
 from wardstudy.data.register import read_register
-from wardstudy.indicators.registry import HEADLINE_IDS
 from wardstudy.pipeline.build import Build, ensure_build
 from wardstudy.pipeline.params import LANGS, ParameterError
 
@@ -344,6 +343,10 @@ def read_programme(build: Build, year: int, lang: str = "vi") -> ProgrammeReport
     at = year if evaluated is None else evaluated
     panel = build.read("programme_units", year=at)
     wards = sorted(set(panel["ward"]))
+    # Here, not at the top: the batch asks this module for the overview's year, and the
+    # registry imports the indicators' statistics (1.4 s of scipy a run would pay for nothing).
+    from wardstudy.indicators.registry import HEADLINE_IDS
+
     headline_ids = sorted({*HEADLINE_IDS, *_SHARES, "social_order_crimes", _RESIDENTS} - {"social_order_crime_change"})
     return ProgrammeReport(
         build=build,

@@ -151,10 +151,10 @@ class WardReport:
     @property
     def first_year_without_pre_period(self) -> int | None:
         """The data's first year, when the ward entered the programme in it (or before): there
-        is no year before entry to compare with (`evaluate.design.has_pre_period`). Else None."""
+        is no year before entry to compare with (`data.cohorts.has_pre_period`). Else None."""
         # here, not at the top: the evaluation layer (scipy, statsmodels: seconds) is imported by
         # whoever computes, not by every worker and the main process of a batch that only reads
-        from wardstudy.evaluate.design import has_pre_period
+        from wardstudy.data.cohorts import has_pre_period
 
         if self.cohort is None or has_pre_period(self.cohort, self.build.years):
             return None
