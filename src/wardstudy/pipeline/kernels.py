@@ -42,13 +42,17 @@ from jupyter_client.provisioning import LocalProvisioner
 __all__ = ["PRELOAD", "ForkingKernelManager", "ForkingProvisioner", "draw_once", "fork_command", "template", "serve"]
 
 # What the template imports: what the ward notebook's cells import, and the kernel itself.
-# Importing runs no ward code (no data is read; `open_ward` is where a ward begins).
+# Importing runs no ward code (no data is read; `open_ward` is where a ward begins). Not the
+# methods (`wardstudy.evaluate`, statsmodels): a page reads its impact results from the build,
+# computed before the workers start (1 s of each template's start; a page that must compute
+# them imports them itself).
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "IPython.display", "matplotlib_inline.backend_inline",
-           "numpy", "pandas", "matplotlib", "matplotlib.figure", "seaborn", "scipy.stats", "statsmodels.api",
+           "numpy", "pandas", "matplotlib", "matplotlib.figure", "seaborn", "scipy.stats",
            "wardstudy.pipeline", "wardstudy.indicators.registry", "wardstudy.report.pages",
            "wardstudy.report.plots", "wardstudy.report.ward_page",
-           # What opening a ward imports on first use: the build's reader and the methods.
-           "pyarrow.parquet", "pyarrow.pandas_compat", "wardstudy.evaluate.design")
+           # What opening a ward imports on first use: the build and its parquet reader.
+           "wardstudy.pipeline.ward", "pyarrow.parquet", "pyarrow.pandas_compat", "pyarrow.dataset",
+           "packaging.requirements")
 # Seconds the template may take to import `PRELOAD` before the plain start is used instead.
 TEMPLATE_START_TIMEOUT = 120.0
 _LAUNCHER = ["-m", "ipykernel_launcher"]
