@@ -163,14 +163,16 @@ def source_hash(parts: tuple[str, ...] = ("",)) -> str:
     return _hashed[stamp]
 
 
-def _installed(name: str) -> tuple[str, list[str]]:
+@functools.lru_cache(maxsize=None)
+def _installed(name: str) -> tuple[str, tuple[str, ...]]:
     """The installed version of distribution `name` and its requirements (metadata of the
-    environment this process runs in)."""
+    environment this process runs in), read once per process (as `library_versions`)."""
     try:
-        dist = metadata.distribution(name)
+        # One parse of the metadata file for both (`dist.version` and `dist.requires` each parse it).
+        found = metadata.distribution(name).metadata
     except metadata.PackageNotFoundError:
-        return "not installed", []
-    return dist.version, list(dist.requires or [])
+        return "not installed", ()
+    return found["Version"], tuple(found.get_all("Requires-Dist") or ())
 
 
 @functools.lru_cache(maxsize=None)

@@ -13,7 +13,6 @@ import io
 import re
 from functools import lru_cache
 
-import matplotlib
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -227,6 +226,8 @@ def figure_html(figure, caption: str, alt: str, number: int, lang: str = "vi"):
     layout keeping every label inside (`plots.new_figure`): cropping it to its content
     (``bbox_inches="tight"``) would measure all its text once more before printing it.
     """
+    import matplotlib  # here: the batch's main process writes the index with this module, and draws nothing
+
     buffer = io.BytesIO()
     with matplotlib.rc_context({"savefig.bbox": "standard"}):  # whatever the caller's default
         figure.savefig(buffer, format="png", dpi=100)
