@@ -71,3 +71,43 @@ def test_a_template_that_cannot_start_falls_back_to_the_plain_start(tmp_path, mo
     monkeypatch.setattr(kernels, "_templates", {})
     seen = run_look(tmp_path, "fallback")
     assert not seen["pandas_preloaded"]
+
+
+# A ward page's code cells run after the template's imports: what else they import. The
+# page of a ward without impact results (most phường of the national panel) once imported the
+# methods and statsmodels for an empty table's columns, 1.8 s in every forked kernel.
+PAGE_IMPORTS = """
+import importlib, json, os, sys
+from wardstudy.pipeline.kernels import PRELOAD
+for name in PRELOAD:
+    importlib.import_module(name)
+before = set(sys.modules)
+notebook = json.load(open(os.environ["NOTEBOOK"], encoding="utf-8"))
+for ward, year in [("huyen-tung", 2023), ("duc-xuan", 2023)]:
+    names = {"ward": ward, "year": year, "baseline_year": None, "data_dir": None, "lang": "vi",
+             "primary_method": "did", "page_links": {}}
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "code" and "parameters" not in cell["metadata"].get("tags", []):
+            exec("".join(cell["source"]), names)
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_a_ward_page_imports_no_methods_beyond_the_template():
+    """Pages of a ward outside the programme and of a programme ward, their impact results
+    cached (as the batch computes them before its workers start): neither imports
+    `wardstudy.evaluate` nor statsmodels' models, which the template leaves out."""
+    import json
+    import os
+    import subprocess
+
+    from wardstudy import paths
+    from wardstudy.pipeline.build import ensure_build
+
+    ensure_build(None, impact=[("duc-xuan", 2023)])
+    env = {**os.environ, "NOTEBOOK": str(paths.notebooks_dir() / "ward_report.ipynb"), "MPLBACKEND": "agg"}
+    done = subprocess.run([sys.executable, "-c", PAGE_IMPORTS], capture_output=True, text=True, env=env,
+                          cwd=str(paths.notebooks_dir()), check=True)
+    imported = json.loads(done.stdout.strip().splitlines()[-1])
+    assert not [m for m in imported if m.startswith(("wardstudy.evaluate", "statsmodels.api", "statsmodels.tsa"))]
+    assert "wardstudy.data.impact_columns" not in imported  # the template has it: the build's own module

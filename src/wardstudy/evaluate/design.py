@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from wardstudy.data.cohorts import evaluable_ward_years, has_pre_period  # noqa: F401 (re-exported)
+from wardstudy.data.impact_columns import DETECTABLE_COLUMNS, ESTIMATE_COLUMNS  # noqa: F401 (re-exported)
 from wardstudy.data.months import with_calendar
 from wardstudy.evaluate.did import did_permutation_test
 from wardstudy.evaluate.its import interrupted_time_series
@@ -345,12 +346,7 @@ def _row_for_row(crimes: pd.DataFrame, project06: pd.DataFrame) -> bool:
             and all(crimes[c].array.equals(project06[c].array) for c in ("ward", "month")))
 
 
-# What each estimate is. "difference": cases per 1,000 residents a year (negative = fewer
-# crimes than the comparison predicts); "rate_ratio": after / before. family: the regression
-# family the time series was fitted with (`InterruptedTimeSeries.family_used`; blank for the
-# randomisation designs), so the page names the family used.
-ESTIMATE_COLUMNS = ["method", "estimate", "scale", "ci_low", "ci_high", "p_value", "min_p_value",
-                    "n_assignments", "family"]
+# The estimates' columns: `data.impact_columns.ESTIMATE_COLUMNS` (what each one is, there).
 
 # One verdict per ward (issue 23, item 6): the method whose test decides it, declared before
 # the data are seen (the `primary_method` parameter, `pipeline.params`); the others support.
@@ -439,13 +435,7 @@ def impact_estimates(crimes: pd.DataFrame, project06: pd.DataFrame, design: Impa
 # Each method with the period its rates are taken over (yearly, quarterly, monthly).
 _METHODS = {"did": ("Y", _did), "synth": ("Q", _synth), "its": ("M", _its)}
 
-# The detectable effect of each method (`detectable_effects`). The first six are the earlier
-# columns; mde_power_low/high: the Monte-Carlo (Clopper-Pearson 95%) interval of mde_power;
-# mde_simulations: worlds simulated (0 when not simulated); mde_reachable: whether the
-# method can give p < mde_level at all (False: nothing simulated, units_needed says what
-# would be needed); mde_dispersion: the worlds' negative binomial alpha (0: Poisson).
-DETECTABLE_COLUMNS = ["method", "mde_rate_ratio", "mde_level", "mde_power", "mde_floor", "units_needed",
-                      "mde_power_low", "mde_power_high", "mde_simulations", "mde_reachable", "mde_dispersion"]
+# The detectable effect's columns: `data.impact_columns.DETECTABLE_COLUMNS`.
 
 
 def detectable_row(found) -> dict:

@@ -58,6 +58,7 @@ import pandas as pd
 from wardstudy import paths
 from wardstudy.data import StudyData, load, resolve_data_dir
 from wardstudy.data.crosswalk import FROM_PREDECESSORS, full_year_units, with_successor_series
+from wardstudy.data.impact_columns import DESIGN_COLUMNS, STORED_ESTIMATE_COLUMNS
 from wardstudy.data.schemes import DEFAULT_SCHEME, scheme_sizes
 from wardstudy.files import atomic_write_bytes, atomic_write_text, sha256_files
 
@@ -473,26 +474,16 @@ def _gather(build: Build, ward_years: list[tuple[str, int]], jobs: int | None = 
         computed, programme = _compute(build, missing, jobs, pooled)
         found.update(computed)
     parts = [found[wy] for wy in ward_years]
-    return (_concat([d for d, _ in parts], _design_columns), _concat([e for _, e in parts], _estimate_columns),
+    return (_concat([d for d, _ in parts], DESIGN_COLUMNS), _concat([e for _, e in parts], STORED_ESTIMATE_COLUMNS),
             programme)
 
 
-def _design_columns() -> list[str]:
-    return ["ward", "year", "cohort", "unit", "role", "note"]
-
-
-def _estimate_columns() -> list[str]:
-    from wardstudy.evaluate.design import DETECTABLE_COLUMNS, ESTIMATE_COLUMNS
-
-    return ["ward", "year", *ESTIMATE_COLUMNS, *DETECTABLE_COLUMNS[1:], "primary", "estimand"]
-
-
-def _concat(frames: list[pd.DataFrame], columns) -> pd.DataFrame:
-    """The frames' rows; with none, an empty table of `columns()` (asked only then: the
-    estimates' columns import the methods, which a run whose results are cached never needs)."""
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    """The frames' rows; with none, an empty table of `columns` (`data.impact_columns`: a page
+    of a ward without results never imports the methods)."""
     rows = [f for f in frames if len(f)]
     if not rows:
-        return frames[0].iloc[:0].reset_index(drop=True) if frames else pd.DataFrame(columns=columns())
+        return frames[0].iloc[:0].reset_index(drop=True) if frames else pd.DataFrame(columns=columns)
     return pd.concat(rows, ignore_index=True)
 
 
@@ -682,7 +673,7 @@ def _impact_part(task: tuple[dict, list]) -> tuple[pd.DataFrame, pd.DataFrame, d
 
             return pd.DataFrame(), pd.DataFrame(), {tuple(ward_years[0]): traceback.format_exc(limit=-3).strip()}
     parts = [_impact_part((tables, [wy])) for wy in ward_years]
-    return (_concat([d for d, _, _ in parts], _design_columns), _concat([e for _, e, _ in parts], _estimate_columns),
+    return (_concat([d for d, _, _ in parts], DESIGN_COLUMNS), _concat([e for _, e, _ in parts], STORED_ESTIMATE_COLUMNS),
             {wy: message for _, _, failed in parts for wy, message in failed.items()})
 
 
